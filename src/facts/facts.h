@@ -1,0 +1,171 @@
+/* Facts: everything `check` knows about a machine, read once from the root
+ * by the collectors and then only looked at. Unknown numbers are -1 (or
+ * FACT_UNKNOWN where -1 is a real value), unknown strings are empty. */
+#ifndef LATDOC_FACTS_H
+#define LATDOC_FACTS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "../lib/cpuset.h"
+#include "../parse/cmdline.h"
+#include "../parse/cpuinfo.h"
+
+#define FACT_UNKNOWN (-2147483647L - 1)
+/* The CPU latency QoS value when nobody holds a request: no constraint. */
+#define PM_QOS_DEFAULT_US 2000000000L
+
+struct root;
+
+struct idle_state {
+	char name[32];
+	char desc[64];
+	long latency_us;   /* exit latency */
+	long residency_us; /* target residency */
+	int disabled;      /* 1, 0, or -1 unknown */
+	long long usage;   /* times entered, -1 unknown */
+	long long time_us; /* time requested, -1 unknown */
+};
+
+struct cpu {
+	int id;
+	bool online;
+	double cpuinfo_mhz; /* /proc/cpuinfo "cpu MHz", 0 when not given */
+	int package, core, node;
+	int policy; /* index into facts.cpufreq.policies, -1 for none */
+	/* pm_qos_resume_latency_us: the file's "0" (no constraint) is -1 here,
+	 * "n/a" (no idle state allowed) is 0; FACT_UNKNOWN when absent. */
+	long resume_latency_us;
+	long epb; /* energy_perf_bias 0..15, -1 unknown */
+	struct idle_state *states;
+	size_t nstates;
+};
+
+struct cpufreq_policy {
+	char name[16]; /* policy0, or cpu0 on kernels before policy directories */
+	char dir[64];  /* where it was read, relative to the root */
+	struct cpuset cpus; /* related_cpus, or affected_cpus */
+	char driver[32];
+	char governor[32];
+	char governors[160]; /* scaling_available_governors */
+	long cur_khz, min_khz, max_khz;    /* scaling_* */
+	long hw_min_khz, hw_max_khz;       /* cpuinfo_min/max_freq */
+	long base_khz;                     /* base_frequency (intel_pstate, amd) */
+	long hw_cur_khz;                   /* cpuinfo_cur_freq (root only) */
+	char epp[32];                      /* energy_performance_preference */
+	char epps[160];
+};
+
+enum platform_role {
+	ROLE_UNKNOWN,
+	ROLE_BARE_METAL,
+	ROLE_GUEST,
+};
+
+struct facts {
+	/* host */
+	char hostname[65];
+	char kernel[128];
+	char arch[32];
+	bool live;
+
+	/* CPU type, from /proc/cpuinfo */
+	char vendor[64];
+	char model_name[128];
+	int family, model;
+	double nominal_mhz; /* from the model name, 0 when it names none */
+	char *flags;
+	bool flag_hypervisor, flag_aperfmperf, flag_constant_tsc, flag_hwp;
+	struct cpuinfo_proc *cpuinfo_mhz; /* per "processor" entry */
+	size_t ncpuinfo_mhz;
+
+	/* topology */
+	struct cpuset possible, present, online;
+	struct cpu *cpus; /* one per present CPU, by id */
+	size_t ncpus;
+	int sockets, cores, nodes;
+
+	/* cpufreq */
+	struct {
+		struct cpufreq_policy *policies;
+		size_t count;
+		char intel_pstate[16]; /* active, passive, off; "" absent */
+		char amd_pstate[16];   /* active, passive, guided, disable */
+		int no_turbo;          /* intel_pstate/no_turbo, -1 absent */
+		int boost;             /* cpufreq/boost, -1 absent */
+		long min_perf_pct, max_perf_pct;
+	} cpufreq;
+
+	/* cpuidle */
+	struct {
+		char driver[32]; /* intel_idle, acpi_idle, haltpoll; "" none */
+		char governor[32];
+	} cpuidle;
+
+	/* PM QoS: /dev/cpu_dma_latency's effective value in µs, FACT_UNKNOWN
+	 * when it could not be read (not live, not root) */
+	long dma_latency_us;
+
+	/* kernel */
+	char *cmdline_raw;
+	struct cmdline cmdline;
+	char clocksource[32];
+	char clocksources[160];
+
+	/* memory */
+	struct {
+		char thp_enabled[16], thp_defrag[16];
+		int ksm_run;                /* -1 absent */
+		long long ksm_pages_sharing;
+		int numa_balancing;         /* -1 absent */
+		long swappiness;
+	} mem;
+
+	/* platform */
+	struct {
+		enum platform_role role;
+		char hypervisor[32]; /* kvm, xen, vmware, hyperv, s390 ... */
+		char cloud[32];      /* aws, gce, azure, openstack, cloudstack */
+		char dmi_vendor[64], dmi_product[64];
+		bool kvm_host;       /* kvm modules loaded, /dev/kvm */
+	} platform;
+
+	/* steal time, all CPUs, percent of time since boot; -1 unknown */
+	double steal_pct;
+
+	/* files that were there but could not be used: "path: reason" */
+	char **problems;
+	size_t nproblems;
+};
+
+/* Reads everything. Returns 0, or -errno when the facts could not be built
+ * at all (out of memory); unreadable files become problems, not errors. */
+int facts_collect(struct root *r, struct facts *f);
+void facts_free(struct facts *f);
+
+/* Collectors, one per concern, each in its own file. */
+int collect_host(struct root *r, struct facts *f);
+int collect_cpuinfo(struct root *r, struct facts *f);
+int collect_topology(struct root *r, struct facts *f);
+int collect_cpufreq(struct root *r, struct facts *f);
+int collect_cpuidle(struct root *r, struct facts *f);
+int collect_pmqos(struct root *r, struct facts *f);
+int collect_kernel(struct root *r, struct facts *f);
+int collect_memory(struct root *r, struct facts *f);
+int collect_platform(struct root *r, struct facts *f);
+
+/* Shared by the collectors: record a problem with a file. */
+void facts_problem(struct facts *f, const char *path, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* What a negative errno from the root means, for a problem report. */
+const char *facts_read_error(int err);
+/* Reads PATH's first line into OUT. A missing file is quietly -ENOENT;
+ * anything else wrong is recorded as a problem. */
+int facts_read_line(struct root *r, struct facts *f, const char *path, char *out, size_t outsz);
+/* Reads an integer file; a malformed number is a problem. */
+int facts_read_long(struct root *r, struct facts *f, const char *path, long *out);
+
+struct cpu *facts_cpu(struct facts *f, int id);
+const struct cpu *facts_cpu_const(const struct facts *f, int id);
+
+#endif

@@ -1,0 +1,54 @@
+/* latdoc: find, prove and fix what makes a Linux server answer slowly. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cmd/commands.h"
+
+const struct command commands[] = {
+	{ "check", cmd_check, "audit CPU power, idle states and memory settings",
+	  "  --root DIR         audit the machine dumped in DIR (default /)\n"
+	  "  --json             print facts and findings as JSON\n"
+	  "  --fail-on LEVEL    exit 1 when a finding reaches LEVEL: critical, warning\n"
+	  "                     (default) or info\n"
+	  "  --only PREFIX      run only the checks whose id starts with PREFIX (cpu, mem.thp)\n"
+	  "  --list-checks      print every check id and what it looks for\n"
+	  "  --color WHEN       auto (default), always or never\n" },
+	{ "snapshot", cmd_snapshot, "copy every file check reads into a directory",
+	  "  -o, --output DIR   where to write; must be new or empty (required)\n"
+	  "  --root DIR         snapshot a dump instead of this machine\n" },
+	{ "help", cmd_help, "show the commands, or one command's options", "  [COMMAND]\n" },
+	{ "version", cmd_version, "print the version", "" },
+};
+const size_t commands_count = sizeof(commands) / sizeof(commands[0]);
+
+const struct command *command_find(const char *name)
+{
+	for (size_t i = 0; i < commands_count; i++)
+		if (!strcmp(commands[i].name, name))
+			return &commands[i];
+	return NULL;
+}
+
+void command_usage(FILE *out, const struct command *c)
+{
+	fprintf(out, "usage: latdoc %s [options]\n%s\n\n%s", c->name, c->summary, c->usage);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		cmd_help(1, argv);
+		return EXIT_ERROR;
+	}
+	const char *name = argv[1];
+	if (!strcmp(name, "--help") || !strcmp(name, "-h"))
+		name = "help";
+	else if (!strcmp(name, "--version") || !strcmp(name, "-V"))
+		name = "version";
+	const struct command *c = command_find(name);
+	if (!c) {
+		fprintf(stderr, "latdoc: '%s' is not a command; 'latdoc help' lists them\n", argv[1]);
+		return EXIT_ERROR;
+	}
+	return c->run(argc - 1, argv + 1);
+}

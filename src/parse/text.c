@@ -1,0 +1,107 @@
+#include "text.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *skip_blanks(const char *p)
+{
+	while (*p == ' ' || *p == '\t')
+		p++;
+	return p;
+}
+
+static int only_blanks_left(const char *p)
+{
+	while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+		p++;
+	return !*p;
+}
+
+int parse_long(const char *s, long *out)
+{
+	char *end;
+	const char *p = skip_blanks(s);
+
+	if (!*p || (!isdigit((unsigned char)*p) && *p != '-' && *p != '+'))
+		return -EINVAL;
+	errno = 0;
+	long v = strtol(p, &end, 10);
+	if (errno || end == p || !only_blanks_left(end))
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+int parse_ullong(const char *s, unsigned long long *out)
+{
+	char *end;
+	const char *p = skip_blanks(s);
+
+	if (!isdigit((unsigned char)*p))
+		return -EINVAL;
+	errno = 0;
+	unsigned long long v = strtoull(p, &end, 10);
+	if (errno || end == p || !only_blanks_left(end))
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+int parse_double(const char *s, double *out)
+{
+	char *end;
+	const char *p = skip_blanks(s);
+
+	if (!isdigit((unsigned char)*p) && *p != '-' && *p != '.')
+		return -EINVAL;
+	errno = 0;
+	double v = strtod(p, &end);
+	if (errno || end == p || !isfinite(v) || !only_blanks_left(end))
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+int parse_choice(const char *s, char *out, size_t outsz)
+{
+	const char *open = strchr(s, '['), *close;
+
+	if (!open || !(close = strchr(open, ']')) || close == open + 1)
+		return -EINVAL;
+	if (strchr(open + 1, '[') && strchr(open + 1, '[') < close)
+		return -EINVAL;
+	size_t n = (size_t)(close - open - 1);
+	if (n >= outsz || memchr(open + 1, ' ', n))
+		return -EINVAL;
+	memcpy(out, open + 1, n);
+	out[n] = '\0';
+	return 0;
+}
+
+int word_in_list(const char *list, const char *word)
+{
+	size_t wl = strlen(word);
+
+	if (!wl)
+		return 0;
+	for (const char *p = list; (p = strstr(p, word)); p += wl) {
+		int starts = p == list || isspace((unsigned char)p[-1]);
+		int ends = !p[wl] || isspace((unsigned char)p[wl]);
+		if (starts && ends)
+			return 1;
+	}
+	return 0;
+}
+
+char *trim(char *s)
+{
+	while (isspace((unsigned char)*s))
+		s++;
+	size_t n = strlen(s);
+	while (n && isspace((unsigned char)s[n - 1]))
+		s[--n] = '\0';
+	return s;
+}

@@ -1,0 +1,22 @@
+/* Small, strict parsers for the values sysfs and procfs print. Each returns
+ * 0 or -EINVAL, never reads past the string, and accepts the trailing
+ * newline the kernel writes. */
+#ifndef LATDOC_TEXT_H
+#define LATDOC_TEXT_H
+
+#include <stddef.h>
+
+int parse_long(const char *s, long *out);
+int parse_ullong(const char *s, unsigned long long *out);
+int parse_double(const char *s, double *out);
+
+/* "always [madvise] never": copies the bracketed word into OUT. */
+int parse_choice(const char *s, char *out, size_t outsz);
+
+/* Whether the space-separated list LIST holds WORD. */
+int word_in_list(const char *list, const char *word);
+
+/* Strips leading and trailing blanks in place; returns the start. */
+char *trim(char *s);
+
+#endif

@@ -1,0 +1,547 @@
+#include "root.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* Where a walk stands: an O_PATH descriptor of a directory inside the root
+ * and that directory's resolved path ("" is the root itself). */
+struct walk {
+	int fd;
+	char path[PATH_MAX];
+};
+
+struct root {
+	int fd;
+	bool live;
+	char *dir;
+
+	/* Collectors read many files of one directory in a row (a cpuidle
+	 * state, a cpufreq policy): keep the last parent directory resolved. */
+	char *cached_key;
+	struct walk cached;
+
+	bool recording;
+	struct root_entry *entries;
+	size_t nentries, capentries;
+};
+
+static void walk_release(struct walk *w)
+{
+	if (w->fd >= 0)
+		close(w->fd);
+	w->fd = -1;
+}
+
+static int walk_copy(const struct walk *from, struct walk *to)
+{
+	to->fd = fcntl(from->fd, F_DUPFD_CLOEXEC, 0);
+	if (to->fd < 0)
+		return -errno;
+	memcpy(to->path, from->path, strlen(from->path) + 1);
+	return 0;
+}
+
+static int walk_start(const struct root *r, struct walk *w)
+{
+	w->fd = fcntl(r->fd, F_DUPFD_CLOEXEC, 0);
+	if (w->fd < 0)
+		return -errno;
+	w->path[0] = '\0';
+	return 0;
+}
+
+static int join(char *out, size_t outsz, const char *dir, const char *name)
+{
+	int n = *dir && *name ? snprintf(out, outsz, "%s/%s", dir, name)
+				: snprintf(out, outsz, "%s", *dir ? dir : name);
+	return n < 0 || (size_t)n >= outsz ? -ENAMETOOLONG : 0;
+}
+
+static int walk_down(struct walk *w, const char *name)
+{
+	char path[PATH_MAX];
+	int err = join(path, sizeof(path), w->path, name);
+	if (err)
+		return err;
+	int fd = openat(w->fd, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	close(w->fd);
+	w->fd = fd;
+	memcpy(w->path, path, strlen(path) + 1);
+	return 0;
+}
+
+/* ".." of the root is the root. The parent is opened again from the root
+ * along its resolved path, which holds no links by construction. */
+static int walk_up(const struct root *r, struct walk *w)
+{
+	char *slash = strrchr(w->path, '/');
+	char parent[PATH_MAX];
+
+	if (!*w->path)
+		return 0;
+	if (slash) {
+		memcpy(parent, w->path, (size_t)(slash - w->path));
+		parent[slash - w->path] = '\0';
+	} else {
+		parent[0] = '\0';
+	}
+	walk_release(w);
+	int err = walk_start(r, w);
+	for (char *save = NULL, *c = strtok_r(parent, "/", &save); !err && c;
+	     c = strtok_r(NULL, "/", &save))
+		err = walk_down(w, c);
+	return err;
+}
+
+static int record(struct root *r, enum root_entry_kind kind, const char *dir,
+		  const char *name, const char *data, size_t len)
+{
+	char path[PATH_MAX];
+	struct root_entry *e;
+
+	if (!r->recording)
+		return 0;
+	if (join(path, sizeof(path), dir, name))
+		return -ENAMETOOLONG;
+	if (r->nentries == r->capentries) {
+		size_t cap = r->capentries ? r->capentries * 2 : 256;
+		e = realloc(r->entries, cap * sizeof(*e));
+		if (!e)
+			return -ENOMEM;
+		r->entries = e;
+		r->capentries = cap;
+	}
+	e = &r->entries[r->nentries];
+	e->kind = kind;
+	e->len = len;
+	e->path = strdup(path);
+	e->data = NULL;
+	if (data) {
+		e->data = malloc(len + 1);
+		if (e->data) {
+			memcpy(e->data, data, len);
+			e->data[len] = '\0';
+		}
+	}
+	if (!e->path || (data && !e->data)) {
+		free(e->path);
+		free(e->data);
+		return -ENOMEM;
+	}
+	r->nentries++;
+	return 0;
+}
+
+/* Pops the first component of REST into COMP; false when none is left. */
+static bool next_component(char *rest, char *comp, size_t compsz, bool *last)
+{
+	char *p = rest;
+	while (*p == '/')
+		p++;
+	if (!*p) {
+		*rest = '\0';
+		return false;
+	}
+	size_t n = strcspn(p, "/");
+	if (n >= compsz)
+		n = compsz - 1; /* NAME_MAX is smaller: the open fails cleanly */
+	memcpy(comp, p, n);
+	comp[n] = '\0';
+	p += strcspn(p, "/");
+	while (*p == '/')
+		p++;
+	*last = !*p;
+	memmove(rest, p, strlen(p) + 1);
+	return true;
+}
+
+/* Resolves REL from W. On success W is the directory holding the object and
+ * LEAF its name (not a link), or LEAF is empty when REL names W itself. */
+static int resolve(struct root *r, struct walk *w, const char *rel, char *leaf)
+{
+	char rest[2 * PATH_MAX], comp[NAME_MAX + 1], target[PATH_MAX];
+	unsigned links = 0;
+	bool last = false;
+
+	if (strlen(rel) >= PATH_MAX)
+		return -ENAMETOOLONG;
+	strcpy(rest, rel);
+	if (rest[0] == '/') {
+		walk_release(w);
+		int err = walk_start(r, w);
+		if (err)
+			return err;
+	}
+	leaf[0] = '\0';
+	while (next_component(rest, comp, sizeof(comp), &last)) {
+		int err = 0;
+		struct stat st;
+
+		leaf[0] = '\0';
+		if (!strcmp(comp, "."))
+			continue;
+		if (!strcmp(comp, "..")) {
+			err = walk_up(r, w);
+			if (err)
+				return err;
+			continue;
+		}
+		if (fstatat(w->fd, comp, &st, AT_SYMLINK_NOFOLLOW) < 0)
+			return -errno;
+		if (S_ISLNK(st.st_mode)) {
+			if (++links > ROOT_MAX_LINKS)
+				return -ELOOP;
+			ssize_t n = readlinkat(w->fd, comp, target, sizeof(target) - 1);
+			if (n < 0)
+				return -errno;
+			if ((size_t)n >= sizeof(target) - 1)
+				return -ENAMETOOLONG;
+			target[n] = '\0';
+			err = record(r, ROOT_LINK, w->path, comp, target, (size_t)n);
+			if (err)
+				return err;
+			if (strlen(target) + 1 + strlen(rest) + 1 > sizeof(rest))
+				return -ENAMETOOLONG;
+			/* splice the target in front of what is left */
+			size_t tl = strlen(target), rl = strlen(rest);
+			memmove(rest + tl + 1, rest, rl + 1);
+			memcpy(rest, target, tl);
+			rest[tl] = rl ? '/' : '\0';
+			if (target[0] == '/') {
+				walk_release(w);
+				err = walk_start(r, w);
+				if (err)
+					return err;
+			}
+			continue;
+		}
+		if (last) {
+			strcpy(leaf, comp);
+			return 0;
+		}
+		if (!S_ISDIR(st.st_mode))
+			return -ENOTDIR;
+		err = walk_down(w, comp);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+/* Resolves PATH from the root, through the cache of the last parent. */
+static int resolve_path(struct root *r, const char *path, struct walk *w, char *leaf)
+{
+	const char *slash = strrchr(path, '/');
+	size_t keylen = slash ? (size_t)(slash - path) : 0;
+	int err;
+
+	if (slash && r->cached_key && strlen(r->cached_key) == keylen &&
+	    !strncmp(r->cached_key, path, keylen)) {
+		err = walk_copy(&r->cached, w);
+		if (err)
+			return err;
+		err = resolve(r, w, slash + 1, leaf);
+		if (err)
+			walk_release(w);
+		return err;
+	}
+
+	err = walk_start(r, w);
+	if (err)
+		return err;
+	if (slash) {
+		char *key = strndup(path, keylen);
+		if (!key) {
+			walk_release(w);
+			return -ENOMEM;
+		}
+		err = resolve(r, w, key, leaf);
+		if (!err && leaf[0])
+			err = walk_down(w, leaf);
+		if (!err) {
+			free(r->cached_key);
+			walk_release(&r->cached);
+			r->cached_key = key;
+			err = walk_copy(w, &r->cached);
+			if (err) {
+				free(r->cached_key);
+				r->cached_key = NULL;
+			}
+		} else {
+			free(key);
+		}
+		if (!err)
+			err = resolve(r, w, slash + 1, leaf);
+	} else {
+		err = resolve(r, w, path, leaf);
+	}
+	if (err)
+		walk_release(w);
+	return err;
+}
+
+struct root *root_open(const char *dir, const char **err)
+{
+	struct stat st, slash;
+	struct root *r = calloc(1, sizeof(*r));
+
+	if (!r) {
+		*err = "out of memory";
+		return NULL;
+	}
+	r->cached.fd = -1;
+	r->fd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (r->fd < 0) {
+		*err = errno == ENOTDIR ? "not a directory" : strerror(errno);
+		free(r);
+		return NULL;
+	}
+	r->dir = strdup(dir);
+	if (!r->dir || fstat(r->fd, &st) < 0 || stat("/", &slash) < 0) {
+		*err = r->dir ? strerror(errno) : "out of memory";
+		root_close(r);
+		return NULL;
+	}
+	r->live = st.st_dev == slash.st_dev && st.st_ino == slash.st_ino;
+	return r;
+}
+
+void root_close(struct root *r)
+{
+	if (!r)
+		return;
+	for (size_t i = 0; i < r->nentries; i++) {
+		free(r->entries[i].path);
+		free(r->entries[i].data);
+	}
+	free(r->entries);
+	walk_release(&r->cached);
+	free(r->cached_key);
+	if (r->fd >= 0)
+		close(r->fd);
+	free(r->dir);
+	free(r);
+}
+
+const char *root_dir(const struct root *r)
+{
+	return r->dir;
+}
+
+bool root_is_live(const struct root *r)
+{
+	return r->live;
+}
+
+static int read_all(int fd, char **buf, size_t *len)
+{
+	size_t cap = 4096, n = 0;
+	char *b = malloc(cap + 1);
+
+	if (!b)
+		return -ENOMEM;
+	for (;;) {
+		if (n == cap) {
+			if (cap >= ROOT_MAX_FILE) {
+				free(b);
+				return -EFBIG;
+			}
+			cap *= 2;
+			char *nb = realloc(b, cap + 1);
+			if (!nb) {
+				free(b);
+				return -ENOMEM;
+			}
+			b = nb;
+		}
+		ssize_t got = read(fd, b + n, cap - n);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0) {
+			int e = errno == EAGAIN ? -EIO : -errno;
+			free(b);
+			return e;
+		}
+		if (got == 0)
+			break;
+		n += (size_t)got;
+	}
+	b[n] = '\0';
+	*buf = b;
+	*len = n;
+	return 0;
+}
+
+int root_read(struct root *r, const char *path, char **buf, size_t *len)
+{
+	struct walk w;
+	char leaf[NAME_MAX + 1];
+	struct stat st;
+	int err = resolve_path(r, path, &w, leaf);
+
+	if (err)
+		return err;
+	if (!leaf[0]) {
+		walk_release(&w);
+		return -EISDIR;
+	}
+	/* O_NONBLOCK: a FIFO planted in a snapshot must not hang the audit */
+	int fd = openat(w.fd, leaf, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0) {
+		err = -errno;
+	} else if (fstat(fd, &st) < 0) {
+		err = -errno;
+	} else if (S_ISDIR(st.st_mode)) {
+		err = -EISDIR;
+	} else if (!S_ISREG(st.st_mode) && !(r->live && S_ISCHR(st.st_mode))) {
+		err = -EINVAL;
+	} else if (S_ISREG(st.st_mode) && st.st_size > (off_t)ROOT_MAX_FILE) {
+		err = -EFBIG;
+	} else {
+		err = read_all(fd, buf, len);
+		if (!err) {
+			err = record(r, ROOT_FILE, w.path, leaf, *buf, *len);
+			if (err) {
+				free(*buf);
+				*buf = NULL;
+			}
+		}
+	}
+	if (fd >= 0)
+		close(fd);
+	walk_release(&w);
+	return err;
+}
+
+int root_read_line(struct root *r, const char *path, char *out, size_t outsz)
+{
+	char *buf;
+	size_t len;
+	int err = root_read(r, path, &buf, &len);
+
+	if (err)
+		return err;
+	if (memchr(buf, '\0', len)) {
+		free(buf);
+		return -EINVAL; /* binary where text was expected */
+	}
+	len = strcspn(buf, "\n");
+	while (len && (buf[len - 1] == ' ' || buf[len - 1] == '\t' || buf[len - 1] == '\r'))
+		len--;
+	if (len >= outsz) {
+		free(buf);
+		return -ENAMETOOLONG;
+	}
+	memcpy(out, buf, len);
+	out[len] = '\0';
+	free(buf);
+	return 0;
+}
+
+int root_exists(struct root *r, const char *path)
+{
+	struct walk w;
+	char leaf[NAME_MAX + 1];
+	struct stat st;
+	int err = resolve_path(r, path, &w, leaf);
+
+	if (err)
+		return err;
+	if (leaf[0] && fstatat(w.fd, leaf, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		err = -errno;
+	walk_release(&w);
+	return err;
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+	return strverscmp(*(char *const *)a, *(char *const *)b);
+}
+
+int root_list(struct root *r, const char *path, char ***names, size_t *count)
+{
+	struct walk w;
+	char leaf[NAME_MAX + 1];
+	int err = resolve_path(r, path, &w, leaf);
+	char **v = NULL;
+	size_t n = 0, cap = 0;
+
+	if (err)
+		return err;
+	int fd = openat(w.fd, leaf[0] ? leaf : ".",
+			O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	DIR *d = fd < 0 ? NULL : fdopendir(fd);
+	if (!d) {
+		err = -errno;
+		if (fd >= 0)
+			close(fd);
+		walk_release(&w);
+		return err;
+	}
+	for (struct dirent *de; (de = readdir(d));) {
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		if (n + 1 >= cap) {
+			cap = cap ? cap * 2 : 32;
+			char **nv = realloc(v, cap * sizeof(*v));
+			if (!nv) {
+				err = -ENOMEM;
+				break;
+			}
+			v = nv;
+		}
+		if (!(v[n] = strdup(de->d_name))) {
+			err = -ENOMEM;
+			break;
+		}
+		v[++n] = NULL;
+	}
+	closedir(d);
+	if (!err)
+		err = record(r, ROOT_DIR, w.path, leaf, NULL, 0);
+	walk_release(&w);
+	if (err) {
+		if (v)
+			v[n] = NULL;
+		root_free_names(v);
+		return err;
+	}
+	if (!v) {
+		v = calloc(1, sizeof(*v));
+		if (!v)
+			return -ENOMEM;
+	}
+	qsort(v, n, sizeof(*v), cmp_names);
+	*names = v;
+	*count = n;
+	return 0;
+}
+
+void root_free_names(char **names)
+{
+	if (!names)
+		return;
+	for (char **p = names; *p; p++)
+		free(*p);
+	free(names);
+}
+
+void root_record(struct root *r, bool on)
+{
+	r->recording = on;
+}
+
+const struct root_entry *root_entries(const struct root *r, size_t *count)
+{
+	*count = r->nentries;
+	return r->entries;
+}

@@ -1,0 +1,65 @@
+/* The root: every file latdoc reads goes through here, so the same code
+ * audits the live machine ("/") and a snapshot or fixture directory.
+ *
+ * Paths are relative to the root ("proc/cpuinfo"). Symbolic links are
+ * resolved inside the root the way openat2(RESOLVE_IN_ROOT) does it: an
+ * absolute target starts again at the root and ".." never climbs above it,
+ * so a snapshot can never make latdoc read this machine's own files.
+ *
+ * Functions return 0 or a negative errno. Beyond the usual ones:
+ *   -EFBIG   the file is larger than ROOT_MAX_FILE
+ *   -ELOOP   too many links on the way
+ *   -EINVAL  not a regular file (a FIFO or device outside the live root)
+ */
+#ifndef LATDOC_ROOT_H
+#define LATDOC_ROOT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define ROOT_MAX_FILE (16u << 20)
+#define ROOT_MAX_LINKS 40
+
+struct root;
+
+/* What the root saw, for `snapshot`: every file read, link followed and
+ * directory listed, by its resolved path. */
+enum root_entry_kind { ROOT_FILE, ROOT_LINK, ROOT_DIR };
+
+struct root_entry {
+	enum root_entry_kind kind;
+	char *path;   /* resolved, relative to the root */
+	char *data;   /* file contents or link target; NULL for a directory */
+	size_t len;
+};
+
+/* Opens DIR as the root. Returns NULL and sets *err (static text) on
+ * failure, with errno kept. */
+struct root *root_open(const char *dir, const char **err);
+void root_close(struct root *r);
+
+const char *root_dir(const struct root *r);
+/* The live system: device files may be read and only there do things
+ * like /dev/cpu_dma_latency mean something now. */
+bool root_is_live(const struct root *r);
+
+/* Reads a whole file into a NUL-terminated buffer the caller frees. */
+int root_read(struct root *r, const char *path, char **buf, size_t *len);
+
+/* Reads the first line of a small file, without its newline and trailing
+ * blanks, into OUT. -ENAMETOOLONG if it does not fit. */
+int root_read_line(struct root *r, const char *path, char *out, size_t outsz);
+
+/* 0 when PATH exists in the root (links followed), else -errno. */
+int root_exists(struct root *r, const char *path);
+
+/* Lists the names in directory PATH (no "." or ".."), sorted, as a
+ * NULL-terminated array the caller frees with root_free_names(). */
+int root_list(struct root *r, const char *path, char ***names, size_t *count);
+void root_free_names(char **names);
+
+/* Start or stop keeping a record of what is read. */
+void root_record(struct root *r, bool on);
+const struct root_entry *root_entries(const struct root *r, size_t *count);
+
+#endif

@@ -1,0 +1,189 @@
+/* C-state rules: deep idle states a request must wait out, and the PM QoS
+ * limits that keep CPUs out of them (KNOWLEDGE.md, "CPU idle"). */
+#include "rules.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The exit-latency limit the idle governor honours on CPU C: the lower of
+ * the global /dev/cpu_dma_latency request and the CPU's own; -1 for none. */
+static long qos_limit_us(const struct facts *f, const struct cpu *c)
+{
+	long limit = -1;
+	if (f->dma_latency_us != FACT_UNKNOWN && f->dma_latency_us < PM_QOS_DEFAULT_US)
+		limit = f->dma_latency_us;
+	if (c->resume_latency_us != FACT_UNKNOWN && c->resume_latency_us >= 0 &&
+	    (limit < 0 || c->resume_latency_us < limit))
+		limit = c->resume_latency_us;
+	return limit;
+}
+
+/* The deepest state CPU C can still enter; NULL when none is deep. */
+static const struct idle_state *deepest_reachable(const struct facts *f, const struct cpu *c)
+{
+	const struct idle_state *deepest = NULL;
+	long limit = qos_limit_us(f, c);
+
+	for (size_t i = 0; i < c->nstates; i++) {
+		const struct idle_state *s = &c->states[i];
+		if (s->disabled == 1 || s->latency_us <= DEEP_IDLE_LATENCY_US)
+			continue;
+		if (limit >= 0 && s->latency_us > limit)
+			continue;
+		if (!deepest || s->latency_us > deepest->latency_us)
+			deepest = s;
+	}
+	return deepest;
+}
+
+static void cmdline_caps(const struct facts *f, struct findings *out, struct finding *x)
+{
+	static const char *const caps[] = { "intel_idle.max_cstate", "processor.max_cstate",
+					    "idle", "cpuidle.off" };
+	bool any = false;
+	for (size_t i = 0; i < sizeof(caps) / sizeof(caps[0]); i++) {
+		const struct cmdline_param *p = cmdline_find(&f->cmdline, caps[i]);
+		if (p) {
+			finding_evidence(out, x, "/proc/cmdline", "%s=%s", caps[i],
+					 p->value ? p->value : "");
+			any = true;
+		}
+	}
+	if (!any && f->cmdline_raw)
+		finding_evidence(out, x, "/proc/cmdline", "no C-state limit");
+}
+
+void rule_cpu_cstate_deep(const struct facts *f, struct findings *out)
+{
+	struct cpuset cpus = { 0 };
+	const struct cpu *sample = NULL;
+	const struct idle_state *worst = NULL;
+
+	for (size_t i = 0; i < f->ncpus; i++) {
+		const struct cpu *c = &f->cpus[i];
+		const struct idle_state *s = c->online ? deepest_reachable(f, c) : NULL;
+		if (!s)
+			continue;
+		if (cpuset_add(&cpus, c->id)) {
+			out->out_of_memory = true;
+			break;
+		}
+		if (!worst || s->latency_us > worst->latency_us) {
+			worst = s;
+			sample = c;
+		}
+	}
+	if (!worst) {
+		cpuset_clear(&cpus);
+		return;
+	}
+
+	char subject[300], src[128], states[512] = "";
+	size_t used = 0;
+	for (size_t i = 0; i < sample->nstates; i++) {
+		const struct idle_state *s = &sample->states[i];
+		if (s->latency_us <= DEEP_IDLE_LATENCY_US || s->disabled == 1)
+			continue;
+		int n = snprintf(states + used, sizeof(states) - used, "%s%s (exit %ld us, target residency %ld us)",
+				 used ? ", " : "", s->name, s->latency_us, s->residency_us);
+		if (n < 0 || (size_t)n >= sizeof(states) - used)
+			break;
+		used += (size_t)n;
+	}
+	cpus_subject(&cpus, subject, sizeof(subject));
+	struct finding *x = finding_add(out, "cpu.cstate.deep", SEV_WARNING, subject,
+					"idle state %s (exit latency %ld us) enabled and not capped",
+					worst->name, worst->latency_us);
+	snprintf(src, sizeof(src), "/sys/devices/system/cpu/cpu%d/cpuidle/state*", sample->id);
+	finding_evidence(out, x, src, "%s", states);
+	if (worst->usage >= 0)
+		finding_evidence(out, x, src, "%s entered %lld times since boot", worst->name,
+				 worst->usage);
+	finding_evidence(out, x, "/sys/devices/system/cpu/cpuidle/current_driver", "%s",
+			 f->cpuidle.driver[0] ? f->cpuidle.driver : "none");
+	if (f->dma_latency_us == FACT_UNKNOWN)
+		finding_evidence(out, x, "/dev/cpu_dma_latency",
+				 f->live ? "not readable (run as root to see a held limit)"
+					 : "not in this snapshot");
+	else
+		finding_evidence(out, x, "/dev/cpu_dma_latency", "%ld us (no limit held)",
+				 f->dma_latency_us);
+	cmdline_caps(f, out, x);
+	finding_why(out, x,
+		    "A CPU idle in %s needs up to %ld us to wake when a packet or a wake-up from "
+		    "another CPU arrives (the governor only pre-wakes for timers it knows), and "
+		    "that is added to the request. Fast request streams keep CPUs out of it; "
+		    "light traffic, where latency is judged, lands in it.",
+		    worst->name, worst->latency_us);
+	finding_fix(out, x,
+		    "cpupower idle-set -D 20   # disable states with exit latency above 20 us\n"
+		    "# or hold a PM QoS limit: a process that keeps /dev/cpu_dma_latency open with "
+		    "the value 20 written (tuned's latency-performance does this)",
+		    "kernel command line: intel_idle.max_cstate=1 (Intel, C1 only) or "
+		    "processor.max_cstate=1 (acpi_idle), in GRUB_CMDLINE_LINUX, then update-grub; "
+		    "or tuned-adm profile latency-performance");
+	cpuset_clear(&cpus);
+}
+
+static void resume_limit_finding(struct findings *out, const struct cpuset *cpus, long value)
+{
+	char subject[300], src[128], shown[24];
+
+	cpus_subject(cpus, subject, sizeof(subject));
+	snprintf(src, sizeof(src), "/sys/devices/system/cpu/cpu%d/power/pm_qos_resume_latency_us",
+		 cpuset_last(cpus));
+	if (value)
+		snprintf(shown, sizeof(shown), "%ld us", value);
+	else
+		snprintf(shown, sizeof(shown), "n/a (no idle state)");
+	struct finding *x = finding_add(out, "cpu.pm_qos", SEV_INFO, subject,
+					"per-CPU resume latency limit %s", shown);
+	finding_evidence(out, x, src, "%s", value ? shown : "n/a");
+	finding_why(out, x,
+		    "These CPUs skip idle states slower to leave than the limit; it stays until "
+		    "written back to 0 or the machine reboots.");
+	finding_fix(out, x, "Nothing to fix; it is a latency setting.",
+		    "Keep it in /etc/tmpfiles.d/ so it survives a reboot.");
+}
+
+void rule_cpu_pm_qos(const struct facts *f, struct findings *out)
+{
+	if (f->dma_latency_us != FACT_UNKNOWN && f->dma_latency_us < PM_QOS_DEFAULT_US) {
+		struct finding *x = finding_add(out, "cpu.pm_qos", SEV_INFO, "system",
+						"a PM QoS request holds CPU exit latency at %ld us",
+						f->dma_latency_us);
+		finding_evidence(out, x, "/dev/cpu_dma_latency", "%ld us", f->dma_latency_us);
+		finding_why(out, x,
+			    "Idle states slower to leave than %ld us are not used. The limit lasts "
+			    "only while the process that wrote it (tuned, cyclictest, a database) "
+			    "keeps the file open: when it stops, deep C-states come back silently.",
+			    f->dma_latency_us);
+		finding_fix(out, x, "Nothing to fix; find the holder with: "
+				    "fuser -v /dev/cpu_dma_latency",
+			    "Make the holder a service that restarts, or cap states on the kernel "
+			    "command line instead.");
+	}
+
+	/* one finding per distinct per-CPU limit */
+	bool *done = calloc(f->ncpus + 1, sizeof(*done));
+	if (!done) {
+		out->out_of_memory = true;
+		return;
+	}
+	for (size_t i = 0; i < f->ncpus; i++) {
+		long value = f->cpus[i].resume_latency_us;
+		if (done[i] || value == FACT_UNKNOWN || value < 0)
+			continue;
+		struct cpuset cpus = { 0 };
+		for (size_t j = i; j < f->ncpus; j++) {
+			if (f->cpus[j].resume_latency_us == value) {
+				done[j] = true;
+				cpuset_add(&cpus, f->cpus[j].id);
+			}
+		}
+		resume_limit_finding(out, &cpus, value);
+		cpuset_clear(&cpus);
+	}
+	free(done);
+}

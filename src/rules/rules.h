@@ -1,0 +1,51 @@
+/* Rules: pure functions from facts to findings, one table of them. A rule
+ * never reads a file; it is tested with a facts struct or a fixture root. */
+#ifndef LATDOC_RULES_H
+#define LATDOC_RULES_H
+
+#include "../facts/facts.h"
+#include "../findings/findings.h"
+
+struct rule {
+	const char *id;
+	const char *summary; /* one line, for --list-checks and the docs */
+	void (*run)(const struct facts *f, struct findings *out);
+};
+
+extern const struct rule rules[];
+extern const size_t rules_count;
+
+/* Runs every rule whose id starts with ONLY (all when NULL), in table
+ * order, and ranks the findings. */
+void rules_run(const struct facts *f, struct findings *out, const char *only);
+
+/* Exit latency above which an idle state counts as deep: C1 and C1E stay
+ * below it on every Xeon and EPYC, C3 and C6 are far above. */
+#define DEEP_IDLE_LATENCY_US 20
+
+/* The rules, each in the file of its area. */
+void rule_cpu_freq_low(const struct facts *f, struct findings *out);
+void rule_cpu_governor(const struct facts *f, struct findings *out);
+void rule_cpu_epp(const struct facts *f, struct findings *out);
+void rule_cpu_firmware_pm(const struct facts *f, struct findings *out);
+void rule_cpu_boost(const struct facts *f, struct findings *out);
+void rule_cpu_epb(const struct facts *f, struct findings *out);
+void rule_cpu_cstate_deep(const struct facts *f, struct findings *out);
+void rule_cpu_pm_qos(const struct facts *f, struct findings *out);
+void rule_mem_thp(const struct facts *f, struct findings *out);
+void rule_mem_ksm(const struct facts *f, struct findings *out);
+void rule_mem_numa_balancing(const struct facts *f, struct findings *out);
+void rule_mem_swappiness(const struct facts *f, struct findings *out);
+
+/* Shared by the rules. */
+/* "cpu 3" or "cpus 0-7,16-23" */
+void cpus_subject(const struct cpuset *cpus, char *out, size_t outsz);
+/* Whether this policy's driver runs its own algorithm (intel_pstate and
+ * amd-pstate-epp in active mode), where "powersave" follows load. */
+bool policy_active_mode(const struct cpufreq_policy *p);
+/* The union of the CPUs of every policy for which SAME(first, other). */
+int policy_group(const struct facts *f, size_t first, bool *taken,
+		 bool (*same)(const struct cpufreq_policy *, const struct cpufreq_policy *),
+		 struct cpuset *cpus);
+
+#endif
