@@ -58,27 +58,6 @@ static double cpuinfo_mhz_of(const struct facts *f, int id)
 	return 0;
 }
 
-/* The node a CPU belongs to is the nodeN entry in its directory. */
-static int node_of(struct root *r, const char *cpudir)
-{
-	char **names;
-	size_t n;
-	int node = -1;
-
-	if (root_list(r, cpudir, &names, &n))
-		return -1;
-	for (size_t i = 0; i < n; i++) {
-		long id;
-		if (!strncmp(names[i], "node", 4) && names[i][4] >= '0' && names[i][4] <= '9' &&
-		    !parse_long(names[i] + 4, &id) && id < 65536) {
-			node = (int)id;
-			break;
-		}
-	}
-	root_free_names(names);
-	return node;
-}
-
 static int count_distinct(const struct facts *f, bool by_core)
 {
 	int n = 0;
@@ -97,18 +76,51 @@ static int count_distinct(const struct facts *f, bool by_core)
 	return n;
 }
 
-static int count_nodes(struct root *r)
+/* NUMA nodes and their CPUs, from each node's cpulist (or, on older
+ * kernels and in lscpu dumps, its cpumap). */
+static int read_nodes(struct root *r, struct facts *f)
 {
+	const char *dir = "sys/devices/system/node";
 	char **names;
 	size_t n;
 	int nodes = 0;
 
-	if (root_list(r, "sys/devices/system/node", &names, &n))
-		return -1;
-	for (size_t i = 0; i < n; i++)
-		nodes += !strncmp(names[i], "node", 4) && names[i][4] >= '0' && names[i][4] <= '9';
+	if (root_list(r, dir, &names, &n))
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		char path[128], line[4096];
+		struct cpuset cpus = { 0 };
+		long id;
+		int err = -1;
+
+		if (strncmp(names[i], "node", 4) || names[i][4] < '0' || names[i][4] > '9' ||
+		    parse_long(names[i] + 4, &id) || id >= 65536)
+			continue;
+		nodes++;
+		snprintf(path, sizeof(path), "%s/%s/cpulist", dir, names[i]);
+		if (!facts_read_line(r, f, path, line, sizeof(line))) {
+			err = cpuset_parse(&cpus, line);
+		} else {
+			snprintf(path, sizeof(path), "%s/%s/cpumap", dir, names[i]);
+			if (!facts_read_line(r, f, path, line, sizeof(line)))
+				err = cpuset_parse_mask(&cpus, line);
+			else
+				err = 0; /* a node directory without a CPU file */
+		}
+		if (err == -ENOMEM) {
+			root_free_names(names);
+			return err;
+		}
+		if (err)
+			facts_problem(f, path, "'%.40s' is not a CPU list or mask", line);
+		for (size_t c = 0; c < f->ncpus; c++)
+			if (cpuset_has(&cpus, f->cpus[c].id))
+				f->cpus[c].node = (int)id;
+		cpuset_clear(&cpus);
+	}
 	root_free_names(names);
-	return nodes ? nodes : -1;
+	f->nodes = nodes ? nodes : -1;
+	return 0;
 }
 
 int collect_topology(struct root *r, struct facts *f)
@@ -150,8 +162,7 @@ int collect_topology(struct root *r, struct facts *f)
 		snprintf(path, sizeof(path), CPU_DIR "/cpu%d/topology/core_id", id);
 		if (!facts_read_long(r, f, path, &v) && v >= 0)
 			c->core = (int)v;
-		snprintf(path, sizeof(path), CPU_DIR "/cpu%d", id);
-		c->node = node_of(r, path);
+		c->node = -1;
 	}
 	if (!have_online) {
 		/* no online list: CPUs are online unless their own file says no */
@@ -167,6 +178,5 @@ int collect_topology(struct root *r, struct facts *f)
 	}
 	f->sockets = count_distinct(f, false);
 	f->cores = count_distinct(f, true);
-	f->nodes = count_nodes(r);
-	return 0;
+	return read_nodes(r, f);
 }

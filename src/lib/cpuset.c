@@ -154,3 +154,30 @@ int cpuset_format(const struct cpuset *s, char *out, size_t outsz)
 	}
 	return 0;
 }
+
+int cpuset_parse_mask(struct cpuset *s, const char *mask)
+{
+	size_t len = strcspn(mask, "\n");
+	int bit = 0, err = 0;
+
+	cpuset_clear(s);
+	if (!len)
+		return -EINVAL;
+	/* walk from the least significant digit at the end */
+	for (size_t i = len; i-- > 0 && !err;) {
+		char c = mask[i];
+		if (c == ',')
+			continue;
+		if (!isxdigit((unsigned char)c)) {
+			err = -EINVAL;
+			break;
+		}
+		int v = isdigit((unsigned char)c) ? c - '0' : (tolower((unsigned char)c) - 'a' + 10);
+		for (int b = 0; b < 4 && !err; b++, bit++)
+			if (v >> b & 1)
+				err = cpuset_add(s, bit);
+	}
+	if (err)
+		cpuset_clear(s);
+	return err;
+}

@@ -25,6 +25,10 @@ void cpuset_clear(struct cpuset *s);
  * -EINVAL / -ERANGE / -ENOMEM; the set is left empty on error. */
 int cpuset_parse(struct cpuset *s, const char *list);
 
+/* Parses a kernel CPU mask: "ff", "00000000,000000ff" (32-bit hex words,
+ * most significant first). */
+int cpuset_parse_mask(struct cpuset *s, const char *mask);
+
 /* Writes the set as a list ("0-3,8") into OUT; -ENAMETOOLONG if it does not
  * fit (OUT then holds a truncated list ending in "..."). */
 int cpuset_format(const struct cpuset *s, char *out, size_t outsz);

@@ -1,0 +1,23 @@
+# The test harness: each check calls pass, fail or skip; run.sh prints the
+# totals as "N passed, N failed[, N skipped]".
+PASSED=0
+FAILED=0
+SKIPPED=0
+
+pass() { PASSED=$((PASSED + 1)); [ -n "${VERBOSE:-}" ] && echo "ok - $1"; return 0; }
+fail() { FAILED=$((FAILED + 1)); echo "FAIL - $1"; [ -n "${2:-}" ] && printf '%s\n' "$2" | sed 's/^/    /' | head -40; return 0; }
+skip() { SKIPPED=$((SKIPPED + 1)); echo "skip - $1: $2"; return 0; }
+
+# check NAME CONDITION-COMMAND...: passes when the command succeeds
+check() { name=$1; shift; if "$@" >/dev/null 2>&1; then pass "$name"; else fail "$name"; fi; }
+
+# Runs a command with a time limit, keeping stdout, stderr and status.
+run() {
+	timeout 60 "$@" >"$OUT/stdout" 2>"$OUT/stderr"
+	STATUS=$?
+}
+
+# A sanitizer report or a crash in stderr fails whatever printed it.
+sanitizer_clean() {
+	! grep -qE 'ERROR: (Address|Leak)Sanitizer|runtime error:|SUMMARY: UndefinedBehavior' "$OUT/stderr"
+}

@@ -1,0 +1,33 @@
+#!/bin/sh
+# Every test: unit tests (cmocka, TAP), fixture roots against golden JSON,
+# bad input, the real corpus, snapshot, and short fuzz runs. The latdoc under
+# test is the ASan+UBSan build.
+set -u
+cd "$(dirname "$0")/.."
+TOP=$(pwd)
+SAN=${BUILD_SAN:-build-san}
+FUZZ=${BUILD_FUZZ:-build-fuzz}
+LATDOC=$TOP/$SAN/latdoc
+OUT=$TOP/tests/out
+CORPUS=${LATDOC_CORPUS:-$TOP/../shared/corpus}
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:exitcode=99
+export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:exitcode=98
+rm -rf "$OUT" && mkdir -p "$OUT"
+. tests/lib.sh
+
+if [ ! -x "$LATDOC" ]; then
+	echo "no $LATDOC: run 'make test'"
+	exit 2
+fi
+
+for t in tests/t_*.sh; do
+	echo "== $t"
+	. "./$t"
+done
+
+if [ "$SKIPPED" -gt 0 ]; then
+	echo "$PASSED passed, $FAILED failed, $SKIPPED skipped"
+else
+	echo "$PASSED passed, $FAILED failed"
+fi
+[ "$FAILED" -eq 0 ]
