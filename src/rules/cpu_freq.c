@@ -106,8 +106,11 @@ static void freq_low_cpufreq(const struct facts *f, struct findings *out)
 					"CPUs at %.0f MHz, %.0f%% of their rated %.0f MHz",
 					cur_sum / n / 1000, 100 * ratio, rated_sum / n / 1000);
 	policy_source(src, sizeof(src), first, n, from_hw ? "cpuinfo_cur_freq" : "scaling_cur_freq");
-	finding_evidence(out, x, src, n > 1 ? "%ld-%ld MHz over %d policies" : "%ld MHz",
-			 cur_min / 1000, cur_max / 1000, n);
+	if (cur_min == cur_max)
+		finding_evidence(out, x, src, "%ld MHz%s", cur_min / 1000, n > 1 ? " on every policy" : "");
+	else
+		finding_evidence(out, x, src, "%ld-%ld MHz over %d policies", cur_min / 1000,
+				 cur_max / 1000, n);
 	policy_source(src, sizeof(src), first, n, first->base_khz > 0 ? "base_frequency" : "cpuinfo_max_freq");
 	finding_evidence(out, x, src, "%ld MHz", rated_khz(first) / 1000);
 	policy_source(src, sizeof(src), first, n, "scaling_governor");

@@ -107,7 +107,7 @@ void rule_cpu_cstate_deep(const struct facts *f, struct findings *out)
 				 f->live ? "not readable (run as root to see a held limit)"
 					 : "not in this snapshot");
 	else
-		finding_evidence(out, x, "/dev/cpu_dma_latency", "%ld us (no limit held)",
+		finding_evidence(out, x, "/dev/cpu_dma_latency", "%ld (the default: no limit held)",
 				 f->dma_latency_us);
 	cmdline_caps(f, out, x);
 	finding_why(out, x,

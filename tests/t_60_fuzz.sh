@@ -1,0 +1,19 @@
+# A short libFuzzer run of every parser target, seeded from fuzz/corpus.
+# New inputs go to a scratch directory; the kept corpus is not changed.
+FUZZ_SECONDS=${FUZZ_SECONDS:-8}
+for target in cpuinfo cpulist cmdline choice; do
+	exe=$TOP/$FUZZ/fuzz_$target
+	if [ ! -x "$exe" ]; then
+		skip "fuzz $target" "no $exe (clang with libFuzzer not available)"
+		continue
+	fi
+	scratch=$OUT/fuzz-$target
+	mkdir -p "$scratch"
+	timeout $((FUZZ_SECONDS + 60)) "$exe" -max_total_time="$FUZZ_SECONDS" -max_len=65536 \
+		-artifact_prefix="$scratch/" "$scratch" "$TOP/fuzz/corpus/$target" >"$OUT/fuzz-$target.log" 2>&1
+	if [ $? -eq 0 ]; then
+		pass "fuzz $target"
+	else
+		fail "fuzz $target" "$(tail -30 "$OUT/fuzz-$target.log")"
+	fi
+done

@@ -1,0 +1,208 @@
+/* The root layer: links resolved inside the root, never out of it. */
+#include <errno.h>
+#include <fcntl.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "root/root.h"
+
+static char top[256];   /* holds root/ and, beside it, outside */
+static char rootdir[300];
+
+static void put(const char *rel, const char *text)
+{
+	char path[512];
+	snprintf(path, sizeof(path), "%s/%s", rootdir, rel);
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+static void link_at(const char *target, const char *rel)
+{
+	char path[512];
+	snprintf(path, sizeof(path), "%s/%s", rootdir, rel);
+	assert_int_equal(symlink(target, path), 0);
+}
+
+static void dir(const char *rel)
+{
+	char path[512];
+	snprintf(path, sizeof(path), "%s/%s", rootdir, rel);
+	assert_int_equal(mkdir(path, 0755), 0);
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	char path[512];
+	snprintf(top, sizeof(top), "/tmp/latdoc-root-XXXXXX");
+	if (!mkdtemp(top))
+		return -1;
+	snprintf(rootdir, sizeof(rootdir), "%s/root", top);
+	mkdir(rootdir, 0755);
+	snprintf(path, sizeof(path), "%s/secret", top);
+	FILE *f = fopen(path, "w");
+	fputs("outside\n", f);
+	fclose(f);
+	dir("sys");
+	dir("sys/devices");
+	dir("sys/devices/policy0");
+	put("sys/devices/policy0/scaling_governor", "powersave\n");
+	dir("sys/cpu0");
+	link_at("../devices/policy0", "sys/cpu0/cpufreq");
+	link_at("/sys/devices/policy0", "sys/cpu0/absolute");
+	link_at("../../../../../../secret", "sys/climb");
+	char abs[512];
+	snprintf(abs, sizeof(abs), "%s/secret", top);
+	link_at(abs, "sys/absolute_out");
+	link_at("loop2", "sys/loop1");
+	link_at("loop1", "sys/loop2");
+	put("secret", "inside\n");
+	put("sys/spaces", "  value with trailing blanks \t\nsecond line\n");
+	snprintf(path, sizeof(path), "%s/sys/binary", rootdir);
+	f = fopen(path, "w");
+	fwrite("a\0b", 1, 3, f);
+	fclose(f);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	char cmd[400];
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", top);
+	return system(cmd);
+}
+
+static void follows_relative_links(void **state)
+{
+	(void)state;
+	const char *err;
+	char line[64];
+	struct root *r = root_open(rootdir, &err);
+	assert_non_null(r);
+	assert_false(root_is_live(r));
+	assert_int_equal(root_read_line(r, "sys/cpu0/cpufreq/scaling_governor", line, sizeof(line)), 0);
+	assert_string_equal(line, "powersave");
+	/* an absolute link starts again at the root, not at this machine's / */
+	assert_int_equal(root_read_line(r, "sys/cpu0/absolute/scaling_governor", line, sizeof(line)), 0);
+	assert_string_equal(line, "powersave");
+	root_close(r);
+}
+
+static void never_leaves_the_root(void **state)
+{
+	(void)state;
+	const char *err;
+	char line[64];
+	struct root *r = root_open(rootdir, &err);
+	assert_non_null(r);
+	/* ".." above the root stays at the root: this reads ROOT/secret */
+	assert_int_equal(root_read_line(r, "sys/climb", line, sizeof(line)), 0);
+	assert_string_equal(line, "inside");
+	assert_int_equal(root_read_line(r, "../../../secret", line, sizeof(line)), 0);
+	assert_string_equal(line, "inside");
+	/* the absolute target TOP/secret is looked up as ROOT/TOP/secret */
+	assert_int_equal(root_read_line(r, "sys/absolute_out", line, sizeof(line)), -ENOENT);
+	root_close(r);
+}
+
+static void errors(void **state)
+{
+	(void)state;
+	const char *err;
+	char line[64], small[4];
+	char *buf;
+	size_t len;
+	struct root *r = root_open(rootdir, &err);
+	assert_non_null(r);
+	assert_int_equal(root_read_line(r, "sys/loop1", line, sizeof(line)), -ELOOP);
+	assert_int_equal(root_read_line(r, "sys/nosuch", line, sizeof(line)), -ENOENT);
+	assert_int_equal(root_read_line(r, "sys/spaces/x", line, sizeof(line)), -ENOTDIR);
+	assert_int_equal(root_read(r, "sys/devices", &buf, &len), -EISDIR);
+	assert_int_equal(root_read_line(r, "sys/binary", line, sizeof(line)), -EINVAL);
+	assert_int_equal(root_read_line(r, "sys/spaces", small, sizeof(small)), -ENAMETOOLONG);
+	assert_int_equal(root_read_line(r, "sys/spaces", line, sizeof(line)), 0);
+	assert_string_equal(line, "  value with trailing blanks");
+
+	char path[512];
+	snprintf(path, sizeof(path), "%s/fifo", rootdir);
+	assert_int_equal(mkfifo(path, 0644), 0);
+	assert_int_equal(root_read(r, "fifo", &buf, &len), -EINVAL);
+
+	snprintf(path, sizeof(path), "%s/huge", rootdir);
+	int fd = open(path, O_WRONLY | O_CREAT, 0644);
+	assert_true(fd >= 0);
+	assert_int_equal(ftruncate(fd, ROOT_MAX_FILE + 1), 0);
+	close(fd);
+	assert_int_equal(root_read(r, "huge", &buf, &len), -EFBIG);
+	root_close(r);
+
+	assert_null(root_open("/nonexistent/latdoc", &err));
+	assert_null(root_open("/etc/hostname", &err));
+	assert_string_equal(err, "not a directory");
+}
+
+static void lists_sorted_and_records(void **state)
+{
+	(void)state;
+	const char *err;
+	char **names, line[64];
+	size_t n, count;
+	struct root *r = root_open(rootdir, &err);
+	assert_non_null(r);
+	root_record(r, true);
+	assert_int_equal(root_list(r, "sys/cpu0", &names, &n), 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(names[0], "absolute");
+	assert_string_equal(names[1], "cpufreq");
+	root_free_names(names);
+	assert_int_equal(root_read_line(r, "sys/cpu0/cpufreq/scaling_governor", line, sizeof(line)), 0);
+	root_record(r, false);
+
+	const struct root_entry *e = root_entries(r, &count);
+	assert_int_equal(count, 3);
+	assert_int_equal(e[0].kind, ROOT_DIR);
+	assert_string_equal(e[0].path, "sys/cpu0");
+	assert_int_equal(e[1].kind, ROOT_LINK);
+	assert_string_equal(e[1].path, "sys/cpu0/cpufreq");
+	assert_string_equal(e[1].data, "../devices/policy0");
+	assert_int_equal(e[2].kind, ROOT_FILE);
+	assert_string_equal(e[2].path, "sys/devices/policy0/scaling_governor");
+	assert_string_equal(e[2].data, "powersave\n");
+	assert_int_equal(root_exists(r, "sys/cpu0/cpufreq"), 0);
+	assert_int_equal(root_exists(r, "sys/cpu0/nothing"), -ENOENT);
+	root_close(r);
+}
+
+static void live_root(void **state)
+{
+	(void)state;
+	const char *err;
+	struct root *r = root_open("/", &err);
+	assert_non_null(r);
+	assert_true(root_is_live(r));
+	root_close(r);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(follows_relative_links),
+		cmocka_unit_test(never_leaves_the_root),
+		cmocka_unit_test(errors),
+		cmocka_unit_test(lists_sorted_and_records),
+		cmocka_unit_test(live_root),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}

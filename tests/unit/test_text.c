@@ -1,0 +1,70 @@
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <string.h>
+
+#include "parse/text.h"
+
+static void numbers(void **state)
+{
+	(void)state;
+	long v;
+	unsigned long long u;
+	double d;
+	assert_int_equal(parse_long("42\n", &v), 0);
+	assert_int_equal(v, 42);
+	assert_int_equal(parse_long(" -7 ", &v), 0);
+	assert_int_equal(v, -7);
+	assert_int_equal(parse_long("", &v), -EINVAL);
+	assert_int_equal(parse_long("12abc", &v), -EINVAL);
+	assert_int_equal(parse_long("abc", &v), -EINVAL);
+	assert_int_equal(parse_long("99999999999999999999999", &v), -EINVAL);
+	assert_int_equal(parse_ullong("18446744073709551615", &u), 0);
+	assert_true(u == 18446744073709551615ull);
+	assert_int_equal(parse_ullong("-1", &u), -EINVAL);
+	assert_int_equal(parse_double("1138.044", &d), 0);
+	assert_true(d > 1138.0 && d < 1138.1);
+	assert_int_equal(parse_double("nan", &d), -EINVAL);
+	assert_int_equal(parse_double("1e999", &d), -EINVAL);
+}
+
+static void choices(void **state)
+{
+	(void)state;
+	char out[16];
+	assert_int_equal(parse_choice("always [madvise] never\n", out, sizeof(out)), 0);
+	assert_string_equal(out, "madvise");
+	assert_int_equal(parse_choice("always defer defer+madvise [madvise] never", out, sizeof(out)), 0);
+	assert_string_equal(out, "madvise");
+	assert_int_equal(parse_choice("[always] madvise never", out, sizeof(out)), 0);
+	assert_string_equal(out, "always");
+	assert_int_equal(parse_choice("always madvise never", out, sizeof(out)), -EINVAL);
+	assert_int_equal(parse_choice("[]", out, sizeof(out)), -EINVAL);
+	assert_int_equal(parse_choice("[always", out, sizeof(out)), -EINVAL);
+	assert_int_equal(parse_choice("[a [b] c]", out, sizeof(out)), -EINVAL);
+	assert_int_equal(parse_choice("[a b]", out, sizeof(out)), -EINVAL);
+	assert_int_equal(parse_choice("[averyveryverylongword]", out, sizeof(out)), -EINVAL);
+}
+
+static void words(void **state)
+{
+	(void)state;
+	assert_true(word_in_list("fpu vme hypervisor lahf_lm", "hypervisor"));
+	assert_true(word_in_list("hwp", "hwp"));
+	assert_false(word_in_list("hwp_epp hwp_act_window", "hwp"));
+	assert_false(word_in_list("nohypervisor", "hypervisor"));
+	assert_false(word_in_list("a b", ""));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(numbers),
+		cmocka_unit_test(choices),
+		cmocka_unit_test(words),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
