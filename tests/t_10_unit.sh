@@ -1,6 +1,6 @@
 # Unit tests: each cmocka test is one check, read from its TAP output.
 for exe in "$TOP/$SAN"/test_*; do
-	[ -x "$exe" ] || continue
+	[ -f "$exe" ] && [ -x "$exe" ] || continue
 	name=$(basename "$exe")
 	CMOCKA_MESSAGE_OUTPUT=TAP timeout 60 "$exe" >"$OUT/$name.tap" 2>"$OUT/stderr"
 	status=$?
