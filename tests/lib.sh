@@ -9,7 +9,7 @@ fail() { FAILED=$((FAILED + 1)); echo "FAIL - $1"; [ -n "${2:-}" ] && printf '%s
 skip() { SKIPPED=$((SKIPPED + 1)); echo "skip - $1: $2"; return 0; }
 
 # check NAME CONDITION-COMMAND...: passes when the command succeeds
-check() { name=$1; shift; if "$@" >/dev/null 2>&1; then pass "$name"; else fail "$name"; fi; }
+check() { local cname="$1"; shift; if "$@" >/dev/null 2>&1; then pass "$cname"; else fail "$cname"; fi; }
 
 # Runs a command with a time limit, keeping stdout, stderr and status.
 run() {

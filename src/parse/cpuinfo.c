@@ -2,27 +2,17 @@
 #include "text.h"
 
 #include <errno.h>
-#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define CPUINFO_MAX_PROCS 8192
 
-/* Copies SRC with runs of blanks folded to one, as lscpu prints it:
+/* Keeps the kernel's text as it is, inner blanks included, as lscpu does:
  * "Intel(R) Xeon(R) CPU           X7550  @ 2.00GHz". */
 static void copy_field(char *dst, size_t dstsz, const char *src)
 {
-	size_t n = 0;
-	for (const char *p = src; *p && n + 1 < dstsz; p++) {
-		bool blank = *p == ' ' || *p == '\t';
-		if (blank && (n == 0 || dst[n - 1] == ' '))
-			continue;
-		dst[n++] = blank ? ' ' : *p;
-	}
-	while (n && dst[n - 1] == ' ')
-		n--;
-	dst[n] = '\0';
+	snprintf(dst, dstsz, "%s", src);
 }
 
 /* "Intel(R) Xeon(R) Gold 6148 CPU @ 2.40GHz" -> 2400 */

@@ -25,7 +25,7 @@ static void x86(void **state)
 	assert_int_equal(parse(text, &ci, err), 0);
 	assert_string_equal(ci.arch, "x86");
 	assert_string_equal(ci.vendor, "GenuineIntel");
-	assert_string_equal(ci.model_name, "Intel(R) Xeon(R) CPU X7550 @ 2.00GHz");
+	assert_string_equal(ci.model_name, "Intel(R) Xeon(R) CPU           X7550  @ 2.00GHz");
 	assert_int_equal(ci.family, 6);
 	assert_int_equal(ci.model, 85);
 	assert_true(ci.nominal_mhz == 2000);

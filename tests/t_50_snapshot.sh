@@ -1,0 +1,35 @@
+# snapshot: copy what check reads, then check the copy. Of a fixture root
+# the findings must be identical to the letter; of this machine, the same
+# findings and facts (minus counters that move between two reads).
+rm -rf "$OUT/snap-fixture"
+run "$LATDOC" snapshot -o "$OUT/snap-fixture" --root tests/fixtures/roots/intel-pstate-powersave
+check "snapshot of a fixture: exit 0" test "$STATUS" -eq 0
+check "snapshot keeps sysfs links as links" test -L "$OUT/snap-fixture/sys/devices/system/cpu/cpu0/cpufreq" -o -d "$OUT/snap-fixture/sys/devices/system/cpu/cpufreq/policy0"
+check "snapshot writes its own note" grep -q "latdoc check --root DIR" "$OUT/snap-fixture/latdoc-snapshot.txt"
+"$LATDOC" check --root tests/fixtures/roots/intel-pstate-powersave --json | jq -S 'del(.host.root) | {findings, facts}' >"$OUT/a.json" 2>/dev/null
+"$LATDOC" check --root "$OUT/snap-fixture" --json | jq -S 'del(.host.root) | {findings, facts}' >"$OUT/b.json" 2>/dev/null
+if diff -u "$OUT/a.json" "$OUT/b.json" >"$OUT/snap.diff"; then
+	pass "snapshot of a fixture: facts and findings identical"
+else
+	fail "snapshot of a fixture: facts or findings differ" "$(head -30 "$OUT/snap.diff")"
+fi
+
+# This machine, live. Reads only; writes only under tests/out.
+rm -rf "$OUT/snap-live"
+run "$LATDOC" snapshot -o "$OUT/snap-live"
+if [ "$STATUS" -ne 0 ] || ! sanitizer_clean; then
+	fail "snapshot of this machine: exit $STATUS" "$(head -20 "$OUT/stderr")"
+else
+	pass "snapshot of this machine"
+	# usage/time counters and steal move between two reads; the rest may not
+	stable='del(.host.root, .host.live) | {findings: [.findings[] | {id, severity, subject, title}],
+		facts: (.facts | del(.kernel.steal_pct) | .cpus |= map(.idle_states |= map(del(.usage, .time_us))
+		| del(.cpuinfo_mhz)) | .cpufreq.policies |= map(del(.cur_khz, .hw_cur_khz)))}'
+	"$LATDOC" check --json | jq -S "$stable" >"$OUT/live.json"
+	"$LATDOC" check --root "$OUT/snap-live" --json | jq -S "$stable" >"$OUT/snap.json"
+	if diff -u "$OUT/live.json" "$OUT/snap.json" >"$OUT/snap-live.diff"; then
+		pass "snapshot of this machine: same findings and facts as live"
+	else
+		fail "snapshot of this machine differs from live" "$(head -30 "$OUT/snap-live.diff")"
+	fi
+fi
