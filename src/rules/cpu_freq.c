@@ -130,8 +130,8 @@ static void freq_low_cpufreq(const struct facts *f, struct findings *out)
 		finding_why(out, x,
 			    "The %s governor (or a lowered limit) lets the clock sit at %.0f%% of its "
 			    "rating; a short request finishes before it ramps up, costing up to %.0f%% "
-			    "more CPU time. scaling_cur_freq is the last requested clock; "
-			    "`latdoc measure freq` measures the real one.",
+			    "more CPU time. scaling_cur_freq is the last requested clock, "
+			    "not a measurement: turbostat shows the real one.",
 			    first->governor, 100 * ratio, 100 * (1 / ratio - 1));
 	finding_fix(out, x, fix_governor_runtime, fix_governor_persistent);
 	cpuset_clear(&cpus);
@@ -366,7 +366,7 @@ void rule_cpu_firmware_pm(const struct facts *f, struct findings *out)
 		    "\"Performance Per Watt (DAPC)\") sets P-states and often C-states too, unseen "
 		    "by the OS and untouched by any Linux tuning.");
 	finding_fix(out, x,
-		    "None at runtime; check the clock with `latdoc measure freq`.",
+		    "None at runtime; turbostat shows the clock the firmware chose.",
 		    "BIOS: system profile Performance (Dell), Workload Profile Low Latency (HPE), "
 		    "Maximum Performance (Lenovo); or OS-controlled P-states so intel_pstate or "
 		    "acpi-cpufreq loads and can be set to performance.");
