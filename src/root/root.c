@@ -1,5 +1,7 @@
 #include "root.h"
 
+#define ROOT_DIR_CACHE 64
+
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -14,6 +16,7 @@
  * and that directory's resolved path ("" is the root itself). */
 struct walk {
 	int fd;
+	bool borrowed; /* fd belongs to the directory cache */
 	char path[PATH_MAX];
 };
 
@@ -22,10 +25,15 @@ struct root {
 	bool live;
 	char *dir;
 
-	/* Collectors read many files of one directory in a row (a cpuidle
-	 * state, a cpufreq policy): keep the last parent directory resolved. */
-	char *cached_key;
-	struct walk cached;
+	/* Collectors read many files of one directory (a cpuidle state, a
+	 * cpufreq policy) and many directories below one (cpu0..cpuN): keep
+	 * resolved directories, by the path asked for, replaced in turn. */
+	struct cached_dir {
+		char *key;
+		int fd;
+		char *path;
+	} cache[ROOT_DIR_CACHE];
+	unsigned next_slot;
 
 	bool recording;
 	struct root_entry *entries;
@@ -34,25 +42,16 @@ struct root {
 
 static void walk_release(struct walk *w)
 {
-	if (w->fd >= 0)
+	if (w->fd >= 0 && !w->borrowed)
 		close(w->fd);
 	w->fd = -1;
-}
-
-static int walk_copy(const struct walk *from, struct walk *to)
-{
-	to->fd = fcntl(from->fd, F_DUPFD_CLOEXEC, 0);
-	if (to->fd < 0)
-		return -errno;
-	memcpy(to->path, from->path, strlen(from->path) + 1);
-	return 0;
+	w->borrowed = false;
 }
 
 static int walk_start(const struct root *r, struct walk *w)
 {
-	w->fd = fcntl(r->fd, F_DUPFD_CLOEXEC, 0);
-	if (w->fd < 0)
-		return -errno;
+	w->fd = r->fd;
+	w->borrowed = true;
 	w->path[0] = '\0';
 	return 0;
 }
@@ -73,7 +72,7 @@ static int walk_down(struct walk *w, const char *name)
 	int fd = openat(w->fd, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	close(w->fd);
+	walk_release(w);
 	w->fd = fd;
 	memcpy(w->path, path, strlen(path) + 1);
 	return 0;
@@ -166,7 +165,7 @@ static bool next_component(char *rest, char *comp, size_t compsz, bool *last)
 
 /* Resolves REL from W. On success W is the directory holding the object and
  * LEAF its name (not a link), or LEAF is empty when REL names W itself. */
-static int resolve(struct root *r, struct walk *w, const char *rel, char *leaf)
+static int resolve(struct root *r, struct walk *w, const char *rel, char *leaf, bool stat_last)
 {
 	char rest[2 * PATH_MAX], comp[NAME_MAX + 1], target[PATH_MAX];
 	unsigned links = 0;
@@ -194,6 +193,12 @@ static int resolve(struct root *r, struct walk *w, const char *rel, char *leaf)
 			if (err)
 				return err;
 			continue;
+		}
+		/* a reader opens the leaf with O_NOFOLLOW and comes back only
+		 * when it is a link: one stat less per file */
+		if (last && !stat_last) {
+			strcpy(leaf, comp);
+			return 0;
 		}
 		if (fstatat(w->fd, comp, &st, AT_SYMLINK_NOFOLLOW) < 0)
 			return -errno;
@@ -237,52 +242,106 @@ static int resolve(struct root *r, struct walk *w, const char *rel, char *leaf)
 	return 0;
 }
 
-/* Resolves PATH from the root, through the cache of the last parent. */
-static int resolve_path(struct root *r, const char *path, struct walk *w, char *leaf)
+static const struct cached_dir *cache_find(const struct root *r, const char *key, size_t len)
+{
+	for (size_t i = 0; i < ROOT_DIR_CACHE; i++) {
+		const struct cached_dir *c = &r->cache[i];
+		if (c->key && strlen(c->key) == len && !strncmp(c->key, key, len))
+			return c;
+	}
+	return NULL;
+}
+
+static void cache_put(struct root *r, const char *key, size_t len, const struct walk *w)
+{
+	struct cached_dir *c = &r->cache[r->next_slot++ % ROOT_DIR_CACHE];
+	char *k = strndup(key, len), *path = strdup(w->path);
+	int fd = fcntl(w->fd, F_DUPFD_CLOEXEC, 0);
+
+	if (!k || !path || fd < 0) {
+		free(k);
+		free(path);
+		if (fd >= 0)
+			close(fd);
+		return; /* a cache that cannot grow only costs time */
+	}
+	free(c->key);
+	free(c->path);
+	if (c->key)
+		close(c->fd);
+	c->key = k;
+	c->path = path;
+	c->fd = fd;
+}
+
+/* Resolves PATH from the root, starting at the deepest directory on its way
+ * that is already resolved, and keeps its parent directory for next time. */
+static int resolve_path(struct root *r, const char *path, struct walk *w, char *leaf,
+			bool stat_last)
 {
 	const char *slash = strrchr(path, '/');
 	size_t keylen = slash ? (size_t)(slash - path) : 0;
+	size_t start = 0;
+	const struct cached_dir *c = NULL;
 	int err;
 
-	if (slash && r->cached_key && strlen(r->cached_key) == keylen &&
-	    !strncmp(r->cached_key, path, keylen)) {
-		err = walk_copy(&r->cached, w);
-		if (err)
-			return err;
-		err = resolve(r, w, slash + 1, leaf);
-		if (err)
-			walk_release(w);
-		return err;
+	if (path[0] == '/' || !slash)
+		goto from_root;
+	/* the parent, then its ancestors */
+	for (size_t len = keylen; len && !c; ) {
+		c = cache_find(r, path, len);
+		if (c)
+			start = len;
+		else
+			while (len && path[--len] != '/')
+				;
 	}
+	if (!c)
+		goto from_root;
+	w->fd = c->fd;
+	w->borrowed = true;
+	snprintf(w->path, sizeof(w->path), "%s", c->path);
+	if (start < keylen) {
+		char rest[PATH_MAX];
+		snprintf(rest, sizeof(rest), "%.*s", (int)(keylen - start - 1), path + start + 1);
+		err = resolve(r, w, rest, leaf, true);
+		if (!err && leaf[0])
+			err = walk_down(w, leaf);
+		if (!err && w->borrowed) {
+			/* still on the cached fd that cache_put may evict */
+			int fd = fcntl(w->fd, F_DUPFD_CLOEXEC, 0);
+			if (fd < 0)
+				err = -errno;
+			w->fd = fd;
+			w->borrowed = false;
+		}
+		if (err) {
+			walk_release(w);
+			return err;
+		}
+		cache_put(r, path, keylen, w);
+	}
+	err = resolve(r, w, slash + 1, leaf, stat_last);
+	if (err)
+		walk_release(w);
+	return err;
 
+from_root:
 	err = walk_start(r, w);
 	if (err)
 		return err;
-	if (slash) {
-		char *key = strndup(path, keylen);
-		if (!key) {
-			walk_release(w);
-			return -ENOMEM;
-		}
-		err = resolve(r, w, key, leaf);
+	if (slash && path[0] != '/') {
+		char key[PATH_MAX];
+		snprintf(key, sizeof(key), "%.*s", (int)keylen, path);
+		err = resolve(r, w, key, leaf, true);
 		if (!err && leaf[0])
 			err = walk_down(w, leaf);
-		if (!err) {
-			free(r->cached_key);
-			walk_release(&r->cached);
-			r->cached_key = key;
-			err = walk_copy(w, &r->cached);
-			if (err) {
-				free(r->cached_key);
-				r->cached_key = NULL;
-			}
-		} else {
-			free(key);
-		}
+		if (!err && !w->borrowed)
+			cache_put(r, path, keylen, w);
 		if (!err)
-			err = resolve(r, w, slash + 1, leaf);
+			err = resolve(r, w, slash + 1, leaf, stat_last);
 	} else {
-		err = resolve(r, w, path, leaf);
+		err = resolve(r, w, path, leaf, stat_last);
 	}
 	if (err)
 		walk_release(w);
@@ -298,7 +357,6 @@ struct root *root_open(const char *dir, const char **err)
 		*err = "out of memory";
 		return NULL;
 	}
-	r->cached.fd = -1;
 	r->fd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (r->fd < 0) {
 		*err = errno == ENOTDIR ? "not a directory" : strerror(errno);
@@ -324,8 +382,12 @@ void root_close(struct root *r)
 		free(r->entries[i].data);
 	}
 	free(r->entries);
-	walk_release(&r->cached);
-	free(r->cached_key);
+	for (size_t i = 0; i < ROOT_DIR_CACHE; i++) {
+		if (r->cache[i].key)
+			close(r->cache[i].fd);
+		free(r->cache[i].key);
+		free(r->cache[i].path);
+	}
 	if (r->fd >= 0)
 		close(r->fd);
 	free(r->dir);
@@ -386,16 +448,28 @@ int root_read(struct root *r, const char *path, char **buf, size_t *len)
 	struct walk w;
 	char leaf[NAME_MAX + 1];
 	struct stat st;
-	int err = resolve_path(r, path, &w, leaf);
+	int err = resolve_path(r, path, &w, leaf, false);
 
 	if (err)
 		return err;
+	/* O_NONBLOCK: a FIFO planted in a snapshot must not hang the audit */
+	const int flags = O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC;
+	int fd = leaf[0] ? openat(w.fd, leaf, flags) : -1;
+	if (fd < 0 && leaf[0] && errno == ELOOP) {
+		/* the leaf is a link: resolve it, then open what it names */
+		char name[NAME_MAX + 1];
+		strcpy(name, leaf);
+		err = resolve(r, &w, name, leaf, true);
+		if (err) {
+			walk_release(&w);
+			return err;
+		}
+		fd = leaf[0] ? openat(w.fd, leaf, flags) : -1;
+	}
 	if (!leaf[0]) {
 		walk_release(&w);
 		return -EISDIR;
 	}
-	/* O_NONBLOCK: a FIFO planted in a snapshot must not hang the audit */
-	int fd = openat(w.fd, leaf, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 	if (fd < 0) {
 		err = -errno;
 	} else if (fstat(fd, &st) < 0) {
@@ -452,7 +526,7 @@ int root_exists(struct root *r, const char *path)
 	struct walk w;
 	char leaf[NAME_MAX + 1];
 	struct stat st;
-	int err = resolve_path(r, path, &w, leaf);
+	int err = resolve_path(r, path, &w, leaf, true);
 
 	if (err)
 		return err;
@@ -471,7 +545,7 @@ int root_list(struct root *r, const char *path, char ***names, size_t *count)
 {
 	struct walk w;
 	char leaf[NAME_MAX + 1];
-	int err = resolve_path(r, path, &w, leaf);
+	int err = resolve_path(r, path, &w, leaf, true);
 	char **v = NULL;
 	size_t n = 0, cap = 0;
 
