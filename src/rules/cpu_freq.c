@@ -32,14 +32,6 @@ static void policy_source(char *out, size_t outsz, const struct cpufreq_policy *
 		snprintf(out, outsz, "/sys/devices/system/cpu/cpu*/cpufreq/%s", file);
 }
 
-static int group_size(const bool *taken_before, const bool *taken_after, size_t n)
-{
-	int k = 0;
-	for (size_t i = 0; i < n; i++)
-		k += taken_after[i] && !taken_before[i];
-	return k;
-}
-
 /* The generic powersave governor sets the clock to scaling_min_freq. */
 static bool pins_minimum(const struct cpufreq_policy *p)
 {
@@ -201,82 +193,64 @@ static bool same_governor(const struct cpufreq_policy *a, const struct cpufreq_p
 	return !strcmp(a->driver, b->driver) && !strcmp(a->governor, b->governor);
 }
 
+static void governor_finding(const struct facts *f, struct findings *out, const struct cpufreq_policy *p,
+		       const struct cpuset *cpus, int members)
+{
+	if (!p->governor[0] || !strcmp(p->governor, "performance"))
+		return;
+	char subject[300], src[160];
+	bool active = policy_active_mode(p);
+	enum severity sev = pins_minimum(p) ? SEV_CRITICAL : SEV_WARNING;
+
+	cpus_subject(cpus, subject, sizeof(subject));
+	struct finding *x = finding_add(out, "cpu.governor", sev, subject,
+					"cpufreq governor %s (driver %s)", p->governor,
+					p->driver[0] ? p->driver : "unknown");
+	policy_source(src, sizeof(src), p, members, "scaling_governor");
+	finding_evidence(out, x, src, "%s", p->governor);
+	policy_source(src, sizeof(src), p, members, "scaling_driver");
+	finding_evidence(out, x, src, "%s", p->driver);
+	if (p->governors[0]) {
+		policy_source(src, sizeof(src), p, members, "scaling_available_governors");
+		finding_evidence(out, x, src, "%s", p->governors);
+	}
+	if (pins_minimum(p)) {
+		policy_source(src, sizeof(src), p, members, "scaling_min_freq");
+		finding_evidence(out, x, src, "%ld MHz (maximum %ld MHz)", p->min_khz / 1000,
+				 p->hw_max_khz / 1000);
+		finding_why(out, x,
+			    "Under %s the generic powersave governor pins the clock at "
+			    "scaling_min_freq (%ld of %ld MHz): every request runs slow, all "
+			    "the time.",
+			    p->driver, p->min_khz / 1000, p->hw_max_khz / 1000);
+	} else if (active && !strcmp(p->governor, "powersave")) {
+		if (p->epp[0]) {
+			policy_source(src, sizeof(src), p, members,
+				      "energy_performance_preference");
+			finding_evidence(out, x, src, "%s", p->epp);
+		}
+		if (f->cpufreq.min_perf_pct >= 0)
+			finding_evidence(out, x, "/sys/devices/system/cpu/intel_pstate/min_perf_pct",
+					 "%ld", f->cpufreq.min_perf_pct);
+		finding_why(out, x,
+			    "In active mode %s's powersave is the driver's own load-following "
+			    "algorithm, steered by EPP (%s): it is not a pinned minimum, but it "
+			    "ramps slower and runs lower at light load, which is when a lone "
+			    "request arrives.",
+			    p->driver, p->epp[0] ? p->epp : "not exposed");
+	} else {
+		finding_why(out, x,
+			    "The %s governor raises the clock only after it has seen load "
+			    "(sampled every few to tens of milliseconds): a short request is "
+			    "done before the CPU speeds up, and pays the low clock in full.",
+			    p->governor);
+	}
+	finding_fix(out, x, fix_governor_runtime, fix_governor_persistent);
+}
+
 void rule_cpu_governor(const struct facts *f, struct findings *out)
 {
-	bool *taken = calloc(f->cpufreq.count + 1, sizeof(*taken));
-	bool *before = calloc(f->cpufreq.count + 1, sizeof(*before));
-	struct cpuset cpus = { 0 };
-
-	if (!taken || !before) {
-		out->out_of_memory = true;
-		free(taken);
-		free(before);
-		return;
-	}
-	for (size_t i = 0; i < f->cpufreq.count; i++) {
-		const struct cpufreq_policy *p = &f->cpufreq.policies[i];
-		if (taken[i])
-			continue;
-		memcpy(before, taken, f->cpufreq.count * sizeof(*taken));
-		if (policy_group(f, i, taken, same_governor, &cpus)) {
-			out->out_of_memory = true;
-			break;
-		}
-		if (!p->governor[0] || !strcmp(p->governor, "performance"))
-			continue;
-		int members = group_size(before, taken, f->cpufreq.count);
-		char subject[300], src[160];
-		bool active = policy_active_mode(p);
-		enum severity sev = pins_minimum(p) ? SEV_CRITICAL : SEV_WARNING;
-
-		cpus_subject(&cpus, subject, sizeof(subject));
-		struct finding *x = finding_add(out, "cpu.governor", sev, subject,
-						"cpufreq governor %s (driver %s)", p->governor,
-						p->driver[0] ? p->driver : "unknown");
-		policy_source(src, sizeof(src), p, members, "scaling_governor");
-		finding_evidence(out, x, src, "%s", p->governor);
-		policy_source(src, sizeof(src), p, members, "scaling_driver");
-		finding_evidence(out, x, src, "%s", p->driver);
-		if (p->governors[0]) {
-			policy_source(src, sizeof(src), p, members, "scaling_available_governors");
-			finding_evidence(out, x, src, "%s", p->governors);
-		}
-		if (pins_minimum(p)) {
-			policy_source(src, sizeof(src), p, members, "scaling_min_freq");
-			finding_evidence(out, x, src, "%ld MHz (maximum %ld MHz)", p->min_khz / 1000,
-					 p->hw_max_khz / 1000);
-			finding_why(out, x,
-				    "Under %s the generic powersave governor pins the clock at "
-				    "scaling_min_freq (%ld of %ld MHz): every request runs slow, all "
-				    "the time.",
-				    p->driver, p->min_khz / 1000, p->hw_max_khz / 1000);
-		} else if (active && !strcmp(p->governor, "powersave")) {
-			if (p->epp[0]) {
-				policy_source(src, sizeof(src), p, members,
-					      "energy_performance_preference");
-				finding_evidence(out, x, src, "%s", p->epp);
-			}
-			if (f->cpufreq.min_perf_pct >= 0)
-				finding_evidence(out, x, "/sys/devices/system/cpu/intel_pstate/min_perf_pct",
-						 "%ld", f->cpufreq.min_perf_pct);
-			finding_why(out, x,
-				    "In active mode %s's powersave is the driver's own load-following "
-				    "algorithm, steered by EPP (%s): it is not a pinned minimum, but it "
-				    "ramps slower and runs lower at light load, which is when a lone "
-				    "request arrives.",
-				    p->driver, p->epp[0] ? p->epp : "not exposed");
-		} else {
-			finding_why(out, x,
-				    "The %s governor raises the clock only after it has seen load "
-				    "(sampled every few to tens of milliseconds): a short request is "
-				    "done before the CPU speeds up, and pays the low clock in full.",
-				    p->governor);
-		}
-		finding_fix(out, x, fix_governor_runtime, fix_governor_persistent);
-	}
-	cpuset_clear(&cpus);
-	free(taken);
-	free(before);
+	policy_groups(f, out, same_governor, governor_finding);
 }
 
 static bool same_epp(const struct cpufreq_policy *a, const struct cpufreq_policy *b)
@@ -295,58 +269,41 @@ static enum severity epp_severity(const char *epp)
 	return !strcmp(epp, "power") || (numeric && v > 192) ? SEV_CRITICAL : SEV_WARNING;
 }
 
+static void epp_finding(const struct facts *f, struct findings *out, const struct cpufreq_policy *p,
+		       const struct cpuset *cpus, int members)
+{
+	(void)f; /* the facts beyond the policy are not needed for EPP */
+	if (!p->epp[0] || !strcmp(p->epp, "performance") || !strcmp(p->epp, "0"))
+		return;
+	char subject[300], src[160];
+	cpus_subject(cpus, subject, sizeof(subject));
+	struct finding *x = finding_add(out, "cpu.epp", epp_severity(p->epp), subject,
+					"energy_performance_preference %s", p->epp);
+	policy_source(src, sizeof(src), p, members, "energy_performance_preference");
+	finding_evidence(out, x, src, "%s", p->epp);
+	if (p->epps[0]) {
+		policy_source(src, sizeof(src), p, members,
+			      "energy_performance_available_preferences");
+		finding_evidence(out, x, src, "%s", p->epps);
+	}
+	policy_source(src, sizeof(src), p, members, "scaling_governor");
+	finding_evidence(out, x, src, "%s (driver %s)", p->governor, p->driver);
+	finding_why(out, x,
+		    "The hardware picks the clock within its limits by this hint: %s tells it "
+		    "to save energy, so it ramps later and settles lower when load is light "
+		    "and bursty, which is the shape of request traffic.",
+		    p->epp);
+	finding_fix(out, x,
+		    "echo performance | tee " POLICY_DIR "/policy*/energy_performance_preference\n"
+		    "# or set the performance governor, which forces EPP to 0 under HWP",
+		    "tuned-adm profile latency-performance\n"
+		    "# or /etc/tmpfiles.d/latdoc-epp.conf:\n"
+		    "w " POLICY_DIR "/policy*/energy_performance_preference - - - - performance");
+}
+
 void rule_cpu_epp(const struct facts *f, struct findings *out)
 {
-	bool *taken = calloc(f->cpufreq.count + 1, sizeof(*taken));
-	bool *before = calloc(f->cpufreq.count + 1, sizeof(*before));
-	struct cpuset cpus = { 0 };
-
-	if (!taken || !before) {
-		out->out_of_memory = true;
-		free(taken);
-		free(before);
-		return;
-	}
-	for (size_t i = 0; i < f->cpufreq.count; i++) {
-		const struct cpufreq_policy *p = &f->cpufreq.policies[i];
-		if (taken[i])
-			continue;
-		memcpy(before, taken, f->cpufreq.count * sizeof(*taken));
-		if (policy_group(f, i, taken, same_epp, &cpus)) {
-			out->out_of_memory = true;
-			break;
-		}
-		if (!p->epp[0] || !strcmp(p->epp, "performance") || !strcmp(p->epp, "0"))
-			continue;
-		int members = group_size(before, taken, f->cpufreq.count);
-		char subject[300], src[160];
-		cpus_subject(&cpus, subject, sizeof(subject));
-		struct finding *x = finding_add(out, "cpu.epp", epp_severity(p->epp), subject,
-						"energy_performance_preference %s", p->epp);
-		policy_source(src, sizeof(src), p, members, "energy_performance_preference");
-		finding_evidence(out, x, src, "%s", p->epp);
-		if (p->epps[0]) {
-			policy_source(src, sizeof(src), p, members,
-				      "energy_performance_available_preferences");
-			finding_evidence(out, x, src, "%s", p->epps);
-		}
-		policy_source(src, sizeof(src), p, members, "scaling_governor");
-		finding_evidence(out, x, src, "%s (driver %s)", p->governor, p->driver);
-		finding_why(out, x,
-			    "The hardware picks the clock within its limits by this hint: %s tells it "
-			    "to save energy, so it ramps later and settles lower when load is light "
-			    "and bursty, which is the shape of request traffic.",
-			    p->epp);
-		finding_fix(out, x,
-			    "echo performance | tee " POLICY_DIR "/policy*/energy_performance_preference\n"
-			    "# or set the performance governor, which forces EPP to 0 under HWP",
-			    "tuned-adm profile latency-performance\n"
-			    "# or /etc/tmpfiles.d/latdoc-epp.conf:\n"
-			    "w " POLICY_DIR "/policy*/energy_performance_preference - - - - performance");
-	}
-	cpuset_clear(&cpus);
-	free(taken);
-	free(before);
+	policy_groups(f, out, same_epp, epp_finding);
 }
 
 void rule_cpu_firmware_pm(const struct facts *f, struct findings *out)

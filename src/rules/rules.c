@@ -1,6 +1,7 @@
 #include "rules.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Ordered by expected cost, most first: the text output ranks findings of
@@ -48,20 +49,39 @@ bool policy_active_mode(const struct cpufreq_policy *p)
 	return !strcmp(p->driver, "intel_pstate") || !strcmp(p->driver, "amd-pstate-epp");
 }
 
-int policy_group(const struct facts *f, size_t first, bool *taken,
-		 bool (*same)(const struct cpufreq_policy *, const struct cpufreq_policy *),
-		 struct cpuset *cpus)
+void policy_groups(const struct facts *f, struct findings *out,
+		   bool (*same)(const struct cpufreq_policy *, const struct cpufreq_policy *),
+		   void (*each)(const struct facts *, struct findings *,
+				const struct cpufreq_policy *, const struct cpuset *, int))
 {
-	const struct cpufreq_policy *p = &f->cpufreq.policies[first];
-	cpuset_clear(cpus);
-	for (size_t j = first; j < f->cpufreq.count; j++) {
-		const struct cpufreq_policy *q = &f->cpufreq.policies[j];
-		if (taken[j] || !same(p, q))
-			continue;
-		taken[j] = true;
-		for (int c = 0; c <= cpuset_last(&q->cpus); c++)
-			if (cpuset_has(&q->cpus, c) && cpuset_add(cpus, c))
-				return -1;
+	bool *taken = calloc(f->cpufreq.count + 1, sizeof(*taken));
+
+	if (!taken) {
+		out->out_of_memory = true;
+		return;
 	}
-	return 0;
+	for (size_t i = 0; i < f->cpufreq.count; i++) {
+		const struct cpufreq_policy *p = &f->cpufreq.policies[i];
+		struct cpuset cpus = { 0 };
+		int members = 0;
+		bool ok = true;
+
+		if (taken[i])
+			continue;
+		for (size_t j = i; j < f->cpufreq.count && ok; j++) {
+			const struct cpufreq_policy *q = &f->cpufreq.policies[j];
+			if (taken[j] || !same(p, q))
+				continue;
+			taken[j] = true;
+			members++;
+			for (int c = 0; c <= cpuset_last(&q->cpus) && ok; c++)
+				ok = !cpuset_has(&q->cpus, c) || !cpuset_add(&cpus, c);
+		}
+		if (ok)
+			each(f, out, p, &cpus, members);
+		else
+			out->out_of_memory = true;
+		cpuset_clear(&cpus);
+	}
+	free(taken);
 }

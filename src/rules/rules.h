@@ -43,9 +43,11 @@ void cpus_subject(const struct cpuset *cpus, char *out, size_t outsz);
 /* Whether this policy's driver runs its own algorithm (intel_pstate and
  * amd-pstate-epp in active mode), where "powersave" follows load. */
 bool policy_active_mode(const struct cpufreq_policy *p);
-/* The union of the CPUs of every policy for which SAME(first, other). */
-int policy_group(const struct facts *f, size_t first, bool *taken,
-		 bool (*same)(const struct cpufreq_policy *, const struct cpufreq_policy *),
-		 struct cpuset *cpus);
+/* Calls EACH once for every group of policies alike by SAME, with the
+ * group's first policy, the union of its CPUs and how many policies it has. */
+void policy_groups(const struct facts *f, struct findings *out,
+		   bool (*same)(const struct cpufreq_policy *, const struct cpufreq_policy *),
+		   void (*each)(const struct facts *, struct findings *,
+				const struct cpufreq_policy *, const struct cpuset *, int));
 
 #endif
