@@ -112,16 +112,3 @@ int facts_read_long(struct root *r, struct facts *f, const char *path, long *out
 	}
 	return 0;
 }
-
-struct cpu *facts_cpu(struct facts *f, int id)
-{
-	for (size_t i = 0; i < f->ncpus; i++)
-		if (f->cpus[i].id == id)
-			return &f->cpus[i];
-	return NULL;
-}
-
-const struct cpu *facts_cpu_const(const struct facts *f, int id)
-{
-	return facts_cpu((struct facts *)f, id);
-}

@@ -165,7 +165,4 @@ int facts_read_line(struct root *r, struct facts *f, const char *path, char *out
 /* Reads an integer file; a malformed number is a problem. */
 int facts_read_long(struct root *r, struct facts *f, const char *path, long *out);
 
-struct cpu *facts_cpu(struct facts *f, int id);
-const struct cpu *facts_cpu_const(const struct facts *f, int id);
-
 #endif
