@@ -74,6 +74,13 @@ static int write_entry(int dirfd, const struct root_entry *e)
 			return -errno;
 		return 0;
 	}
+	if (e->kind == ROOT_MARK) {
+		/* empty, and never over a file whose contents were read */
+		int fd = openat(dirfd, e->path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+		if (fd < 0)
+			return errno == EEXIST ? 0 : -errno;
+		return close(fd) < 0 ? -errno : 0;
+	}
 	return write_file(dirfd, e->path, e->data, e->len);
 }
 
@@ -180,7 +187,9 @@ int cmd_snapshot(int argc, char **argv)
 	char about[512];
 	int len = snprintf(about, sizeof(about),
 			   "latdoc %s snapshot of %s (%s), taken %ld\n"
-			   "check it anywhere with: latdoc check --root DIR\n",
+			   "check it anywhere with: latdoc check --root DIR\n"
+			   "Empty files are ones whose existence was checked and whose contents "
+			   "were not read (dev/kvm, etc/nova/nova.conf).\n",
 			   LATDOC_VERSION, f.hostname[0] ? f.hostname : "unknown host", root_dir,
 			   (long)time(NULL));
 	err = write_file(dirfd, "latdoc-snapshot.txt", about, (size_t)len);

@@ -28,6 +28,20 @@ bool cpuset_has(const struct cpuset *s, int cpu)
 	return cpu >= 0 && cpu < s->size && (s->bits[cpu / 8] >> (cpu % 8)) & 1;
 }
 
+void cpuset_del(struct cpuset *s, int cpu)
+{
+	if (cpuset_has(s, cpu))
+		s->bits[cpu / 8] &= (unsigned char)~(1u << (cpu % 8));
+}
+
+int cpuset_merge(struct cpuset *into, const struct cpuset *from)
+{
+	for (int i = 0; i < from->size; i++)
+		if (cpuset_has(from, i) && cpuset_add(into, i))
+			return -ENOMEM;
+	return 0;
+}
+
 int cpuset_count(const struct cpuset *s)
 {
 	int n = 0;

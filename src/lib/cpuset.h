@@ -15,6 +15,9 @@ struct cpuset {
 
 int cpuset_add(struct cpuset *s, int cpu);
 bool cpuset_has(const struct cpuset *s, int cpu);
+void cpuset_del(struct cpuset *s, int cpu);
+/* Adds every CPU of FROM to INTO; -ENOMEM. */
+int cpuset_merge(struct cpuset *into, const struct cpuset *from);
 int cpuset_count(const struct cpuset *s);
 /* The highest CPU in the set, -1 when empty. */
 int cpuset_last(const struct cpuset *s);

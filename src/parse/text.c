@@ -105,3 +105,17 @@ char *trim(char *s)
 		s[--n] = '\0';
 	return s;
 }
+
+bool str_copy(char *dst, size_t sz, const char *src)
+{
+	size_t n = src ? strlen(src) : 0;
+	bool cut = n >= sz;
+
+	if (!sz)
+		return n > 0;
+	if (cut)
+		n = sz - 1;
+	memcpy(dst, src ? src : "", n);
+	dst[n] = '\0';
+	return cut;
+}

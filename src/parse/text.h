@@ -4,6 +4,7 @@
 #ifndef LATDOC_TEXT_H
 #define LATDOC_TEXT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 int parse_long(const char *s, long *out);
@@ -15,6 +16,10 @@ int parse_choice(const char *s, char *out, size_t outsz);
 
 /* Whether the space-separated list LIST holds WORD. */
 int word_in_list(const char *list, const char *word);
+
+/* Copies SRC into DST of size SZ, cut short if it does not fit (NULL
+ * copies as ""). Returns true when it was cut. */
+bool str_copy(char *dst, size_t sz, const char *src);
 
 /* Strips leading and trailing blanks in place; returns the start. */
 char *trim(char *s);

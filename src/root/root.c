@@ -521,6 +521,23 @@ int root_read_line(struct root *r, const char *path, char *out, size_t outsz)
 	return 0;
 }
 
+int root_realpath(struct root *r, const char *path, char *out, size_t outsz)
+{
+	struct walk w;
+	char leaf[NAME_MAX + 1];
+	int err = resolve_path(r, path, &w, leaf, true);
+
+	if (err)
+		return err;
+	err = join(out, outsz, w.path, leaf);
+	/* a snapshot needs the directory a link led to, or the link dangles */
+	struct stat st;
+	if (!err && leaf[0] && !fstatat(w.fd, leaf, &st, 0) && S_ISDIR(st.st_mode))
+		err = record(r, ROOT_DIR, w.path, leaf, NULL, 0);
+	walk_release(&w);
+	return err;
+}
+
 int root_exists(struct root *r, const char *path)
 {
 	struct walk w;
@@ -532,6 +549,9 @@ int root_exists(struct root *r, const char *path)
 		return err;
 	if (leaf[0] && fstatat(w.fd, leaf, &st, AT_SYMLINK_NOFOLLOW) < 0)
 		err = -errno;
+	/* a snapshot keeps that it exists, and no more */
+	if (!err && leaf[0])
+		err = record(r, S_ISDIR(st.st_mode) ? ROOT_DIR : ROOT_MARK, w.path, leaf, NULL, 0);
 	walk_release(&w);
 	return err;
 }

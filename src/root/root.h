@@ -23,8 +23,9 @@
 struct root;
 
 /* What the root saw, for `snapshot`: every file read, link followed and
- * directory listed, by its resolved path. */
-enum root_entry_kind { ROOT_FILE, ROOT_LINK, ROOT_DIR };
+ * directory listed, by its resolved path; and files only asked about by
+ * root_exists(), whose contents are not kept (a nova.conf holds passwords). */
+enum root_entry_kind { ROOT_FILE, ROOT_LINK, ROOT_DIR, ROOT_MARK };
 
 struct root_entry {
 	enum root_entry_kind kind;
@@ -49,6 +50,10 @@ int root_read(struct root *r, const char *path, char **buf, size_t *len);
 /* Reads the first line of a small file, without its newline and trailing
  * blanks, into OUT. -ENAMETOOLONG if it does not fit. */
 int root_read_line(struct root *r, const char *path, char *out, size_t outsz);
+
+/* Resolves PATH, links and all, into OUT: where it really is, relative to
+ * the root ("sys/devices/pci0000:00/0000:00:03.0"). */
+int root_realpath(struct root *r, const char *path, char *out, size_t outsz);
 
 /* 0 when PATH exists in the root (links followed), else -errno. */
 int root_exists(struct root *r, const char *path);
