@@ -16,14 +16,14 @@ int collect_cpuinfo(struct root *r, struct facts *f)
 	char err[160];
 	char *buf;
 	size_t len;
-	int rc = root_read(r, path, &buf, &len);
+	int rc = facts_read_file(r, f, path, &buf, &len);
 
 	if (rc == -ENOMEM)
 		return rc;
-	if (rc) {
+	if (rc == -ENOENT)
 		facts_problem(f, path, "%s", facts_read_error(rc));
+	if (rc)
 		return 0;
-	}
 	rc = cpuinfo_parse(buf, len, &ci, err, sizeof(err));
 	free(buf);
 	if (rc == -ENOMEM)

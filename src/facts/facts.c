@@ -14,6 +14,7 @@
 static int (*const collectors[])(struct root *, struct facts *) = {
 	collect_host,   collect_cpuinfo, collect_topology, collect_cpufreq, collect_cpuidle,
 	collect_pmqos,  collect_kernel,  collect_memory,   collect_platform,
+	collect_kvm_host, collect_vm_xml, collect_vm_processes, collect_guest_devices,
 };
 
 int facts_collect(struct root *r, struct facts *f)
@@ -24,6 +25,7 @@ int facts_collect(struct root *r, struct facts *f)
 	f->sockets = f->cores = f->nodes = -1;
 	f->dma_latency_us = FACT_UNKNOWN;
 	f->steal_pct = -1;
+	f->virt.halt_poll_ns = -1;
 	for (size_t i = 0; i < sizeof(collectors) / sizeof(collectors[0]); i++) {
 		int err = collectors[i](r, f);
 		if (err)
@@ -47,6 +49,14 @@ void facts_free(struct facts *f)
 	free(f->cpuinfo_mhz);
 	free(f->cmdline_raw);
 	cmdline_free(&f->cmdline);
+	for (size_t i = 0; i < f->virt.count; i++)
+		for (int s = 0; s < VM_SOURCES; s++) {
+			vm_view_free(f->virt.vms[i].view[s]);
+			free(f->virt.vms[i].view[s]);
+		}
+	free(f->virt.vms);
+	free(f->guest.disks);
+	free(f->guest.nics);
 	for (size_t i = 0; i < f->nproblems; i++)
 		free(f->problems[i]);
 	free(f->problems);
@@ -92,6 +102,15 @@ int facts_read_line(struct root *r, struct facts *f, const char *path, char *out
 
 	out[err ? 0 : strlen(out)] = '\0';
 	if (err && err != -ENOENT && err != -ENOTDIR)
+		facts_problem(f, path, "%s", facts_read_error(err));
+	return err;
+}
+
+int facts_read_file(struct root *r, struct facts *f, const char *path, char **buf, size_t *len)
+{
+	int err = root_read(r, path, buf, len);
+
+	if (err && err != -ENOENT && err != -ENOTDIR && err != -ENOMEM)
 		facts_problem(f, path, "%s", facts_read_error(err));
 	return err;
 }

@@ -10,6 +10,7 @@
 #include "../lib/cpuset.h"
 #include "../parse/cmdline.h"
 #include "../parse/cpuinfo.h"
+#include "vm.h"
 
 #define FACT_UNKNOWN (-2147483647L - 1)
 /* The CPU latency QoS value when nobody holds a request: no constraint. */
@@ -54,6 +55,13 @@ struct cpufreq_policy {
 	long hw_cur_khz;                   /* cpuinfo_cur_freq (root only) */
 	char epp[32];                      /* energy_performance_preference */
 	char epps[160];
+};
+
+/* A guest's disk or NIC and the driver behind it. */
+struct guest_device {
+	char name[32];   /* vda, sda, eth0 */
+	char driver[32]; /* virtio_blk, ata_piix, e1000 ... */
+	char path[160];  /* the device's sysfs directory, relative to the root */
 };
 
 enum platform_role {
@@ -130,6 +138,23 @@ struct facts {
 		bool kvm_host;       /* kvm modules loaded, /dev/kvm */
 	} platform;
 
+	/* virtualization, host side */
+	struct {
+		struct vm *vms;
+		size_t count;
+		char manager[16];       /* cloudstack, openstack, proxmox; "" plain */
+		char libvirt_uri[96];   /* where the libvirt API was asked; "" not */
+		char libvirt_note[192]; /* why it gave nothing */
+		long halt_poll_ns;      /* kvm module parameter, -1 absent */
+		bool vhost_net;         /* /dev/vhost-net is there */
+	} virt;
+
+	/* virtualization, guest side: the virtual hardware seen from inside */
+	struct {
+		struct guest_device *disks, *nics;
+		size_t ndisks, nnics;
+	} guest;
+
 	/* steal time, all CPUs, percent of time since boot; -1 unknown */
 	double steal_pct;
 
@@ -153,6 +178,22 @@ int collect_pmqos(struct root *r, struct facts *f);
 int collect_kernel(struct root *r, struct facts *f);
 int collect_memory(struct root *r, struct facts *f);
 int collect_platform(struct root *r, struct facts *f);
+int collect_vm_xml(struct root *r, struct facts *f);
+int collect_vm_processes(struct root *r, struct facts *f);
+int collect_kvm_host(struct root *r, struct facts *f);
+int collect_guest_devices(struct root *r, struct facts *f);
+
+/* Asks libvirt at URI for its domains and merges them in; not a file
+ * collector, so `check` calls it after facts_collect(). EXPLICIT says the
+ * user named the URI: then a failure is worth a note even off a KVM host.
+ * Returns 0, or -ENOMEM. */
+int collect_vm_libvirt(struct facts *f, const char *uri, bool explicit);
+
+/* Adds VIEW (taken over) as SOURCE of the VM called NAME or with UUID,
+ * creating the VM when none matches. A second view from the same source is
+ * dropped. Returns the VM, or NULL when out of memory (VIEW is freed). */
+struct vm *facts_add_vm_view(struct facts *f, const char *name, const char *uuid,
+		      enum vm_source source, struct vm_view *view);
 
 /* Shared by the collectors: record a problem with a file. */
 void facts_problem(struct facts *f, const char *path, const char *fmt, ...)
@@ -162,6 +203,10 @@ const char *facts_read_error(int err);
 /* Reads PATH's first line into OUT. A missing file is quietly -ENOENT;
  * anything else wrong is recorded as a problem. */
 int facts_read_line(struct root *r, struct facts *f, const char *path, char *out, size_t outsz);
+/* Reads a whole file into *BUF (freed by the caller). A missing file is
+ * quietly -ENOENT, -ENOMEM is returned for the caller to stop on, and
+ * anything else wrong is recorded as a problem. */
+int facts_read_file(struct root *r, struct facts *f, const char *path, char **buf, size_t *len);
 /* Reads an integer file; a malformed number is a problem. */
 int facts_read_long(struct root *r, struct facts *f, const char *path, long *out);
 

@@ -15,15 +15,10 @@ static int read_cmdline(struct root *r, struct facts *f)
 	const char *path = "proc/cmdline";
 	char *buf;
 	size_t len;
-	int err = root_read(r, path, &buf, &len);
+	int err = facts_read_file(r, f, path, &buf, &len);
 
-	if (err == -ENOMEM)
-		return err;
-	if (err) {
-		if (err != -ENOENT)
-			facts_problem(f, path, "%s", facts_read_error(err));
-		return 0;
-	}
+	if (err)
+		return err == -ENOMEM ? err : 0;
 	if (memchr(buf, '\0', len)) {
 		facts_problem(f, path, "binary data");
 		free(buf);
@@ -50,13 +45,8 @@ static void read_steal(struct root *r, struct facts *f)
 	unsigned long long v[8] = { 0 }, total = 0;
 	char *buf;
 	size_t len;
-	int err = root_read(r, path, &buf, &len);
-
-	if (err) {
-		if (err != -ENOENT)
-			facts_problem(f, path, "%s", facts_read_error(err));
+	if (facts_read_file(r, f, path, &buf, &len))
 		return;
-	}
 	int n = strncmp(buf, "cpu ", 4) ? 0
 					: sscanf(buf + 4, "%llu %llu %llu %llu %llu %llu %llu %llu", &v[0],
 						 &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7]);

@@ -107,9 +107,9 @@ void finding_fix(struct findings *fs, struct finding *f, const char *runtime,
 		return;
 	free(f->fix_runtime);
 	free(f->fix_persistent);
-	f->fix_runtime = strdup(runtime);
-	f->fix_persistent = strdup(persistent);
-	if (!f->fix_runtime || !f->fix_persistent)
+	f->fix_runtime = runtime ? strdup(runtime) : NULL;
+	f->fix_persistent = persistent ? strdup(persistent) : NULL;
+	if ((runtime && !f->fix_runtime) || (persistent && !f->fix_persistent))
 		fs->out_of_memory = true;
 }
 

@@ -45,6 +45,7 @@ void finding_evidence(struct findings *fs, struct finding *f, const char *source
 		      const char *value_fmt, ...) __attribute__((format(printf, 4, 5)));
 void finding_why(struct findings *fs, struct finding *f, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* Either may be NULL: a VM's hardware has no runtime fix. */
 void finding_fix(struct findings *fs, struct finding *f, const char *runtime,
 		 const char *persistent);
 

@@ -22,6 +22,11 @@ void output_text(FILE *out, const struct report *r, bool color);
 /* Returns 0, or -1 when the JSON could not be built (out of memory). */
 int output_json(FILE *out, const struct report *r);
 
+/* The VMs audited on a host and the virtual hardware seen in a guest, for
+ * the text report. */
+void output_vms_text(FILE *out, const struct facts *f);
+void output_guest_text(FILE *out, const struct facts *f);
+
 const char *platform_role_name(enum platform_role role);
 /* "bare metal", "KVM guest on aws", ... for one line of text */
 void platform_describe(const struct facts *f, char *out, size_t outsz);

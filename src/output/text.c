@@ -97,6 +97,8 @@ void output_text(FILE *out, const struct report *r, bool color)
 	if (f->cpuidle.driver[0])
 		fprintf(out, ", cpuidle %s", f->cpuidle.driver);
 	fprintf(out, "\n\n");
+	output_guest_text(out, f);
+	output_vms_text(out, f);
 
 	for (size_t i = 0; i < r->findings->count; i++) {
 		print_finding(out, &r->findings->items[i], color);

@@ -37,7 +37,49 @@ void rule_mem_ksm(const struct facts *f, struct findings *out);
 void rule_mem_numa_balancing(const struct facts *f, struct findings *out);
 void rule_mem_swappiness(const struct facts *f, struct findings *out);
 
+void rule_vm_accel(const struct facts *f, struct findings *out);
+void rule_vm_cpu_mode(const struct facts *f, struct findings *out);
+void rule_vm_vcpu_pin(const struct facts *f, struct findings *out);
+void rule_vm_emulator_pin(const struct facts *f, struct findings *out);
+void rule_vm_numa(const struct facts *f, struct findings *out);
+void rule_vm_disk_bus(const struct facts *f, struct findings *out);
+void rule_vm_disk_iothread(const struct facts *f, struct findings *out);
+void rule_vm_disk_cache(const struct facts *f, struct findings *out);
+void rule_vm_nic_model(const struct facts *f, struct findings *out);
+void rule_vm_nic_vhost(const struct facts *f, struct findings *out);
+void rule_vm_hugepages(const struct facts *f, struct findings *out);
+void rule_vm_balloon(const struct facts *f, struct findings *out);
+void rule_vm_hpet(const struct facts *f, struct findings *out);
+void rule_vm_config_pending(const struct facts *f, struct findings *out);
+void rule_kvm_halt_poll(const struct facts *f, struct findings *out);
+void rule_kvm_vhost_net(const struct facts *f, struct findings *out);
+void rule_guest_cpu_model(const struct facts *f, struct findings *out);
+void rule_guest_disk_driver(const struct facts *f, struct findings *out);
+void rule_guest_nic_driver(const struct facts *f, struct findings *out);
+void rule_guest_clocksource(const struct facts *f, struct findings *out);
+void rule_guest_steal(const struct facts *f, struct findings *out);
+
 /* Shared by the rules. */
+enum vm_fix_kind {
+	VM_FIX_ACCEL,
+	VM_FIX_CPU_MODE,
+	VM_FIX_VCPU_PIN,
+	VM_FIX_EMULATOR_PIN,
+	VM_FIX_NUMA,
+	VM_FIX_DISK_BUS,
+	VM_FIX_DISK_IOTHREAD,
+	VM_FIX_DISK_CACHE,
+	VM_FIX_NIC_MODEL,
+	VM_FIX_NIC_VHOST,
+	VM_FIX_HUGEPAGES,
+	VM_FIX_BALLOON,
+	VM_FIX_HPET,
+};
+/* Sets X's fix to KIND's fix on the platforms that manage VM (NULL for a
+ * finding made inside a guest, which gets its cloud's or every stack's). */
+void vm_fix(struct findings *out, struct finding *x, const struct facts *f, enum vm_fix_kind kind,
+	    const struct vm *vm);
+
 /* "cpu 3" or "cpus 0-7,16-23" */
 void cpus_subject(const struct cpuset *cpus, char *out, size_t outsz);
 /* Whether this policy's driver runs its own algorithm (intel_pstate and

@@ -1,0 +1,132 @@
+/* VMs from their QEMU processes: the command line says what was started,
+ * the vCPU threads' affinity says whether the pins are in force. */
+#include "facts.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../parse/qemu_args.h"
+#include "../parse/text.h"
+#include "../root/root.h"
+
+static bool all_digits(const char *s)
+{
+	if (!*s)
+		return false;
+	for (; *s; s++)
+		if (*s < '0' || *s > '9')
+			return false;
+	return true;
+}
+
+/* Only processes whose name says QEMU have their command line read: the
+ * command lines of other programs may hold secrets, and a snapshot keeps
+ * whatever check reads. The kernel's own "kvm" threads have an empty one. */
+static bool looks_like_qemu(struct root *r, const char *pid)
+{
+	char path[64], comm[32];
+
+	snprintf(path, sizeof(path), "proc/%s/comm", pid);
+	if (root_read_line(r, path, comm, sizeof(comm)))
+		return false;
+	return !strncmp(comm, "qemu-system-", 12) || !strcmp(comm, "qemu-kvm") || !strcmp(comm, "kvm") ||
+	       !strncmp(comm, "qemu-system", 11);
+}
+
+/* libvirt passes debug-threads=on, so vCPU threads are called "CPU n/KVM";
+ * a thread allowed on fewer CPUs than are online is pinned. */
+static void vcpu_threads(struct root *r, struct facts *f, const char *pid, struct vm *vm)
+{
+	char dir[64], **tids;
+	size_t count;
+	int online = cpuset_count(&f->online);
+
+	snprintf(dir, sizeof(dir), "proc/%s/task", pid);
+	if (root_list(r, dir, &tids, &count))
+		return;
+	for (size_t i = 0; i < count; i++) {
+		char path[128], comm[32], *status;
+		size_t len;
+		int cpu;
+
+		snprintf(path, sizeof(path), "%s/%s/comm", dir, tids[i]);
+		if (root_read_line(r, path, comm, sizeof(comm)) || sscanf(comm, "CPU %d/KVM", &cpu) != 1)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s/status", dir, tids[i]);
+		if (root_read(r, path, &status, &len))
+			continue;
+		const char *line = strstr(status, "\nCpus_allowed_list:");
+		struct cpuset allowed = { 0 };
+		if (line) {
+			char list[1024];
+			snprintf(list, sizeof(list), "%.*s", (int)strcspn(line + 20, "\n"), line + 20);
+			if (!cpuset_parse(&allowed, trim(list))) {
+				vm->vcpu_threads = (vm->vcpu_threads < 0 ? 0 : vm->vcpu_threads) + 1;
+				vm->vcpu_threads_pinned = (vm->vcpu_threads_pinned < 0 ? 0 : vm->vcpu_threads_pinned) +
+							  (online > 0 && cpuset_count(&allowed) < online);
+			}
+		}
+		cpuset_clear(&allowed);
+		free(status);
+	}
+	root_free_names(tids);
+}
+
+static int read_process(struct root *r, struct facts *f, const char *pid)
+{
+	struct qemu_args qa;
+	char path[64], why[256];
+	char *buf;
+	size_t len;
+
+	snprintf(path, sizeof(path), "proc/%s/cmdline", pid);
+	/* a process may end between the listing and the read */
+	int err = root_read(r, path, &buf, &len);
+	if (err)
+		return err == -ENOMEM ? err : 0;
+	if (!len) {
+		free(buf);
+		return 0;
+	}
+	err = qemu_args_parse(buf, len, &qa, why, sizeof(why));
+	free(buf);
+	if (err == -ENOMEM)
+		return err;
+	if (err) {
+		facts_problem(f, path, "%s", why);
+		return 0;
+	}
+	struct vm_view *v = malloc(sizeof(*v));
+	if (!v) {
+		vm_view_free(&qa.view);
+		return -ENOMEM;
+	}
+	*v = qa.view;
+	v->pid = strtol(pid, NULL, 10);
+	v->where[0] = '/';
+	str_copy(v->where + 1, sizeof(v->where) - 1, path);
+	if (!qa.name[0])
+		snprintf(qa.name, sizeof(qa.name), "pid %s", pid);
+	struct vm *vm = facts_add_vm_view(f, qa.name, qa.uuid, VM_PROCESS, v);
+	if (!vm)
+		return -ENOMEM;
+	vcpu_threads(r, f, pid, vm);
+	return 0;
+}
+
+int collect_vm_processes(struct root *r, struct facts *f)
+{
+	char **names;
+	size_t count;
+	int err = root_list(r, "proc", &names, &count);
+
+	if (err)
+		return err == -ENOMEM ? err : 0;
+	for (size_t i = 0; i < count && !err; i++)
+		if (all_digits(names[i]) && looks_like_qemu(r, names[i]))
+			err = read_process(r, f, names[i]);
+	root_free_names(names);
+	return err;
+}
