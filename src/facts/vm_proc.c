@@ -82,10 +82,14 @@ static int read_process(struct root *r, struct facts *f, const char *pid)
 	size_t len;
 
 	snprintf(path, sizeof(path), "proc/%s/cmdline", pid);
-	/* a process may end between the listing and the read */
 	int err = root_read(r, path, &buf, &len);
+	if (err == -ENOMEM)
+		return err;
+	/* a process may end between the listing and the read */
+	if (err && err != -ENOENT && err != -ESRCH)
+		facts_problem(f, path, "%s", facts_read_error(err));
 	if (err)
-		return err == -ENOMEM ? err : 0;
+		return 0;
 	if (!len) {
 		free(buf);
 		return 0;

@@ -483,19 +483,27 @@ static int apply(struct state *st, struct qemu_args *out, const char *opt, const
 	return 0;
 }
 
-int qemu_args_parse(const char *buf, size_t len, struct qemu_args *out, char *err, size_t errsz)
+int qemu_args_parse(const char *cmdline, size_t len, struct qemu_args *out, char *err, size_t errsz)
 {
-	const char *end = buf + len;
 	struct state *st = calloc(1, sizeof(*st));
+	/* the last word of a truncated command line has no NUL of its own */
+	char *buf = malloc(len + 1);
+	const char *end = buf + len;
 	int rc = 0;
 
 	memset(out, 0, sizeof(*out));
 	vm_view_init(&out->view);
-	if (!st)
+	if (!st || !buf) {
+		free(st);
+		free(buf);
 		return -ENOMEM;
+	}
+	memcpy(buf, cmdline, len);
+	buf[len] = '\0';
 	if (!len || !memchr(buf, '\0', len) || !qemu_is_binary(buf)) {
 		snprintf(err, errsz, "not a QEMU command line");
 		free(st);
+		free(buf);
 		return -EINVAL;
 	}
 	const char *argv0 = buf, *base = strrchr(argv0, '/');
@@ -552,5 +560,6 @@ int qemu_args_parse(const char *buf, size_t len, struct qemu_args *out, char *er
 	if (rc)
 		vm_view_free(&out->view);
 	free(st);
+	free(buf);
 	return rc;
 }

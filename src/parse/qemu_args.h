@@ -25,6 +25,6 @@ bool qemu_is_binary(const char *argv0);
 /* Parses a command line as /proc/PID/cmdline holds it: words each ended by
  * a NUL. Returns 0 and fills OUT (release with vm_view_free(&out->view)),
  * -ENOMEM, or -EINVAL with the reason in ERR. */
-int qemu_args_parse(const char *buf, size_t len, struct qemu_args *out, char *err, size_t errsz);
+int qemu_args_parse(const char *cmdline, size_t len, struct qemu_args *out, char *err, size_t errsz);
 
 #endif

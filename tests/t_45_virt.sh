@@ -1,0 +1,242 @@
+# Virtualization: VMs through libvirt's test driver, domain types, the real
+# libvirt corpus (every domain XML audited; the XML and the QEMU command line
+# libvirt made from it must agree), and hostile XML and command lines.
+KVM=tests/fixtures/roots/kvm-host
+LIBVIRT_CORPUS=$CORPUS/libvirt
+
+# A root with nothing but one domain XML (and, optionally, one process).
+xml_root() { # DIR FILE
+	rm -rf "$1" && mkdir -p "$1/etc/libvirt/qemu" && cp "$2" "$1/etc/libvirt/qemu/"
+}
+
+# /proc/PID/cmdline from libvirt's .args test files: shell words, one option
+# per line, environment first. xargs undoes the shell quoting.
+args_root() { # DIR ARGS-FILE
+	rm -rf "$1" && mkdir -p "$1/proc/4242"
+	sed 's/ \\$//' "$2" | xargs printf '%s\0' |
+		awk 'BEGIN { RS = "\0"; ORS = "\0" } p || /^\// { p = 1; print }' >"$1/proc/4242/cmdline"
+	echo qemu-system-x86 >"$1/proc/4242/comm"
+}
+
+# --- libvirt's API, through its test driver: no daemon needed -----------
+node="$PWD/tests/fixtures/libvirt/node.xml"
+run "$LATDOC" check --root "$KVM" --connect "test://$node" --json
+if [ "$STATUS" -gt 1 ] || ! sanitizer_clean; then
+	fail "libvirt test driver: exit $STATUS" "$(head -20 "$OUT/stderr")"
+else
+	pass "libvirt test driver: check ran"
+	check "libvirt test driver: its three domains and the two of the files are listed" \
+		jq -e '[.facts.virt.vms[].name] | sort == ["db01", "idle01", "shop01", "shop02", "web01"]' "$OUT/stdout"
+	check "libvirt test driver: a running domain has its defined and its live XML" \
+		jq -e '.facts.virt.vms[] | select(.name == "shop01") | .running and (.sources | keys == ["defined", "running"]) and (.sources.running | startswith("libvirt test://"))' "$OUT/stdout"
+	check "libvirt test driver: a shut-off domain is only defined" \
+		jq -e '.facts.virt.vms[] | select(.name == "idle01") | (.running | not) and (.sources | keys == ["defined"])' "$OUT/stdout"
+	check "libvirt test driver: test domains are audited as kvm (shop01's findings name it)" \
+		jq -e '[.findings[] | select(.subject == "domain:shop01") | .id] | sort == ["vm.balloon", "vm.cpu.mode", "vm.disk.bus", "vm.hpet", "vm.hugepages", "vm.nic.model", "vm.vcpu.pin"]' "$OUT/stdout"
+	check "libvirt test driver: the well-configured domain gets no finding" \
+		jq -e '[.findings[] | select(.subject == "domain:shop02")] == []' "$OUT/stdout"
+	check "libvirt test driver: the sata disk and the rtl8139 default are seen" \
+		jq -e '.findings[] | select(.id == "vm.disk.bus" and .subject == "domain:shop01") | .title | contains("sdb (sata)")' "$OUT/stdout"
+fi
+
+run "$LATDOC" check --root "$KVM" --connect "qemu+unix:///system?socket=$OUT/no-such-socket"
+check "unreachable libvirt: a note, and the audit of the files goes on" \
+	sh -c "[ $STATUS -eq 1 ] && grep -q '^libvirt: no answer from libvirt at qemu+unix' '$OUT/stdout' && grep -q 'web01' '$OUT/stdout'"
+run "$LATDOC" check --root "$KVM" --connect "test:///$OUT/missing-node.xml" --json
+check "libvirt test driver with a missing node file: a note" \
+	jq -e '.facts.virt.libvirt.note | startswith("no answer from libvirt")' "$OUT/stdout"
+
+# --- domain types -------------------------------------------------------
+sed -e "s/type='kvm'/type='qemu'/" -e 's/db01/tcg01/' -e 's/9e3f6c11/9e3f6c12/' \
+	"$KVM/etc/libvirt/qemu/db01.xml" >"$OUT/tcg01.xml"
+xml_root "$OUT/tcg" "$OUT/tcg01.xml"
+run "$LATDOC" check --root "$OUT/tcg" --json
+check "a qemu (TCG) domain is critical: vm.accel" \
+	jq -e '[.findings[] | select(.subject == "domain:tcg01") | .id] == ["vm.accel"]' "$OUT/stdout"
+check "a qemu (TCG) domain exits 1" test "$STATUS" -eq 1
+if [ -d "$LIBVIRT_CORPUS" ]; then
+	xml_root "$OUT/xen" "$LIBVIRT_CORPUS/virt-install/virt-install-xen-hvm.xml"
+	run "$LATDOC" check --root "$OUT/xen" --json
+	check "a xen domain is listed and not audited" \
+		jq -e '(.facts.virt.vms | length) == 1 and .facts.virt.vms[0].type == "xen" and ([.findings[] | select(.id | startswith("vm."))] == [])' "$OUT/stdout"
+fi
+
+# --- the real corpus ----------------------------------------------------
+if [ ! -d "$LIBVIRT_CORPUS" ]; then
+	skip "libvirt corpus" "no $LIBVIRT_CORPUS"
+else
+	domains=0 fragments=0 bad=0
+	for xml in "$LIBVIRT_CORPUS"/virt-install/*.xml "$LIBVIRT_CORPUS"/qemuxmlconf/*.xml; do
+		name=$(basename "$xml")
+		xml_root "$OUT/dom" "$xml"
+		run "$LATDOC" check --root "$OUT/dom" --json
+		if [ "$STATUS" -gt 1 ] || ! sanitizer_clean; then
+			fail "libvirt corpus $name: exit $STATUS" "$(head -20 "$OUT/stderr")"
+			bad=$((bad + 1))
+		elif jq -e '.facts.virt.vms | length == 1' "$OUT/stdout" >/dev/null; then
+			domains=$((domains + 1))
+		elif jq -e '[.problems[] | select(test("qemu/.*\\.xml: not a domain: the document is a <[a-z]+>"))] | length == 1' "$OUT/stdout" >/dev/null; then
+			fragments=$((fragments + 1))
+		else
+			fail "libvirt corpus $name: neither a domain nor a clear message" "$(jq -c .problems "$OUT/stdout")"
+			bad=$((bad + 1))
+		fi
+	done
+	echo "libvirt corpus: $domains domains audited, $fragments fragments refused by name, $bad bad"
+	check "libvirt corpus: every file is a domain or a named fragment" test "$bad" -eq 0
+	check "libvirt corpus: qemuxmlconf's 64 and virt-install's domains are all read" test "$domains" -ge 250
+
+	for xml in "$LIBVIRT_CORPUS"/malformed/*.xml; do
+		name=$(basename "$xml")
+		xml_root "$OUT/dom" "$xml"
+		run "$LATDOC" check --root "$OUT/dom" --json
+		if [ "$STATUS" -le 1 ] && sanitizer_clean &&
+			jq -e '[.problems[] | select(test("\\.xml: not well-formed XML: line [0-9]+: "))] | length == 1' "$OUT/stdout" >/dev/null; then
+			pass "malformed $name: a clear message with the line"
+		else
+			fail "malformed $name: exit $STATUS" "$(jq -c .problems "$OUT/stdout" 2>&1; head -5 "$OUT/stderr")"
+		fi
+	done
+
+	# XML audit and command-line audit of the same VM must agree on CPU
+	# mode (host or a model, and the model where the XML names one), disk
+	# buses with their controllers, and NIC models. Passthrough NICs
+	# (type='hostdev') are vfio-pci devices on the command line: left out.
+	view='.facts.virt.vms[0] | {cpu: (if .cpu.mode == "host-passthrough" or .cpu.mode == "maximum" then "host" else "model" end),
+		disks: ([.disks[] | .bus + "/" + (.controller // "")] | sort),
+		nics: ([.nics[] | select(.type != "hostdev") | .model] | sort)}'
+	agree=0 pairs=0
+	for args in "$LIBVIRT_CORPUS"/qemuxmlconf/*.args; do
+		pair=$(basename "$args"); pair=${pair%.*-latest.args}
+		pairs=$((pairs + 1))
+		xml_root "$OUT/ax" "$LIBVIRT_CORPUS/qemuxmlconf/$pair.xml"
+		args_root "$OUT/aa" "$args"
+		"$LATDOC" check --root "$OUT/ax" --json >"$OUT/ax.json" 2>"$OUT/stderr"
+		"$LATDOC" check --root "$OUT/aa" --json >"$OUT/aa.json" 2>>"$OUT/stderr"
+		from_xml=$(jq -c "$view" "$OUT/ax.json" 2>&1)
+		from_args=$(jq -c "$view" "$OUT/aa.json" 2>&1)
+		model_xml=$(jq -r '.facts.virt.vms[0] | select(.cpu.mode == "custom") | .cpu.model // empty' "$OUT/ax.json")
+		model_args=$(jq -r '.facts.virt.vms[0].cpu.model // empty' "$OUT/aa.json")
+		if sanitizer_clean && [ -n "$from_xml" ] && [ "$from_xml" = "$from_args" ] &&
+			{ [ -z "$model_xml" ] || [ "$model_xml" = "$model_args" ]; }; then
+			agree=$((agree + 1))
+		else
+			fail "qemuxmlconf $pair: XML and command line disagree" \
+				"xml:  $from_xml $model_xml
+args: $from_args $model_args
+$(head -5 "$OUT/stderr")"
+		fi
+	done
+	echo "qemuxmlconf: XML and QEMU command line agree on $agree of $pairs VMs"
+	check "qemuxmlconf: all 64 pairs compared" test "$pairs" -eq 64
+	check "qemuxmlconf: XML and command line agree on every VM" test "$agree" -eq "$pairs"
+fi
+
+# --- hostile XML: a clear message, and the rest of the audit goes on ----
+hostile() { # NAME PATTERN: $OUT/hostile holds kvm-host plus one bad file
+	run "$LATDOC" check --root "$OUT/hostile" --json
+	if [ "$STATUS" -gt 1 ] || ! sanitizer_clean; then
+		fail "$1: exit $STATUS" "$(head -20 "$OUT/stderr")"
+	elif ! jq -e --arg p "$2" '[.problems[] | select(contains($p))] | length == 1' "$OUT/stdout" >/dev/null; then
+		fail "$1: no problem saying '$2'" "$(jq -c .problems "$OUT/stdout")"
+	elif ! jq -e '[.facts.virt.vms[].name] | index("web01") != null' "$OUT/stdout" >/dev/null; then
+		fail "$1: the other domains were not audited"
+	else
+		pass "$1"
+	fi
+}
+hostile_root() { rm -rf "$OUT/hostile" && cp -a "$KVM" "$OUT/hostile"; }
+Q=etc/libvirt/qemu
+
+hostile_root
+cat >"$OUT/hostile/$Q/bomb.xml" <<'EOF'
+<?xml version="1.0"?>
+<!DOCTYPE domain [
+ <!ENTITY a "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa">
+ <!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">
+ <!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">
+ <!ENTITY d "&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;">
+ <!ENTITY e "&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;">
+]>
+<domain type='kvm'><name>&e;</name></domain>
+EOF
+hostile "entity expansion bomb" "bomb.xml: has a DOCTYPE or entity declaration"
+
+hostile_root
+cat >"$OUT/hostile/$Q/xxe.xml" <<'EOF'
+<?xml version="1.0"?>
+<!DOCTYPE domain [ <!ENTITY x SYSTEM "file:///etc/shadow"> ]>
+<domain type='kvm'><name>&x;</name></domain>
+EOF
+hostile "external entity" "xxe.xml: has a DOCTYPE or entity declaration"
+check "external entity: nothing of the file was read into a name" \
+	jq -e '[.facts.virt.vms[].name | select(contains("root"))] == []' "$OUT/stdout"
+
+hostile_root
+head -c 900 "$KVM/$Q/db01.xml" | sed 's/db01/cut01/; s/9e3f6c11/9e3f6c13/' >"$OUT/hostile/$Q/cut01.xml"
+hostile "truncated XML" "cut01.xml: not well-formed XML: line"
+
+hostile_root
+head -c 3000 /dev/urandom >"$OUT/hostile/$Q/noise.xml"
+hostile "binary XML" "noise.xml: not well-formed XML"
+
+hostile_root
+{ echo "<domain type='kvm'><name>big</name><description>"; head -c 17000000 /dev/zero | tr '\0' 'x'; echo "</description></domain>"; } >"$OUT/hostile/$Q/big.xml"
+hostile "huge XML" "big.xml: larger than 16 MiB"
+
+hostile_root
+echo "<domain type='kvm'><vcpu>4</vcpu></domain>" >"$OUT/hostile/$Q/anon.xml"
+hostile "a domain with no name or uuid" "anon.xml: a <domain> with neither <name> nor <uuid>"
+
+hostile_root
+cat >"$OUT/hostile/$Q/odd.xml" <<'EOF'
+<domain type='kvm'><name>odd01</name><vcpu cpuset='0-999999'>-3</vcpu>
+<cputune><vcpupin vcpu='99' cpuset='1'/><vcpupin cpuset='zz'/></cputune>
+<devices><disk device='teleporter'><target bus='quantum'/></disk><interface type='carrier-pigeon'><model type='avian'/></interface><frobnicator/></devices></domain>
+EOF
+run "$LATDOC" check --root "$OUT/hostile" --json
+check "unknown devices and nonsense values: audited without a crash" \
+	sh -c "[ $STATUS -le 1 ] && jq -e '.facts.virt.vms[] | select(.name == \"odd01\") | .vcpus == 1 and .disks[0].bus == \"quantum\" and .nics[0].model == \"avian\"' '$OUT/stdout'"
+check "an unknown NIC model is not virtio: vm.nic.model" \
+	jq -e '[.findings[] | select(.subject == "domain:odd01" and .id == "vm.nic.model")] | length == 1' "$OUT/stdout"
+
+# --- hostile QEMU command lines -----------------------------------------
+P=proc/4242
+hostile_root
+head -c 5000 /dev/urandom >"$OUT/hostile/$P/cmdline"
+run "$LATDOC" check --root "$OUT/hostile" --json
+check "binary cmdline of a qemu-named process: a clear message" \
+	jq -e '[.problems[] | select(startswith("proc/4242/cmdline: not a QEMU command line"))] | length == 1' "$OUT/stdout"
+
+hostile_root
+{ printf '/usr/bin/qemu-system-x86_64\0-name\0guest=huge\0'; head -c 17000000 /dev/zero | tr '\0' 'a'; } >"$OUT/hostile/$P/cmdline"
+run "$LATDOC" check --root "$OUT/hostile" --json
+check "huge cmdline: refused with its size" \
+	jq -e '[.problems[] | select(. == "proc/4242/cmdline: larger than 16 MiB, not read")] | length == 1' "$OUT/stdout"
+
+hostile_root
+printf '/usr/bin/qemu-system-x86_64\0-name\0guest=bad\0-device\0{"driver":"e1000",\0' >"$OUT/hostile/$P/cmdline"
+run "$LATDOC" check --root "$OUT/hostile" --json
+check "malformed JSON -device: a clear message" \
+	jq -e '[.problems[] | select(startswith("proc/4242/cmdline: -device: its JSON value is malformed"))] | length == 1' "$OUT/stdout"
+
+hostile_root
+printf '/usr/bin/qemu-system-x86_64\0-name\0guest=short\0-cpu\0' >"$OUT/hostile/$P/cmdline"
+run "$LATDOC" check --root "$OUT/hostile" --json
+check "an option without its value: a clear message" \
+	jq -e '[.problems[] | select(. == "proc/4242/cmdline: '"'"'-cpu'"'"' has no value")] | length == 1' "$OUT/stdout"
+
+hostile_root
+printf '/usr/bin/qemu-system-x86_64\0-name\0guest=weird\0-accel\0kvm\0-device\0teleporter,id=t0\0-device\0nonsense,netdev=n9\0-frobnicate\0x\0-cpu\0host\0' >"$OUT/hostile/$P/cmdline"
+run "$LATDOC" check --root "$OUT/hostile" --json
+check "unknown devices and options: audited, the NIC without a netdev kept" \
+	jq -e '.facts.virt.vms[] | select(.name == "weird") | .cpu.mode == "host-passthrough" and (.disks | length) == 0 and .nics[0].model == "nonsense"' "$OUT/stdout"
+
+# --- this machine, inside a VM ------------------------------------------
+run "$LATDOC" check --json
+if jq -e '.host.platform.role == "guest"' "$OUT/stdout" >/dev/null; then
+	check "live guest: its disks and NICs have drivers" \
+		jq -e '(.facts.guest.disks + .facts.guest.nics) | length > 0 and all(.driver != null)' "$OUT/stdout"
+else
+	skip "live guest devices" "this machine is not a VM"
+fi
