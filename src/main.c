@@ -5,8 +5,10 @@
 #include "cmd/commands.h"
 
 const struct command commands[] = {
-	{ "check", cmd_check, "audit CPU power, idle states and memory settings",
+	{ "check", cmd_check, "audit CPU power, idle states, memory, KVM VMs and a guest's hardware",
 	  "  --root DIR         audit the machine dumped in DIR (default /)\n"
+	  "  --connect URI      also ask libvirt at URI for its domains (read-only); on\n"
+	  "                     this machine qemu:///system is asked when it is a KVM host\n"
 	  "  --json             print facts and findings as JSON\n"
 	  "  --fail-on LEVEL    exit 1 when a finding reaches LEVEL: critical, warning\n"
 	  "                     (default) or info\n"

@@ -41,10 +41,10 @@ fi
 
 run "$LATDOC" check --root "$KVM" --connect "qemu+unix:///system?socket=$OUT/no-such-socket"
 check "unreachable libvirt: a note, and the audit of the files goes on" \
-	sh -c "[ $STATUS -eq 1 ] && grep -q '^libvirt: no answer from libvirt at qemu+unix' '$OUT/stdout' && grep -q 'web01' '$OUT/stdout'"
+	sh -c "[ $STATUS -eq 1 ] && grep -q '^libvirt: no answer at qemu+unix' '$OUT/stdout' && grep -q 'web01' '$OUT/stdout'"
 run "$LATDOC" check --root "$KVM" --connect "test:///$OUT/missing-node.xml" --json
 check "libvirt test driver with a missing node file: a note" \
-	jq -e '.facts.virt.libvirt.note | startswith("no answer from libvirt")' "$OUT/stdout"
+	jq -e '.facts.virt.libvirt.note | startswith("no answer at test:///")' "$OUT/stdout"
 
 # --- domain types -------------------------------------------------------
 sed -e "s/type='kvm'/type='qemu'/" -e 's/db01/tcg01/' -e 's/9e3f6c11/9e3f6c12/' \

@@ -61,7 +61,7 @@ struct cpufreq_policy {
 struct guest_device {
 	char name[32];   /* vda, sda, eth0 */
 	char driver[32]; /* virtio_blk, ata_piix, e1000 ... */
-	char path[160];  /* the device's sysfs directory, relative to the root */
+	char path[160];  /* the device's sysfs directory, "/sys/devices/..." */
 };
 
 enum platform_role {

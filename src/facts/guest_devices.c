@@ -88,7 +88,8 @@ static int read_disks(struct root *r, struct facts *f)
 			break;
 		}
 		str_copy(d->name, sizeof(d->name), names[i]);
-		str_copy(d->path, sizeof(d->path), dir);
+		d->path[0] = '/';
+		str_copy(d->path + 1, sizeof(d->path) - 1, dir);
 		controller_driver(r, dir, d->driver, sizeof(d->driver));
 	}
 	root_free_names(names);
@@ -114,7 +115,8 @@ static int read_nics(struct root *r, struct facts *f)
 			break;
 		}
 		str_copy(d->name, sizeof(d->name), names[i]);
-		str_copy(d->path, sizeof(d->path), dir);
+		d->path[0] = '/';
+		str_copy(d->path + 1, sizeof(d->path) - 1, dir);
 		driver_of(r, dir, d->driver, sizeof(d->driver));
 	}
 	root_free_names(names);

@@ -92,7 +92,8 @@ static void from_dmi(struct root *r, struct facts *f)
 	else if (strstr(p, "CloudStack") || strstr(v, "CloudStack"))
 		SET(f->platform.cloud, "cloudstack");
 
-	if (!strcmp(v, "QEMU") || !strcmp(p, "KVM") || strstr(p, "Standard PC"))
+	/* CloudStack says "CloudStack KVM Hypervisor", oVirt "RHEV Hypervisor" */
+	if (!strcmp(v, "QEMU") || strstr(p, "KVM") || strstr(p, "Standard PC"))
 		SET(f->platform.hypervisor, "kvm");
 	else if (!strncmp(v, "VMware", 6))
 		SET(f->platform.hypervisor, "vmware");

@@ -85,7 +85,7 @@ int collect_vm_libvirt(struct facts *f, const char *uri, bool explicit)
 		/* no daemon on a host that runs none is not news */
 		if (explicit || f->platform.kvm_host)
 			snprintf(f->virt.libvirt_note, sizeof(f->virt.libvirt_note),
-				 "no answer from libvirt at %s (%s)", uri, last_error());
+				 "no answer at %s (%s)", uri, last_error());
 		else
 			f->virt.libvirt_uri[0] = '\0';
 		return 0;
