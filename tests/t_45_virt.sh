@@ -240,3 +240,30 @@ if jq -e '.host.platform.role == "guest"' "$OUT/stdout" >/dev/null; then
 else
 	skip "live guest devices" "this machine is not a VM"
 fi
+
+# --- what runs beats what is written ------------------------------------
+variant() { rm -rf "$OUT/variant" && cp -a "$KVM" "$OUT/variant"; }
+findings_of() { # ROOT VM: the ids of VM's findings, sorted
+	"$LATDOC" check --root "$1" --json | jq -c --arg s "domain:$2" '[.findings[] | select(.subject == $s) | .id] | sort'
+}
+
+variant
+printf 'Name:\tCPU 0/KVM\nCpus_allowed_list:\t0-7\n' >"$OUT/variant/proc/4242/task/4250/status"
+check "pins in the XML, but a vCPU thread runs anywhere: vm.vcpu.pin" \
+	sh -c "'$LATDOC' check --root '$OUT/variant' --json | jq -e '.findings[] | select(.id == \"vm.vcpu.pin\" and .subject == \"domain:db01\") | .title == \"db01 has 1 of 2 vCPUs pinned\" and (.evidence | map(.source) | index(\"/proc/4242/task\") != null)'"
+
+variant
+sed -i "s/nodeset='1'/nodeset='0'/" "$OUT/variant/run/libvirt/qemu/db01.xml"
+check "memory bound to node 0, vCPUs pinned on node 1: vm.numa, and the pending restart" \
+	test "$(findings_of "$OUT/variant" db01)" = '["vm.config.pending","vm.numa"]'
+
+variant
+sed -i "s/<driver name='vhost' queues='2'\/>/<driver name='qemu'\/>/" "$OUT/variant/run/libvirt/qemu/db01.xml" "$OUT/variant/etc/libvirt/qemu/db01.xml"
+check "a virtio NIC on QEMU's userspace backend: vm.nic.vhost" \
+	test "$(findings_of "$OUT/variant" db01)" = '["vm.nic.vhost"]'
+
+variant
+echo 0 >"$OUT/variant/sys/module/kvm/parameters/halt_poll_ns"
+rm -r "$OUT/variant/sys/module/vhost_net"
+check "halt polling off and no vhost-net on a host with VMs: kvm.halt_poll, kvm.vhost_net" \
+	sh -c "'$LATDOC' check --root '$OUT/variant' --json | jq -e '[.findings[] | select(.id | startswith(\"kvm.\")) | .id] | sort == [\"kvm.halt_poll\", \"kvm.vhost_net\"]'"

@@ -507,6 +507,10 @@ void rule_vm_config_pending(const struct facts *f, struct findings *out)
 		differs(list, sizeof(list), !same_nics(d, r), "NICs");
 		differs(list, sizeof(list), d->hugepages != r->hugepages || strcmp(d->memballoon, r->memballoon),
 			"memory backing");
+		char dn[64], rn[64];
+		cpuset_format(&d->numa_nodes, dn, sizeof(dn));
+		cpuset_format(&r->numa_nodes, rn, sizeof(rn));
+		differs(list, sizeof(list), strcmp(d->numa_mode, r->numa_mode) || strcmp(dn, rn), "NUMA placement");
 		differs(list, sizeof(list), d->hpet != r->hpet, "timers");
 		if (!list[0])
 			continue;
