@@ -189,11 +189,13 @@ int collect_guest_devices(struct root *r, struct facts *f);
  * Returns 0, or -ENOMEM. */
 int collect_vm_libvirt(struct facts *f, const char *uri, bool explicit);
 
-/* Adds VIEW (taken over) as SOURCE of the VM called NAME or with UUID,
- * creating the VM when none matches. A second view from the same source is
- * dropped. Returns the VM, or NULL when out of memory (VIEW is freed). */
+/* Adds VIEW as SOURCE of the VM called NAME or with UUID, creating the VM
+ * when none matches; WHERE says where the view was read. VIEW's contents
+ * are taken over (and freed on failure, or when the VM already has a view
+ * from SOURCE: libvirt's API and its own files say the same thing).
+ * Returns the VM, or NULL when out of memory. */
 struct vm *facts_add_vm_view(struct facts *f, const char *name, const char *uuid,
-		      enum vm_source source, struct vm_view *view);
+			     enum vm_source source, struct vm_view *view, const char *where);
 
 /* Shared by the collectors: record a problem with a file. */
 void facts_problem(struct facts *f, const char *path, const char *fmt, ...)

@@ -55,76 +55,62 @@ static void controller_driver(struct root *r, char *dir, char *out, size_t outsz
 	}
 }
 
-static struct guest_device *add(struct guest_device **list, size_t *count)
+/* A block device with hardware behind it: not virtual, under sys/devices. */
+static bool disk_with_hardware(const char *name, const char *dir)
 {
-	struct guest_device *d = realloc(*list, (*count + 1) * sizeof(*d));
-	if (!d)
-		return NULL;
-	*list = d;
-	d = &d[(*count)++];
-	memset(d, 0, sizeof(*d));
-	return d;
+	return !virtual_block(name) && !strncmp(dir, "sys/devices/", 12) &&
+	       strncmp(dir, "sys/devices/virtual/", 20);
 }
 
-static int read_disks(struct root *r, struct facts *f)
+/* Lists CLASS (sys/block, sys/class/net) and adds each entry whose link
+ * NAME/SUFFIX resolves and is kept by KEEP, with the driver DRIVER finds
+ * from the resolved directory. */
+static int read_class(struct root *r, const char *class, const char *suffix,
+		      bool (*keep)(const char *name, const char *dir),
+		      void (*driver)(struct root *, char *dir, char *out, size_t outsz),
+		      struct guest_device **list, size_t *count)
 {
 	char **names;
-	size_t count;
-	int err = root_list(r, "sys/block", &names, &count);
+	size_t n;
+	int err = root_list(r, class, &names, &n);
 
 	if (err)
 		return err == -ENOMEM ? err : 0;
-	for (size_t i = 0; i < count && !err; i++) {
+	for (size_t i = 0; i < n && !err; i++) {
 		char link[300], dir[PATH_MAX];
-		if (virtual_block(names[i]))
+		snprintf(link, sizeof(link), "%s/%s%s", class, names[i], suffix);
+		/* lo, bridges, taps, loop devices: no hardware */
+		if (root_realpath(r, link, dir, sizeof(dir)) || (keep && !keep(names[i], dir)))
 			continue;
-		snprintf(link, sizeof(link), "sys/block/%s", names[i]);
-		if (root_realpath(r, link, dir, sizeof(dir)) || strncmp(dir, "sys/devices/", 12) ||
-		    !strncmp(dir, "sys/devices/virtual/", 20))
-			continue;
-		struct guest_device *d = add(&f->guest.disks, &f->guest.ndisks);
+		struct guest_device *d = realloc(*list, (*count + 1) * sizeof(*d));
 		if (!d) {
 			err = -ENOMEM;
 			break;
 		}
+		*list = d;
+		d = &d[(*count)++];
+		memset(d, 0, sizeof(*d));
 		str_copy(d->name, sizeof(d->name), names[i]);
 		d->path[0] = '/';
 		str_copy(d->path + 1, sizeof(d->path) - 1, dir);
-		controller_driver(r, dir, d->driver, sizeof(d->driver));
+		driver(r, dir, d->driver, sizeof(d->driver));
 	}
 	root_free_names(names);
 	return err;
 }
 
-static int read_nics(struct root *r, struct facts *f)
+/* A NIC's driver is bound to its device directory itself. */
+static void nic_driver(struct root *r, char *dir, char *out, size_t outsz)
 {
-	char **names;
-	size_t count;
-	int err = root_list(r, "sys/class/net", &names, &count);
-
-	if (err)
-		return err == -ENOMEM ? err : 0;
-	for (size_t i = 0; i < count && !err; i++) {
-		char link[300], dir[PATH_MAX];
-		snprintf(link, sizeof(link), "sys/class/net/%s/device", names[i]);
-		if (root_realpath(r, link, dir, sizeof(dir)))
-			continue; /* lo, bridges, taps: no device */
-		struct guest_device *d = add(&f->guest.nics, &f->guest.nnics);
-		if (!d) {
-			err = -ENOMEM;
-			break;
-		}
-		str_copy(d->name, sizeof(d->name), names[i]);
-		d->path[0] = '/';
-		str_copy(d->path + 1, sizeof(d->path) - 1, dir);
-		driver_of(r, dir, d->driver, sizeof(d->driver));
-	}
-	root_free_names(names);
-	return err;
+	driver_of(r, dir, out, outsz);
 }
 
 int collect_guest_devices(struct root *r, struct facts *f)
 {
-	int err = read_disks(r, f);
-	return err ? err : read_nics(r, f);
+	int err = read_class(r, "sys/block", "", disk_with_hardware, controller_driver, &f->guest.disks,
+			     &f->guest.ndisks);
+	if (!err)
+		err = read_class(r, "sys/class/net", "/device", NULL, nic_driver, &f->guest.nics,
+				 &f->guest.nnics);
+	return err;
 }

@@ -38,14 +38,7 @@ static int add_view(struct facts *f, const char *xml, const char *dom_name, enum
 		facts_problem(f, where, "domain %s: %s", dom_name, why);
 		return 0;
 	}
-	struct vm_view *v = malloc(sizeof(*v));
-	if (!v) {
-		vm_view_free(&dx.view);
-		return -ENOMEM;
-	}
-	*v = dx.view;
-	snprintf(v->where, sizeof(v->where), "%s", where);
-	return facts_add_vm_view(f, dx.name, dx.uuid, source, v) ? 0 : -ENOMEM;
+	return facts_add_vm_view(f, dx.name, dx.uuid, source, &dx.view, where) ? 0 : -ENOMEM;
 }
 
 static int add_domain(struct facts *f, virDomainPtr dom)

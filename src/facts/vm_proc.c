@@ -102,18 +102,12 @@ static int read_process(struct root *r, struct facts *f, const char *pid)
 		facts_problem(f, path, "%s", why);
 		return 0;
 	}
-	struct vm_view *v = malloc(sizeof(*v));
-	if (!v) {
-		vm_view_free(&qa.view);
-		return -ENOMEM;
-	}
-	*v = qa.view;
-	v->pid = strtol(pid, NULL, 10);
-	v->where[0] = '/';
-	str_copy(v->where + 1, sizeof(v->where) - 1, path);
+	char where[80];
+	qa.view.pid = strtol(pid, NULL, 10);
+	snprintf(where, sizeof(where), "/%s", path);
 	if (!qa.name[0])
 		snprintf(qa.name, sizeof(qa.name), "pid %s", pid);
-	struct vm *vm = facts_add_vm_view(f, qa.name, qa.uuid, VM_PROCESS, v);
+	struct vm *vm = facts_add_vm_view(f, qa.name, qa.uuid, VM_PROCESS, &qa.view, where);
 	if (!vm)
 		return -ENOMEM;
 	vcpu_threads(r, f, pid, vm);

@@ -36,16 +36,12 @@ static int read_one(struct root *r, struct facts *f, const char *path, enum vm_s
 		facts_problem(f, path, "%s", why);
 		return 0;
 	}
-	struct vm_view *v = malloc(sizeof(*v));
-	if (!v) {
-		vm_view_free(&dx.view);
-		return -ENOMEM;
-	}
-	*v = dx.view;
-	v->where[0] = '/';
-	str_copy(v->where + 1, sizeof(v->where) - 1, path);
+	char where[520];
+	snprintf(where, sizeof(where), "/%s", path);
 	/* a <domstatus> is what runs, wherever it was found */
-	return facts_add_vm_view(f, dx.name, dx.uuid, dx.status ? VM_RUNNING : source, v) ? 0 : -ENOMEM;
+	return facts_add_vm_view(f, dx.name, dx.uuid, dx.status ? VM_RUNNING : source, &dx.view, where)
+		       ? 0
+		       : -ENOMEM;
 }
 
 static int read_dir(struct root *r, struct facts *f, const char *dir, enum vm_source source)

@@ -1,6 +1,8 @@
 /* VMs: views from several sources, merged into one VM each. */
 #include "facts.h"
 
+#include "../parse/text.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -104,35 +106,39 @@ static bool same_vm(const struct vm *vm, const char *name, const char *uuid)
 }
 
 struct vm *facts_add_vm_view(struct facts *f, const char *name, const char *uuid,
-		      enum vm_source source, struct vm_view *view)
+			     enum vm_source source, struct vm_view *view, const char *where)
 {
 	struct vm *vm = NULL;
+	struct vm_view *copy = malloc(sizeof(*copy));
 
+	if (!copy) {
+		vm_view_free(view);
+		return NULL;
+	}
+	*copy = *view;
+	vm_view_init(view); /* its arrays are the copy's now */
+	str_copy(copy->where, sizeof(copy->where), where);
 	for (size_t i = 0; i < f->virt.count && !vm; i++)
 		if (same_vm(&f->virt.vms[i], name, uuid))
 			vm = &f->virt.vms[i];
 	if (!vm) {
 		struct vm *vms = grow(f->virt.vms, &f->virt.count, sizeof(*vms));
 		if (!vms) {
-			vm_view_free(view);
-			free(view);
+			vm_view_free(copy);
+			free(copy);
 			return NULL;
 		}
 		f->virt.vms = vms;
 		vm = &vms[f->virt.count - 1];
 		vm->vcpu_threads = vm->vcpu_threads_pinned = -1;
+		str_copy(vm->name, sizeof(vm->name), name);
+		str_copy(vm->uuid, sizeof(vm->uuid), uuid);
 	}
-	if (!vm->name[0])
-		snprintf(vm->name, sizeof(vm->name), "%s", name);
-	if (!vm->uuid[0])
-		snprintf(vm->uuid, sizeof(vm->uuid), "%s", uuid);
 	if (vm->view[source]) {
-		/* the same VM twice from one source: libvirt's API and its own
-		 * files say the same thing; keep the first */
-		vm_view_free(view);
-		free(view);
+		vm_view_free(copy);
+		free(copy);
 		return vm;
 	}
-	vm->view[source] = view;
+	vm->view[source] = copy;
 	return vm;
 }
