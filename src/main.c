@@ -14,7 +14,15 @@ const struct command commands[] = {
 	  "                     (default) or info\n"
 	  "  --only PREFIX      run only the checks whose id starts with PREFIX (cpu, mem.thp)\n"
 	  "  --list-checks      print every check id and what it looks for\n"
-	  "  --color WHEN       auto (default), always or never\n" },
+	  "  --color WHEN       auto (default), always or never\n"
+	  "  --measure          also measure the clock and wake-up latency here (a few\n"
+	  "                     seconds) and weigh the findings with them\n" },
+	{ "measure", cmd_measure, "measure the real clock (freq) or wake-up latency (wake)",
+	  "  freq | wake        what to measure\n"
+	  "  --cpus LIST        CPUs to measure (default: the online ones, at most 8)\n"
+	  "  --duration S       wake: seconds per run, 0.05 to 60 (default 0.5)\n"
+	  "  --interval US      wake: the timer period in microseconds (default 1000)\n"
+	  "  --json             print the measurements as JSON\n" },
 	{ "snapshot", cmd_snapshot, "copy every file check reads into a directory",
 	  "  -o, --output DIR   where to write; must be new or empty (required)\n"
 	  "  --root DIR         snapshot a dump instead of this machine\n" },

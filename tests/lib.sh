@@ -21,3 +21,14 @@ run() {
 sanitizer_clean() {
 	! grep -qE 'ERROR: (Address|Leak)Sanitizer|runtime error:|SUMMARY: UndefinedBehavior' "$OUT/stderr"
 }
+
+# expect_usage_error NAME PATTERN ARGS...: latdoc ARGS exits 2 and says PATTERN
+expect_usage_error() {
+	name=$1 pattern=$2; shift 2
+	run "$LATDOC" "$@"
+	if [ "$STATUS" -eq 2 ] && grep -q -- "$pattern" "$OUT/stderr" && sanitizer_clean; then
+		pass "$name"
+	else
+		fail "$name: exit $STATUS" "$(cat "$OUT/stderr")"
+	fi
+}

@@ -101,15 +101,6 @@ run "$LATDOC" check --root "$OUT/emptyroot" --json
 check "an empty root is audited, not a crash" sh -c "[ $STATUS -le 1 ] && jq -e '.facts.cpu.count == 0' '$OUT/stdout'"
 
 # Flags
-expect_usage_error() {
-	name=$1 pattern=$2; shift 2
-	run "$LATDOC" "$@"
-	if [ "$STATUS" -eq 2 ] && grep -q -- "$pattern" "$OUT/stderr" && sanitizer_clean; then
-		pass "$name"
-	else
-		fail "$name: exit $STATUS" "$(cat "$OUT/stderr")"
-	fi
-}
 expect_usage_error "unknown option" "unknown option or missing value: '--bogus'" check --bogus
 expect_usage_error "missing value" "'--root'" check --root
 expect_usage_error "bad --fail-on" "--fail-on takes critical, warning or info, not 'severe'" check --fail-on severe

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "../facts/facts.h"
+#include "../measure/measure.h"
 #include "../output/output.h"
 #include "../root/root.h"
 #include "../rules/rules.h"
@@ -43,12 +44,13 @@ int cmd_check(int argc, char **argv)
 		{ "root", required_argument, NULL, 'r' },   { "json", no_argument, NULL, 'j' },
 		{ "fail-on", required_argument, NULL, 'f' }, { "only", required_argument, NULL, 'o' },
 		{ "list-checks", no_argument, NULL, 'l' },  { "color", required_argument, NULL, 'c' },
-		{ "connect", required_argument, NULL, 'C' }, { "help", no_argument, NULL, 'h' },
+		{ "connect", required_argument, NULL, 'C' }, { "measure", no_argument, NULL, 'm' },
+		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *root_dir = "/", *only = NULL, *color = "auto", *connect = NULL;
 	enum severity fail_on = SEV_WARNING;
-	bool json = false;
+	bool json = false, measure = false;
 	int c;
 
 	while ((c = next_option("check", argc, argv, "h", longopts)) != -1) {
@@ -71,6 +73,9 @@ int cmd_check(int argc, char **argv)
 			break;
 		case 'C':
 			connect = optarg;
+			break;
+		case 'm':
+			measure = true;
 			break;
 		case 'l':
 			return list_checks();
@@ -106,8 +111,17 @@ int cmd_check(int argc, char **argv)
 		fprintf(stderr, "latdoc check: cannot use '%s' as the root: %s\n", root_dir, why);
 		return EXIT_ERROR;
 	}
+	if (measure && !root_is_live(r)) {
+		fprintf(stderr, "latdoc check: --measure measures this machine; it cannot be used with "
+				"--root of another\n");
+		root_close(r);
+		return EXIT_ERROR;
+	}
 	struct facts f;
 	struct findings fs = { 0 };
+	struct freq_result freq;
+	struct wake_result wake;
+	bool have_freq = false, have_wake = false;
 	int status = EXIT_ERROR;
 	int err = facts_collect(r, &f);
 	if (err) {
@@ -126,7 +140,24 @@ int cmd_check(int argc, char **argv)
 		fprintf(stderr, "latdoc check: out of memory while building the findings\n");
 		goto out;
 	}
-	struct report rep = { .facts = &f, .findings = &fs, .root = root_dir, .fail_on = fail_on };
+	if (measure) {
+		/* short runs: a clock per CPU and one wake-up pair, a few seconds */
+		struct wake_options wo = { .duration_s = 0.3, .interval_us = 1000 };
+		struct cpuset cpus = { 0 };
+		err = measure_default_cpus(&f, &cpus);
+		if (!err && !(err = measure_freq(&f, &cpus, &freq)))
+			have_freq = true;
+		if (!err && !(err = measure_wake(r, &f, &cpus, &wo, &wake)))
+			have_wake = true;
+		cpuset_clear(&cpus);
+		if (err) {
+			fprintf(stderr, "latdoc check: measuring: %s\n", strerror(-err));
+			goto out;
+		}
+		measure_evidence(&freq, &wake, &fs);
+	}
+	struct report rep = { .facts = &f, .findings = &fs, .root = root_dir, .fail_on = fail_on,
+			      .freq = have_freq ? &freq : NULL, .wake = have_wake ? &wake : NULL };
 	if (json) {
 		if (output_json(stdout, &rep)) {
 			fprintf(stderr, "latdoc check: out of memory while writing JSON\n");
@@ -141,6 +172,10 @@ int cmd_check(int argc, char **argv)
 	}
 	status = findings_worst(&fs) >= (int)fail_on ? EXIT_FINDINGS : EXIT_CLEAN;
 out:
+	if (have_freq)
+		freq_result_free(&freq);
+	if (have_wake)
+		wake_result_free(&wake);
 	findings_free(&fs);
 	facts_free(&f);
 	root_close(r);

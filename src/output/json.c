@@ -231,6 +231,8 @@ int output_json(FILE *out, const struct report *r)
 	json_add(o, "host", host);
 	json_add(o, "facts", facts(f));
 	json_add(o, "findings", findings(r->findings));
+	if (r->freq || r->wake)
+		json_add(o, "measurements", json_measurements(r->freq, r->wake));
 	for (size_t i = 0; i < f->nproblems; i++)
 		json_object_array_add(problems, json_object_new_string(f->problems[i]));
 	json_add(o, "problems", problems);

@@ -13,4 +13,10 @@ void json_add(json_object *o, const char *key, json_object *v);
 json_object *json_virt(const struct facts *f);
 json_object *json_guest(const struct facts *f);
 
+struct freq_result;
+struct wake_result;
+json_object *json_freq(const struct freq_result *r);
+json_object *json_wake(const struct wake_result *w);
+json_object *json_measurements(const struct freq_result *freq, const struct wake_result *wake);
+
 #endif

@@ -7,6 +7,7 @@
 
 #include "../facts/facts.h"
 #include "../findings/findings.h"
+#include "../measure/measure.h"
 
 /* The JSON layout's version: bump it when a field changes meaning or goes. */
 #define JSON_SCHEMA 1
@@ -16,6 +17,8 @@ struct report {
 	const struct findings *findings;
 	const char *root;     /* the directory audited */
 	enum severity fail_on;
+	const struct freq_result *freq; /* check --measure; NULL otherwise */
+	const struct wake_result *wake;
 };
 
 void output_text(FILE *out, const struct report *r, bool color);
@@ -26,6 +29,9 @@ int output_json(FILE *out, const struct report *r);
  * the text report. */
 void output_vms_text(FILE *out, const struct facts *f);
 void output_guest_text(FILE *out, const struct facts *f);
+
+void output_freq_text(FILE *out, const struct freq_result *r);
+void output_wake_text(FILE *out, const struct wake_result *w);
 
 const char *platform_role_name(enum platform_role role);
 /* "bare metal", "KVM guest on aws", ... for one line of text */

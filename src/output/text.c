@@ -99,6 +99,14 @@ void output_text(FILE *out, const struct report *r, bool color)
 	fprintf(out, "\n\n");
 	output_guest_text(out, f);
 	output_vms_text(out, f);
+	if (r->freq) {
+		output_freq_text(out, r->freq);
+		fputc('\n', out);
+	}
+	if (r->wake) {
+		output_wake_text(out, r->wake);
+		fputc('\n', out);
+	}
 
 	for (size_t i = 0; i < r->findings->count; i++) {
 		print_finding(out, &r->findings->items[i], color);

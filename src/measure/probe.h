@@ -1,0 +1,60 @@
+/* What every measurement needs: a clock, a thread pinned to a CPU, a
+ * real-time priority where permitted, locked memory, a PM QoS hold, the
+ * idle-state counters around a run, and a progress line. */
+#ifndef LATDOC_PROBE_H
+#define LATDOC_PROBE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "../facts/facts.h"
+
+static inline int64_t probe_now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/* Pins the calling thread to CPU; 0 or -errno. */
+int probe_pin(int cpu);
+/* SCHED_FIFO at PRIO for the calling thread; 0 or -errno (EPERM without
+ * CAP_SYS_NICE). */
+int probe_fifo(int prio);
+/* mlockall, so no page fault lands in a measured path; 0 or -errno. */
+int probe_lock_memory(void);
+/* The cost of one clock read, median of many pairs, in ns. */
+double probe_clock_overhead_ns(void);
+/* Sleeps for NS nanoseconds (absolute deadline, restarts on signals). */
+void probe_sleep_ns(int64_t ns);
+
+/* A PM QoS request of 0 us on /dev/cpu_dma_latency: every CPU stays out of
+ * idle states with any exit latency while it is held. */
+struct pmqos_hold {
+	int fd;
+	long readback_us; /* the effective value read while held, -1 unread */
+	long after_us;    /* the effective value after release, -1 unread */
+};
+/* 0, or -errno (EACCES without root, ENOENT without the device). */
+int pmqos_hold(struct pmqos_hold *h);
+void pmqos_release(struct pmqos_hold *h);
+
+/* Idle-state counters of a set of CPUs, summed by state name. */
+#define IDLE_MAX_STATES 16
+struct idle_counts {
+	int nstates;
+	char name[IDLE_MAX_STATES][32];
+	long long usage[IDLE_MAX_STATES], time_us[IDLE_MAX_STATES];
+};
+void idle_counts_read(struct root *r, const struct facts *f, const struct cpuset *cpus,
+		      struct idle_counts *out);
+/* AFTER minus BEFORE, into AFTER. */
+void idle_counts_delta(struct idle_counts *after, const struct idle_counts *before);
+
+/* "\r<what> 1.2/3.0 s" on stderr when it is a terminal, for runs longer
+ * than a second; probe_progress_done() clears the line. */
+void probe_progress(const char *what, double done_s, double total_s);
+void probe_progress_done(void);
+
+#endif

@@ -1,0 +1,38 @@
+/* Latency samples and their summary: min, percentiles, max. The samples
+ * are kept whole (runs are short) and space is taken before a run starts,
+ * so recording one is a store and nothing else. */
+#ifndef LATDOC_STATS_H
+#define LATDOC_STATS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct samples {
+	int64_t *ns;
+	size_t count, cap;
+	size_t dropped; /* recorded after the space ran out */
+};
+
+struct summary {
+	size_t count;
+	double min_us, p50_us, p90_us, p99_us, p999_us, max_us, mean_us;
+};
+
+/* Takes space for CAP samples; -ENOMEM. */
+int samples_init(struct samples *s, size_t cap);
+void samples_free(struct samples *s);
+
+static inline void samples_add(struct samples *s, int64_t ns)
+{
+	if (s->count < s->cap)
+		s->ns[s->count++] = ns;
+	else
+		s->dropped++;
+}
+
+/* Sorts the samples and summarises them; a summary of none is all zero.
+ * Percentiles are nearest-rank: the smallest sample with at least P% of the
+ * samples at or below it, as cyclictest's histogram reads. */
+void samples_summarise(struct samples *s, struct summary *out);
+
+#endif
