@@ -22,8 +22,8 @@ void note_add(struct notes *n, const char *fmt, ...) __attribute__((format(print
 
 struct freq_cpu {
 	int cpu;
-	double chain_mhz;    /* median of the slices; 0 not measured */
-	double spread_pct;   /* (max - min) / median of the slices */
+	double chain_mhz;    /* upper quartile of the slices; 0 not measured */
+	double spread_pct;   /* (max - min) / chain_mhz of the slices */
 	double perf_mhz;     /* from the cycles counter; 0 unavailable */
 	double aperf_mhz;    /* TSC rate x dAPERF/dMPERF; 0 unavailable */
 	double first_mhz;    /* the first short slice after idle */

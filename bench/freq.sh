@@ -1,0 +1,47 @@
+#!/bin/bash
+# The clock of each CPU: latdoc measure freq run RUNS times (its repeatability,
+# target within 2% run to run), beside turbostat's Bzy_MHz and perf's cycle
+# count where this machine gives them (they need APERF/MPERF or a cycle
+# counter, which VMs rarely have: then it says so).
+set -eu
+cd "$(dirname "$0")/.."
+LATDOC=${LATDOC:-build/latdoc}
+RUNS=${RUNS:-5}
+CPUS=${CPUS:-$(cat /sys/devices/system/cpu/online)}
+[ -x "$LATDOC" ] || { echo "bench: no $LATDOC; run make build" >&2; exit 2; }
+command -v jq >/dev/null || { echo "bench: needs jq" >&2; exit 2; }
+
+echo "== latdoc measure freq --cpus $CPUS, $RUNS runs ($(uname -r), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'))"
+out=$(mktemp)
+trap 'rm -f "$out"' EXIT
+for i in $(seq "$RUNS"); do
+	"$LATDOC" measure freq --cpus "$CPUS" --json | jq -r '.measurements.freq.cpus[] | "\(.cpu) \(.mhz)"' >>"$out"
+done
+printf '%4s %10s %10s %10s %9s\n' cpu "min MHz" "median" "max MHz" "spread"
+sort -n -k1,1 -k2,2n "$out" | awk '
+	{ n[$1]++; v[$1, n[$1]] = $2 }
+	END {
+		worst = 0
+		for (c in n) {
+			k = n[c]; med = v[c, int((k + 1) / 2)]
+			spread = 100 * (v[c, k] - v[c, 1]) / med
+			if (spread > worst) worst = spread
+			printf "%4d %10.0f %10.0f %10.0f %8.2f%%\n", c, v[c, 1], med, v[c, k], spread
+		}
+		printf "run-to-run spread, worst CPU: %.2f%% (target 2%%)\n", worst
+	}'
+
+echo
+echo "== peers"
+if command -v turbostat >/dev/null && turbostat --quiet --show CPU,Bzy_MHz --interval 1 --num_iterations 1 >/tmp/turbostat.$$ 2>&1; then
+	echo "turbostat (Bzy_MHz, 1 s, idle machine: the clock of busy cycles only):"
+	cat /tmp/turbostat.$$
+else
+	echo "turbostat: not supported here: $(head -1 /tmp/turbostat.$$ 2>/dev/null)"
+fi
+rm -f /tmp/turbostat.$$
+perf_out=$(perf stat -x, -e cycles -- taskset -c 0 sh -c 'i=0; while [ $i -lt 200000 ]; do i=$((i+1)); done' 2>&1 >/dev/null || true)
+case "$perf_out" in
+	*"not supported"*|*"<not counted>"*|"") echo "perf stat -e cycles: not supported here (no cycle counter in this VM)" ;;
+	*) echo "perf stat -e cycles on a busy loop, CPU 0: $perf_out" ;;
+esac

@@ -1,0 +1,102 @@
+#!/bin/bash
+# Wake-up latency, latdoc beside its peers on this machine in one run.
+#  timer:     cyclictest (rt-tests) and latdoc measure wake on CPU 0, same
+#             period and length, C-states allowed (cyclictest
+#             --default-system) and held off (cyclictest's own default:
+#             it holds /dev/cpu_dma_latency at 0, as latdoc does);
+#  cross-CPU: perf bench sched pipe on CPUs 0 and 1 (back-to-back, two
+#             wakes a round trip) beside latdoc's cross-CPU probe.
+# Needs root (SCHED_FIFO, the PM QoS hold), rt-tests and linux-perf.
+set -eu
+cd "$(dirname "$0")/.."
+LATDOC=${LATDOC:-build/latdoc}
+SECONDS_PER_RUN=${SECONDS_PER_RUN:-5}
+INTERVAL_US=${INTERVAL_US:-1000}
+LOOPS=$((SECONDS_PER_RUN * 1000000 / INTERVAL_US))
+
+for tool in cyclictest perf jq taskset; do
+	command -v $tool >/dev/null || { echo "bench: needs $tool (apt-get install rt-tests linux-perf jq util-linux)" >&2; exit 2; }
+done
+[ -x "$LATDOC" ] || { echo "bench: no $LATDOC; run make build" >&2; exit 2; }
+[ "$(id -u)" -eq 0 ] || { echo "bench: run as root (SCHED_FIFO and the PM QoS hold)" >&2; exit 2; }
+
+# cyclictest's histogram (1 us buckets) -> "samples min p50 p99 p99.9 max",
+# nearest rank, as latdoc computes them
+cyclic() {
+	cyclictest -m -p 95 -t 1 -a 0 -i "$INTERVAL_US" -l "$LOOPS" -q -h 10000 "$@" 2>/dev/null |
+		awk '/^[0-9]/ { n = $1 + 0; c = $2 + 0; if (c) { cnt[n] = c; total += c; if (n > max) max = n } }
+		     /^# Min Latencies/ { min = $4 + 0 } /^# Max Latencies/ { maxl = $4 + 0 }
+		     END {
+			split("50 99 99.9", ps, " ")
+			for (i = 1; i <= 3; i++) {
+				want = ps[i] * total / 100; if (want != int(want)) want = int(want) + 1
+				acc = 0
+				for (b = 0; b <= max; b++) { acc += cnt[b]; if (acc >= want) { p[i] = b; break } }
+			}
+			printf "%d %.1f %.1f %.1f %.1f %.1f\n", total, min, p[1], p[2], p[3], maxl
+		     }'
+}
+
+latdoc_timer() { # MODE: allowed|held
+	jq -r --arg m "$1" '.measurements.wake.timer[$m] | "\(.samples) \(.min_us) \(.p50_us) \(.p99_us) \(.p999_us) \(.max_us)"' "$LAT_JSON" |
+		awk '{ printf "%d %.1f %.1f %.1f %.1f %.1f\n", $1, $2, $3, $4, $5, $6 }'
+}
+
+row() { printf '%-32s %8s %8s %8s %8s %8s %9s\n' "$@"; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'; }
+
+echo "== timer wake-up on CPU 0, every $INTERVAL_US us for $SECONDS_PER_RUN s a run ($(uname -r), $(nproc) CPUs)"
+LAT_JSON=$(mktemp)
+trap 'rm -f "$LAT_JSON"' EXIT
+# cyclictest before and after latdoc: the two cyclictest runs show how much
+# this machine moves between runs, the floor under any comparison
+c_allowed=$(cyclic --default-system)
+c_held=$(cyclic)
+"$LATDOC" measure wake --cpus 0 --interval "$INTERVAL_US" --duration "$SECONDS_PER_RUN" --json >"$LAT_JSON"
+l_allowed=$(latdoc_timer allowed)
+l_held=$(latdoc_timer held)
+c2_allowed=$(cyclic --default-system)
+c2_held=$(cyclic)
+row "" samples "min" "p50" "p99" "p99.9" "max us"
+# shellcheck disable=SC2086
+{
+	row "cyclictest, allowed, before" $c_allowed
+	row "latdoc,     allowed" $l_allowed
+	row "cyclictest, allowed, after" $c2_allowed
+	row "cyclictest, held off, before" $c_held
+	row "latdoc,     held off" $l_held
+	row "cyclictest, held off, after" $c2_held
+}
+# field N of a row
+f() { echo "$1" | awk -v n="$2" '{ print $n }'; }
+mean() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (a + b) / 2 }'; }
+for mode in allowed held; do
+	if [ $mode = allowed ]; then c1=$c_allowed c2=$c2_allowed l=$l_allowed; else c1=$c_held c2=$c2_held l=$l_held; fi
+	printf '%-9s latdoc / cyclictest: p50 %s, p99 %s;  cyclictest after / before: p50 %s, p99 %s\n' "$mode" \
+		"$(ratio "$(f "$l" 3)" "$(mean "$(f "$c1" 3)" "$(f "$c2" 3)")")" \
+		"$(ratio "$(f "$l" 4)" "$(mean "$(f "$c1" 4)" "$(f "$c2" 4)")")" \
+		"$(ratio "$(f "$c2" 3)" "$(f "$c1" 3)")" "$(ratio "$(f "$c2" 4)" "$(f "$c1" 4)")"
+done
+echo "C-state cost (p50 allowed - held off): cyclictest $(awk -v a="$(mean "$(f "$c_allowed" 3)" "$(f "$c2_allowed" 3)")" -v b="$(mean "$(f "$c_held" 3)" "$(f "$c2_held" 3)")" 'BEGIN{printf "%+.1f", a-b}') us, latdoc $(awk -v a="$(f "$l_allowed" 3)" -v b="$(f "$l_held" 3)" 'BEGIN{printf "%+.1f", a-b}') us"
+echo "cyclictest counts whole microseconds (it truncates), latdoc nanoseconds: expect cyclictest about 0.5 us lower."
+
+if [ "$(nproc)" -ge 2 ]; then
+	echo
+	echo "== cross-CPU wake-up, CPUs 0 and 1"
+	ROUNDS=${ROUNDS:-200000}
+	pipe() { taskset -c 0,1 perf bench sched pipe -l "$ROUNDS" 2>/dev/null | awk '/usecs\/op/ { print $1 }'; }
+	p_allowed=$(pipe)
+	# hold a PM QoS request of 0 us for the held-off run, as latdoc does
+	exec 3<>/dev/cpu_dma_latency
+	printf '\x00\x00\x00\x00' >&3
+	p_held=$(pipe)
+	exec 3>&-
+	"$LATDOC" measure wake --cpus 0-1 --duration "$SECONDS_PER_RUN" --json >"$LAT_JSON"
+	cross() { jq -r --arg m "$1" '.measurements.wake.cross_cpu[] | select(.sleeper == "SCHED_OTHER") | .[$m].p50_us * 10 | round / 10' "$LAT_JSON" | head -1; }
+	row "" "" "" "p50 us" "" "" ""
+	row "perf pipe, per wake (round trip/2)" "" "" "$(awk -v u="$p_allowed" 'BEGIN{printf "%.1f", u/2}')" "allowed" "" ""
+	row "perf pipe, per wake (round trip/2)" "" "" "$(awk -v u="$p_held" 'BEGIN{printf "%.1f", u/2}')" "held off" "" ""
+	row "latdoc, after an idle gap" "" "" "$(cross allowed)" "allowed" "" ""
+	row "latdoc, after an idle gap" "" "" "$(cross held)" "held off" "" ""
+	echo "perf's pipe runs back to back: the CPUs hardly idle, so it shows the wake path without the C-state exit that latdoc's idle gap provokes."
+fi
