@@ -21,14 +21,16 @@ printf '%4s %10s %10s %10s %9s\n' cpu "min MHz" "median" "max MHz" "spread"
 sort -n -k1,1 -k2,2n "$out" | awk '
 	{ n[$1]++; v[$1, n[$1]] = $2 }
 	END {
-		worst = 0
+		worst = 0; near = 0; all = 0
 		for (c in n) {
 			k = n[c]; med = v[c, int((k + 1) / 2)]
 			spread = 100 * (v[c, k] - v[c, 1]) / med
 			if (spread > worst) worst = spread
+			for (i = 1; i <= k; i++) { all++; d = v[c, i] - med; if (d < 0) d = -d; if (100 * d / med <= 2) near++ }
 			printf "%4d %10.0f %10.0f %10.0f %8.2f%%\n", c, v[c, 1], med, v[c, k], spread
 		}
-		printf "run-to-run spread, worst CPU: %.2f%% (target 2%%)\n", worst
+		printf "run-to-run spread (max - min), worst CPU: %.2f%% (target 2%%)\n", worst
+		printf "runs within 2%% of their CPU median: %d of %d\n", near, all
 	}'
 
 echo
