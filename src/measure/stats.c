@@ -43,8 +43,13 @@ void samples_summarise(struct samples *s, struct summary *out)
 		return;
 	qsort(s->ns, s->count, sizeof(*s->ns), cmp);
 	double sum = 0;
-	for (size_t i = 0; i < s->count; i++)
+	for (size_t i = 0; i < s->count; i++) {
 		sum += (double)s->ns[i];
+		int b = 0;
+		while (b < HIST_BUCKETS - 1 && (double)s->ns[i] >= hist_bound_us(b) * 1000.0)
+			b++;
+		out->hist[b]++;
+	}
 	out->count = s->count;
 	out->min_us = (double)s->ns[0] / 1000.0;
 	out->max_us = (double)s->ns[s->count - 1] / 1000.0;
@@ -53,4 +58,9 @@ void samples_summarise(struct samples *s, struct summary *out)
 	out->p90_us = rank(s, 90);
 	out->p99_us = rank(s, 99);
 	out->p999_us = rank(s, 99.9);
+}
+
+double hist_bound_us(int i)
+{
+	return i < HIST_BUCKETS - 1 ? (double)(1u << i) : 0;
 }

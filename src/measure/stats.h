@@ -13,10 +13,18 @@ struct samples {
 	size_t dropped; /* recorded after the space ran out */
 };
 
+/* Histogram buckets: under 1 us, then [1,2), [2,4) ... doubling, the last
+ * open-ended (from 16.384 ms). */
+#define HIST_BUCKETS 16
+
 struct summary {
 	size_t count;
 	double min_us, p50_us, p90_us, p99_us, p999_us, max_us, mean_us;
+	size_t hist[HIST_BUCKETS];
 };
+
+/* The upper bound of bucket I in us (1, 2, 4 ...); 0 for the last, open one. */
+double hist_bound_us(int i);
 
 /* Takes space for CAP samples; -ENOMEM. */
 int samples_init(struct samples *s, size_t cap);

@@ -32,6 +32,14 @@ static json_object *summary(const struct wake_run *run)
 		json_object_array_add(idle, s);
 	}
 	json_add(o, "idle_states", idle);
+	json_object *hist = json_object_new_array();
+	for (int i = 0; i < HIST_BUCKETS; i++) {
+		json_object *b = json_object_new_object();
+		json_add(b, "below_us", i < HIST_BUCKETS - 1 ? dbl(hist_bound_us(i)) : NULL);
+		json_add(b, "count", json_object_new_int64((int64_t)run->s.hist[i]));
+		json_object_array_add(hist, b);
+	}
+	json_add(o, "histogram", hist);
 	return o;
 }
 

@@ -25,6 +25,16 @@ static void percentiles_known_answers(void **state)
 	assert_true(sum.min_us == 1 && sum.max_us == 1000);
 	assert_true(sum.p50_us == 500 && sum.p90_us == 900 && sum.p99_us == 990 && sum.p999_us == 999);
 	assert_true(sum.mean_us > 500.49 && sum.mean_us < 500.51);
+	/* [1,2) us holds 1; [2,4) 2 and 3; ... [512,1024) 512..1000 */
+	assert_int_equal(sum.hist[0], 0);
+	assert_int_equal(sum.hist[1], 1);
+	assert_int_equal(sum.hist[2], 2);
+	assert_int_equal(sum.hist[10], 489);
+	size_t total = 0;
+	for (int i = 0; i < HIST_BUCKETS; i++)
+		total += sum.hist[i];
+	assert_int_equal(total, 1000);
+	assert_true(hist_bound_us(0) == 1 && hist_bound_us(10) == 1024 && hist_bound_us(HIST_BUCKETS - 1) == 0);
 	samples_free(&s);
 
 	/* nearest rank on few samples: p99 of 10 is the largest */
