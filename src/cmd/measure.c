@@ -28,14 +28,7 @@ static int print_json(const struct facts *f, const struct freq_result *freq,
 	json_add(host, "kernel", json_str_or_null(f->kernel));
 	json_add(o, "host", host);
 	json_add(o, "measurements", json_measurements(freq, wake));
-	const char *text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
-								   JSON_C_TO_STRING_SPACED |
-								   JSON_C_TO_STRING_NOSLASHESCAPE);
-	int rc = text ? 0 : -1;
-	if (text)
-		printf("%s\n", text);
-	json_object_put(o);
-	return rc;
+	return json_write(stdout, o);
 }
 
 /* --cpus LIST: online CPUs only. */

@@ -237,6 +237,11 @@ int output_json(FILE *out, const struct report *r)
 		json_object_array_add(problems, json_object_new_string(f->problems[i]));
 	json_add(o, "problems", problems);
 
+	return json_write(out, o);
+}
+
+int json_write(FILE *out, json_object *o)
+{
 	const char *text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
 								   JSON_C_TO_STRING_SPACED |
 								   JSON_C_TO_STRING_NOSLASHESCAPE);

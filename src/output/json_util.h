@@ -3,12 +3,15 @@
 #define LATDOC_JSON_UTIL_H
 
 #include <json-c/json.h>
+#include <stdio.h>
 
 #include "../facts/facts.h"
 
 /* "" is unknown: null */
 json_object *json_str_or_null(const char *s);
 void json_add(json_object *o, const char *key, json_object *v);
+/* Prints O, pretty, and releases it; -1 when it could not be built. */
+int json_write(FILE *out, json_object *o);
 
 json_object *json_virt(const struct facts *f);
 json_object *json_guest(const struct facts *f);
