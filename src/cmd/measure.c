@@ -50,13 +50,13 @@ int cmd_measure(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "cpus", required_argument, NULL, 'c' },     { "duration", required_argument, NULL, 'd' },
-		{ "interval", required_argument, NULL, 'i' }, { "fifo", no_argument, NULL, 'F' },
-		{ "json", no_argument, NULL, 'j' },	       { "help", no_argument, NULL, 'h' },
+		{ "interval", required_argument, NULL, 'i' }, { "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct wake_options wo = { .duration_s = 0.5, .interval_us = 1000, .fifo_pairs = true };
 	const char *cpus_arg = NULL;
-	bool json = false, wake_only = false;
+	bool json = false, wake_only = false; /* wake_only: an option only wake takes */
 	int c;
 
 	while ((c = next_option("measure", argc, argv, "h", longopts)) != -1) {
@@ -80,9 +80,6 @@ int cmd_measure(int argc, char **argv)
 				return EXIT_ERROR;
 			}
 			wake_only = true;
-			break;
-		case 'F':
-			wo.fifo_pairs = true;
 			break;
 		case 'j':
 			json = true;
