@@ -3,7 +3,7 @@
 # missing ones, so `make run` on a machine that has them costs one dpkg query.
 set -eu
 
-build_pkgs="gcc make meson ninja-build pkg-config libjson-c-dev libxml2-dev libvirt-dev"
+build_pkgs="gcc make meson ninja-build pkg-config libjson-c-dev libxml2-dev libvirt-dev libcurl4-openssl-dev libssl-dev"
 test_pkgs="libcmocka-dev jq util-linux clang libclang-rt-dev"
 
 want="$build_pkgs"

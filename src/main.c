@@ -23,6 +23,29 @@ const struct command commands[] = {
 	  "  --duration S       wake: seconds per run, 0.05 to 60 (default 0.5)\n"
 	  "  --interval US      wake: the timer period in microseconds (default 1000)\n"
 	  "  --json             print the measurements as JSON\n" },
+	{ "rtt", cmd_rtt, "round-trip latency to a latdoc rtt --serve, with percentiles",
+	  "  HOST[:PORT]        the server to probe (port 7478 by default)\n"
+	  "  --count N          probes to send (default 100), or\n"
+	  "  --duration S       send for S seconds (also bounds --serve)\n"
+	  "  --interval D       paced, every D (1ms, 250us, 0.5) with +-10% jitter; default\n"
+	  "                     back to back\n"
+	  "  --size B           probe size in bytes, 64 to 9000 (default 64)\n"
+	  "  --tcp              over TCP with TCP_NODELAY instead of UDP\n"
+	  "  --timeout S        wait for a reply at most S seconds (default 1)\n"
+	  "  --key FILE         sign probes with HMAC-SHA256 under the key in FILE\n"
+	  "  --json             print the result as JSON\n"
+	  "  --serve            answer probes instead; with --listen ADDR:PORT (default\n"
+	  "                     :7478), --key FILE (answer signed probes only, no replays),\n"
+	  "                     --delay-us N (hold each reply), --rate-limit PPS per source\n"
+	  "                     (default 100000), --quiet\n" },
+	{ "ttfb", cmd_ttfb, "HTTP time to first byte, by phase, with percentiles",
+	  "  URL                what to request\n"
+	  "  --count N          requests (default 20)\n"
+	  "  --rate R           R requests a second on a fixed schedule, each timed from when\n"
+	  "                     it was due; default one after another\n"
+	  "  --reuse            keep the connection; default a new one (and DNS) each time\n"
+	  "  --timeout S        per request (default 10)\n"
+	  "  --json             print the result as JSON\n" },
 	{ "snapshot", cmd_snapshot, "copy every file check reads into a directory",
 	  "  -o, --output DIR   where to write; must be new or empty (required)\n"
 	  "  --root DIR         snapshot a dump instead of this machine\n" },

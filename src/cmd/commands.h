@@ -17,6 +17,8 @@ extern const size_t commands_count;
 int cmd_check(int argc, char **argv);
 int cmd_snapshot(int argc, char **argv);
 int cmd_measure(int argc, char **argv);
+int cmd_rtt(int argc, char **argv);
+int cmd_ttfb(int argc, char **argv);
 int cmd_help(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 

@@ -16,6 +16,9 @@ int json_write(FILE *out, json_object *o);
 json_object *json_virt(const struct facts *f);
 json_object *json_guest(const struct facts *f);
 
+struct summary;
+/* samples, min_us ... max_us, mean_us, histogram[] */
+json_object *json_summary(const struct summary *s);
 struct freq_result;
 struct wake_result;
 json_object *json_freq(const struct freq_result *r);

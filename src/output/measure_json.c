@@ -11,19 +11,32 @@ static json_object *dbl(double v)
 	return json_object_new_double(v);
 }
 
+json_object *json_summary(const struct summary *s)
+{
+	json_object *o = json_object_new_object(), *hist = json_object_new_array();
+	json_add(o, "samples", json_object_new_int64((int64_t)s->count));
+	json_add(o, "min_us", dbl(s->min_us));
+	json_add(o, "p50_us", dbl(s->p50_us));
+	json_add(o, "p90_us", dbl(s->p90_us));
+	json_add(o, "p99_us", dbl(s->p99_us));
+	json_add(o, "p999_us", dbl(s->p999_us));
+	json_add(o, "max_us", dbl(s->max_us));
+	json_add(o, "mean_us", dbl(s->mean_us));
+	for (int i = 0; i < HIST_BUCKETS; i++) {
+		json_object *b = json_object_new_object();
+		json_add(b, "below_us", i < HIST_BUCKETS - 1 ? dbl(hist_bound_us(i)) : NULL);
+		json_add(b, "count", json_object_new_int64((int64_t)s->hist[i]));
+		json_object_array_add(hist, b);
+	}
+	json_add(o, "histogram", hist);
+	return o;
+}
+
 static json_object *summary(const struct wake_run *run)
 {
 	if (!run->done)
 		return NULL;
-	json_object *o = json_object_new_object(), *idle = json_object_new_array();
-	json_add(o, "samples", json_object_new_int64((int64_t)run->s.count));
-	json_add(o, "min_us", dbl(run->s.min_us));
-	json_add(o, "p50_us", dbl(run->s.p50_us));
-	json_add(o, "p90_us", dbl(run->s.p90_us));
-	json_add(o, "p99_us", dbl(run->s.p99_us));
-	json_add(o, "p999_us", dbl(run->s.p999_us));
-	json_add(o, "max_us", dbl(run->s.max_us));
-	json_add(o, "mean_us", dbl(run->s.mean_us));
+	json_object *o = json_summary(&run->s), *idle = json_object_new_array();
 	for (int i = 0; i < run->idle.nstates; i++) {
 		json_object *s = json_object_new_object();
 		json_add(s, "state", json_object_new_string(run->idle.name[i]));
@@ -32,14 +45,6 @@ static json_object *summary(const struct wake_run *run)
 		json_object_array_add(idle, s);
 	}
 	json_add(o, "idle_states", idle);
-	json_object *hist = json_object_new_array();
-	for (int i = 0; i < HIST_BUCKETS; i++) {
-		json_object *b = json_object_new_object();
-		json_add(b, "below_us", i < HIST_BUCKETS - 1 ? dbl(hist_bound_us(i)) : NULL);
-		json_add(b, "count", json_object_new_int64((int64_t)run->s.hist[i]));
-		json_object_array_add(hist, b);
-	}
-	json_add(o, "histogram", hist);
 	return o;
 }
 

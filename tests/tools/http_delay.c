@@ -1,0 +1,86 @@
+/* A small HTTP/1.1 server with a known delay, for testing latdoc ttfb:
+ *   http_delay PORT DELAY_US SECONDS
+ * Answers on 127.0.0.1:PORT, one connection at a time, keep-alive: every
+ * response waits DELAY_US first. /status/NNN answers NNN, /redirect 302,
+ * /hang never answers. Exits after SECONDS. A test tool, not a web server. */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+static void serve(int c, long delay_us)
+{
+	char req[4096];
+	size_t have = 0;
+	for (;;) {
+		struct pollfd p = { .fd = c, .events = POLLIN };
+		if (poll(&p, 1, 5000) <= 0)
+			return;
+		ssize_t n = recv(c, req + have, sizeof(req) - 1 - have, 0);
+		if (n <= 0)
+			return;
+		have += (size_t)n;
+		req[have] = '\0';
+		char *end = strstr(req, "\r\n\r\n");
+		if (!end) {
+			if (have == sizeof(req) - 1)
+				return;
+			continue;
+		}
+		char path[256] = "/";
+		sscanf(req, "%*s %255s", path);
+		if (!strcmp(path, "/hang")) {
+			sleep(30);
+			return;
+		}
+		struct timespec ts = { .tv_sec = delay_us / 1000000, .tv_nsec = delay_us % 1000000 * 1000 };
+		nanosleep(&ts, NULL);
+		int status = 200;
+		if (!strncmp(path, "/status/", 8))
+			status = atoi(path + 8);
+		else if (!strcmp(path, "/redirect"))
+			status = 302;
+		char resp[256];
+		int len = snprintf(resp, sizeof(resp),
+				   "HTTP/1.1 %d X\r\nContent-Length: 5\r\n%sConnection: keep-alive\r\n\r\nhello",
+				   status, status == 302 ? "Location: /\r\n" : "");
+		if (send(c, resp, (size_t)len, MSG_NOSIGNAL) != len)
+			return;
+		size_t used = (size_t)(end + 4 - req);
+		memmove(req, req + used, have - used);
+		have -= used;
+	}
+}
+
+int main(int argc, char **argv)
+{
+	if (argc != 4) {
+		fprintf(stderr, "usage: http_delay PORT DELAY_US SECONDS\n");
+		return 2;
+	}
+	alarm((unsigned)atoi(argv[3]));
+	prctl(PR_SET_TIMERSLACK, 1UL, 0, 0, 0);
+	int s = socket(AF_INET, SOCK_STREAM, 0), one = 1;
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons((uint16_t)atoi(argv[1])),
+				  .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (bind(s, (struct sockaddr *)&sa, sizeof(sa)) || listen(s, 64)) {
+		perror("http_delay");
+		return 2;
+	}
+	for (;;) {
+		int c = accept(s, NULL, NULL);
+		if (c < 0)
+			continue;
+		setsockopt(c, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+		serve(c, atol(argv[2]));
+		close(c);
+	}
+}
