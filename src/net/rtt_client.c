@@ -32,6 +32,7 @@ struct client {
 	int64_t *sent;     /* per seq: when it left */
 	unsigned char *got; /* per seq: replies seen */
 	uint64_t top;      /* the highest seq received */
+	bool blocking;     /* back to back over UDP: wait in recvmsg itself */
 	struct samples rtt, net, late;
 };
 
@@ -65,6 +66,10 @@ static int connect_to(struct client *c, char *err, size_t errsz)
 	}
 	else
 		c->r->kernel_stamps = !setsockopt(c->fd, SOL_SOCKET, SO_TIMESTAMPNS, &one, sizeof(one));
+	if (!c->o->interval_ns && !c->o->tcp) {
+		struct timeval tv = { .tv_sec = 0, .tv_usec = 100000 };
+		c->blocking = !setsockopt(c->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	}
 	if (connect(c->fd, (struct sockaddr *)&addr, len)) {
 		snprintf(err, errsz, "cannot reach %s: %s", c->r->peer, strerror(errno));
 		return -1;
@@ -94,9 +99,9 @@ static long long receive(struct client *c)
 		n = (ssize_t)have;
 		msg.msg_controllen = 0;
 	} else {
-		n = recvmsg(c->fd, &msg, MSG_DONTWAIT);
+		n = recvmsg(c->fd, &msg, c->blocking ? 0 : MSG_DONTWAIT);
 		if (n < 0)
-			return errno == EAGAIN ? 0 : -1;
+			return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR ? 0 : -1;
 	}
 	int64_t now = probe_now_ns(), real_now = realtime_ns();
 	struct probe p;
@@ -196,7 +201,17 @@ static int run(struct client *c, long long total, char *err, size_t errsz)
 		c->r->sent = seq;
 		if (o->interval_ns)
 			samples_add(&c->late, c->sent[seq] - c->due[seq]);
-		else if (wait_replies(c, probe_now_ns() + timeout, seq, false)) {
+		else if (c->blocking) {
+			/* one call a reply, as sockperf does: the timeout is the socket's */
+			int64_t until = probe_now_ns() + timeout;
+			long long got;
+			while ((got = receive(c)) >= 0 && (uint64_t)got != seq && probe_now_ns() < until)
+				;
+			if (got < 0) {
+				snprintf(err, errsz, "receiving from %s: %s", c->r->peer, strerror(errno));
+				return -1;
+			}
+		} else if (wait_replies(c, probe_now_ns() + timeout, seq, false)) {
 			snprintf(err, errsz, "receiving from %s: %s", c->r->peer, strerror(errno));
 			return -1;
 		}

@@ -1,0 +1,44 @@
+#!/bin/bash
+# Loopback round trips: sockperf ping-pong and latdoc rtt, side by side in
+# one run, each server pinned to CPU 1 and each client to CPU 0, 64-byte
+# UDP messages back to back. Target: latdoc's median within 5% of
+# sockperf's (the probe adds almost nothing to what it measures).
+set -eu
+cd "$(dirname "$0")/.."
+LATDOC=${LATDOC:-build/latdoc}
+SECS=${SECS:-5}
+SERVER_CPU=${SERVER_CPU:-1}
+CLIENT_CPU=${CLIENT_CPU:-0}
+for tool in sockperf taskset jq; do
+	command -v $tool >/dev/null || { echo "bench: needs $tool (apt-get install sockperf util-linux jq)" >&2; exit 2; }
+done
+[ -x "$LATDOC" ] || { echo "bench: no $LATDOC; run make build" >&2; exit 2; }
+
+taskset -c "$SERVER_CPU" sockperf server -i 127.0.0.1 -p 11111 >/dev/null 2>&1 &
+taskset -c "$SERVER_CPU" "$LATDOC" rtt --serve --listen 127.0.0.1:7478 --rate-limit 10000000 --duration $((4 * SECS + 30)) --quiet &
+trap 'kill $(jobs -p) 2>/dev/null' EXIT
+sleep 1
+
+sockperf_run() {
+	taskset -c "$CLIENT_CPU" sockperf ping-pong -i 127.0.0.1 -p 11111 -t "$SECS" -m 64 --full-rtt 2>&1 |
+		sed 's/\x1b\[[0-9;]*m//g' | awk '
+		/<MIN> observation/ { min = $NF } /percentile 50.000/ { p50 = $NF } /percentile 90.000/ { p90 = $NF }
+		/percentile 99.000/ { p99 = $NF } /percentile 99.900/ { p999 = $NF } /<MAX> observation/ { max = $NF }
+		/Total [0-9]+ observations/ { for (i = 1; i <= NF; i++) if ($i == "Total") n = $(i + 1) }
+		END { printf "%s %.1f %.1f %.1f %.1f %.1f %.1f\n", n, min, p50, p90, p99, p999, max }'
+}
+latdoc_run() {
+	taskset -c "$CLIENT_CPU" "$LATDOC" rtt 127.0.0.1:7478 --duration "$SECS" --json |
+		jq -r '.rtt.rtt | "\(.samples) \(.min_us) \(.p50_us) \(.p90_us) \(.p99_us) \(.p999_us) \(.max_us)"' |
+		awk '{ printf "%d %.1f %.1f %.1f %.1f %.1f %.1f\n", $1, $2, $3, $4, $5, $6, $7 }'
+}
+row() { printf '%-22s %9s %8s %8s %8s %8s %8s %9s\n' "$@"; }
+
+echo "== loopback UDP round trip, 64 bytes, back to back, $SECS s a run, server on CPU $SERVER_CPU, client on CPU $CLIENT_CPU ($(uname -r))"
+s1=$(sockperf_run); l1=$(latdoc_run); s2=$(sockperf_run); l2=$(latdoc_run)
+row "" samples min p50 p90 p99 p99.9 "max us"
+# shellcheck disable=SC2086
+{ row "sockperf ping-pong" $s1; row "latdoc rtt" $l1; row "sockperf ping-pong" $s2; row "latdoc rtt" $l2; }
+f() { echo "$1" | awk -v n="$2" '{ print $n }'; }
+awk -v a="$(f "$l1" 3)" -v b="$(f "$l2" 3)" -v c="$(f "$s1" 3)" -v d="$(f "$s2" 3)" 'BEGIN {
+	printf "median ratio latdoc / sockperf: %.3f (each tool against itself, run to run: latdoc %.3f, sockperf %.3f)\n", (a + b) / (c + d), b / a, d / c }'
