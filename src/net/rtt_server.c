@@ -9,12 +9,15 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
@@ -70,7 +73,9 @@ struct server {
 	unsigned char *bufs;
 };
 
-static volatile sig_atomic_t stopping;
+/* set by SIGINT/SIGTERM, read by both threads: a lock-free atomic is safe in
+ * a signal handler */
+static atomic_int stopping;
 
 static void on_signal(int sig)
 {
@@ -229,23 +234,54 @@ static void handle(struct server *s, int conn, const struct sockaddr_storage *fr
 
 #define BATCH 64
 
-/* One recvmmsg takes what is waiting, up to a batch, without the extra call
- * that would find the socket empty; a bounded batch, so TCP and the queue
- * are not starved by a flood. */
-static void on_udp(struct server *s)
+static void take_batch(struct server *s, int n)
 {
 	struct mmsghdr *m = s->mmsg;
-	for (int i = 0; i < BATCH; i++) {
-		s->iov[i] = (struct iovec){ s->bufs + (size_t)i * (PACKET_MAX + 1), PACKET_MAX + 1 };
-		m[i].msg_hdr = (struct msghdr){ .msg_name = &s->from[i], .msg_namelen = sizeof(s->from[i]),
-						.msg_iov = &s->iov[i], .msg_iovlen = 1 };
-	}
-	int n = recvmmsg(s->udp, m, BATCH, MSG_DONTWAIT, NULL);
 	for (int i = 0; i < n; i++) {
 		/* a datagram larger than the buffer is cut: refused as oversized */
 		size_t len = m[i].msg_hdr.msg_flags & MSG_TRUNC ? PACKET_MAX + 1 : m[i].msg_len;
 		handle(s, -1, &s->from[i], m[i].msg_hdr.msg_namelen, s->iov[i].iov_base, len);
 	}
+}
+
+static void arm_batch(struct server *s)
+{
+	for (int i = 0; i < BATCH; i++) {
+		s->iov[i] = (struct iovec){ s->bufs + (size_t)i * (PACKET_MAX + 1), PACKET_MAX + 1 };
+		s->mmsg[i].msg_hdr = (struct msghdr){ .msg_name = &s->from[i], .msg_namelen = sizeof(s->from[i]),
+						      .msg_iov = &s->iov[i], .msg_iovlen = 1 };
+	}
+}
+
+/* One recvmmsg takes what is waiting, up to a batch, without the extra call
+ * that would find the socket empty; a bounded batch, so TCP and the queue
+ * are not starved by a flood. */
+static void on_udp(struct server *s)
+{
+	arm_batch(s);
+	take_batch(s, recvmmsg(s->udp, s->mmsg, BATCH, MSG_DONTWAIT, NULL));
+}
+
+/* Without held replies, UDP has a thread of its own that waits in recvmmsg:
+ * a probe costs the server one call to receive and one to answer, as in
+ * sockperf, not a poll first. It touches only the UDP tables, and keeps its
+ * own counts. */
+struct udp_thread {
+	struct server s; /* a copy: the same tables, its own counts */
+	struct rtt_server_stats st;
+	int64_t end;
+};
+
+static void *udp_main(void *arg)
+{
+	struct udp_thread *t = arg;
+	while (!stopping && probe_now_ns() < t->end) {
+		arm_batch(&t->s);
+		int n = recvmmsg(t->s.udp, t->s.mmsg, BATCH, MSG_WAITFORONE, NULL);
+		if (n > 0)
+			take_batch(&t->s, n);
+	}
+	return NULL;
 }
 
 static void close_conn(struct server *s, int i)
@@ -321,13 +357,17 @@ static int open_sockets(struct server *s, char *err, size_t errsz)
 
 	if (net_resolve(s->o->listen, true, SOCK_DGRAM, &addr, &len, err, errsz))
 		return -1;
-	s->udp = socket(addr.ss_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	/* blocking: the UDP thread waits in recvmmsg; the poll loop passes
+	 * MSG_DONTWAIT itself */
+	s->udp = socket(addr.ss_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	s->tcp = socket(addr.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (s->udp < 0 || s->tcp < 0) {
 		snprintf(err, errsz, "socket: %s", strerror(errno));
 		return -1;
 	}
 	setsockopt(s->tcp, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	struct timeval tv = { .tv_sec = 0, .tv_usec = 200000 }; /* to look at the stop flag */
+	setsockopt(s->udp, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	if (bind(s->udp, (struct sockaddr *)&addr, len) || bind(s->tcp, (struct sockaddr *)&addr, len) ||
 	    listen(s->tcp, 16)) {
 		snprintf(err, errsz, "cannot listen on %s: %s", s->o->listen, strerror(errno));
@@ -342,6 +382,7 @@ int rtt_serve(const struct rtt_server_options *o, struct rtt_server_stats *st, c
 	int rc = -1;
 
 	memset(st, 0, sizeof(*st));
+	stopping = 0;
 	s.sources = calloc(TABLE, sizeof(*s.sources));
 	s.windows = calloc(TABLE, sizeof(*s.windows));
 	s.queue = calloc(QUEUE, sizeof(*s.queue));
@@ -364,10 +405,22 @@ int rtt_serve(const struct rtt_server_options *o, struct rtt_server_stats *st, c
 	/* a held reply leaves on time, not 50 us late */
 	prctl(PR_SET_TIMERSLACK, 1UL, 0, 0, 0);
 	int64_t end = o->duration_s > 0 ? probe_now_ns() + (int64_t)(o->duration_s * 1e9) : INT64_MAX;
+	struct udp_thread *ut = NULL;
+	pthread_t tid;
+	if (!o->delay_us && (ut = calloc(1, sizeof(*ut)))) {
+		ut->s = s;
+		ut->s.st = &ut->st;
+		ut->end = end;
+		if (pthread_create(&tid, NULL, udp_main, ut)) {
+			free(ut);
+			ut = NULL;
+		}
+	}
 	struct pollfd pfd[2 + MAX_CONNS];
 	while (!stopping && probe_now_ns() < end) {
 		int n = 0, map[MAX_CONNS];
-		pfd[n++] = (struct pollfd){ .fd = s.udp, .events = POLLIN };
+		/* with its thread, UDP is not this loop's */
+		pfd[n++] = (struct pollfd){ .fd = ut ? -1 : s.udp, .events = POLLIN };
 		pfd[n++] = (struct pollfd){ .fd = s.tcp, .events = POLLIN };
 		for (int i = 0; i < MAX_CONNS; i++)
 			if (s.conns[i].fd >= 0) {
@@ -392,6 +445,17 @@ int rtt_serve(const struct rtt_server_options *o, struct rtt_server_stats *st, c
 					on_conn(&s, map[i - 2]);
 		}
 		flush_due(&s, probe_now_ns());
+	}
+	if (ut) {
+		stopping = 1;
+		pthread_join(tid, NULL);
+		st->answered += ut->st.answered;
+		for (int v = 0; v <= PACKET_MAC_BAD; v++)
+			st->refused[v] += ut->st.refused[v];
+		st->not_request += ut->st.not_request;
+		st->replayed += ut->st.replayed;
+		st->rate_limited += ut->st.rate_limited;
+		free(ut);
 	}
 	rc = 0;
 out:
