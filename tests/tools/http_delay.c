@@ -2,11 +2,13 @@
  *   http_delay PORT DELAY_US SECONDS
  * Answers on 127.0.0.1:PORT, one connection at a time, keep-alive: every
  * response waits DELAY_US first. /status/NNN answers NNN, /redirect 302,
- * /hang never answers. Exits after SECONDS. A test tool, not a web server. */
+ * /hang never answers, a path with "close" in it closes the connection
+ * after the answer. Exits after SECONDS. A test tool, not a web server. */
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,11 +49,12 @@ static void serve(int c, long delay_us)
 			status = atoi(path + 8);
 		else if (!strcmp(path, "/redirect"))
 			status = 302;
+		bool close_after = strstr(path, "close") != NULL;
 		char resp[256];
 		int len = snprintf(resp, sizeof(resp),
-				   "HTTP/1.1 %d X\r\nContent-Length: 5\r\n%sConnection: keep-alive\r\n\r\nhello",
-				   status, status == 302 ? "Location: /\r\n" : "");
-		if (send(c, resp, (size_t)len, MSG_NOSIGNAL) != len)
+				   "HTTP/1.1 %d X\r\nContent-Length: 5\r\n%sConnection: %s\r\n\r\nhello", status,
+				   status == 302 ? "Location: /\r\n" : "", close_after ? "close" : "keep-alive");
+		if (send(c, resp, (size_t)len, MSG_NOSIGNAL) != len || close_after)
 			return;
 		size_t used = (size_t)(end + 4 - req);
 		memmove(req, req + used, have - used);
