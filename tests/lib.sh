@@ -32,3 +32,6 @@ expect_usage_error() {
 		fail "$name: exit $STATUS" "$(cat "$OUT/stderr")"
 	fi
 }
+
+# a jq test on a latency summary: samples, and min <= p50 <= ... <= max
+PERCENTILES_IN_ORDER='.samples > 0 and .min_us >= 0 and .min_us <= .p50_us and .p50_us <= .p90_us and .p90_us <= .p99_us and .p99_us <= .p999_us and .p999_us <= .max_us'
