@@ -10,13 +10,18 @@ printf 'another secret\n' >"$OUT/otherkey"
 start_server() { # PORT ARGS...: a bounded rtt server in the background
 	port=$1; shift
 	"$LATDOC" rtt --serve --listen "127.0.0.1:$port" --duration 60 "$@" 2>"$OUT/server-$port.log" &
+	SERVERS="${SERVERS:-} $!"
 	for _ in 1 2 3 4 5 6 7 8 9 10; do
 		"$LATDOC" rtt "127.0.0.1:$port" --count 1 --timeout 0.2 "$@" >/dev/null 2>&1 && return 0
 		[ "$*" != "${*#--key}" ] && sleep 0.1 && return 0 # a keyed server: the probe above needs the key
 		sleep 0.1
 	done
 }
-stop_servers() { kill $(jobs -p) 2>/dev/null; wait 2>/dev/null; }
+# by pid: in sh, $(jobs -p) runs in a subshell that has no jobs
+stop_servers() {
+	[ -n "${SERVERS:-}" ] && kill $SERVERS 2>/dev/null && wait $SERVERS 2>/dev/null
+	SERVERS=""
+}
 
 # --- rtt ----------------------------------------------------------------
 start_server "$PORT"
@@ -98,6 +103,7 @@ check "rtt servers: no sanitizer report over their whole life" \
 # --- ttfb against a server with a known delay -----------------------------
 HTTP_PORT=$((PORT + 3))
 "$TOOLS/http_delay" "$HTTP_PORT" 3000 60 &
+SERVERS="$!"
 sleep 0.3
 URL=http://127.0.0.1:$HTTP_PORT
 run "$LATDOC" ttfb "$URL/" --count 30 --json
