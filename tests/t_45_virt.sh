@@ -267,3 +267,16 @@ echo 0 >"$OUT/variant/sys/module/kvm/parameters/halt_poll_ns"
 rm -r "$OUT/variant/sys/module/vhost_net"
 check "halt polling off and no vhost-net on a host with VMs: kvm.halt_poll, kvm.vhost_net" \
 	sh -c "'$LATDOC' check --root '$OUT/variant' --json | jq -e '[.findings[] | select(.id | startswith(\"kvm.\")) | .id] | sort == [\"kvm.halt_poll\", \"kvm.vhost_net\"]'"
+
+# --- a guest's sysfs, broken ----------------------------------------------
+rm -rf "$OUT/gsys" && cp -a tests/fixtures/roots/guest-emulated "$OUT/gsys"
+G=$OUT/gsys/sys
+ln -sfn ../devices/pci0000:00/0000:00:09.0/nowhere/block/sdz "$G/block/sdz"   # dangling
+ln -sfn ../../devices/loop/a "$G/class/net/loop0" && mkdir -p "$G/devices/loop" &&
+	ln -sfn b "$G/devices/loop/a" && ln -sfn a "$G/devices/loop/b"               # a link loop
+rm "$G/devices/pci0000:00/0000:00:03.0/driver"                                # a NIC with no driver
+run "$LATDOC" check --root "$OUT/gsys" --json
+check "broken guest sysfs: audited without a crash, the good disk still judged" \
+	sh -c "[ $STATUS -le 1 ] && jq -e '([.facts.guest.disks[].name] == [\"sda\"]) and ([.findings[] | select(.id == \"guest.disk.driver\")] | length == 1)' '$OUT/stdout'"
+check "broken guest sysfs: a NIC without a driver is listed, not judged" \
+	jq -e '(.facts.guest.nics[] | select(.name == "ens3") | .driver == null) and ([.findings[] | select(.id == "guest.nic.driver")] == [])' "$OUT/stdout"

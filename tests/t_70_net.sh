@@ -158,3 +158,5 @@ expect_usage_error "ttfb of something that is not a URL" "is not a URL" ttfb 'ht
 expect_usage_error "ttfb --count 0" "--count takes 1 to 1000000, not '0'" ttfb http://127.0.0.1/ --count 0
 expect_usage_error "ttfb --rate -1" "--rate takes requests per second" ttfb http://127.0.0.1/ --rate -1
 expect_usage_error "ttfb --timeout 0" "--timeout takes seconds" ttfb http://127.0.0.1/ --timeout 0
+head -c 300 /dev/zero | tr '\0' 'k' >"$OUT/bigkey"
+expect_usage_error "rtt --key of a file too large" "a key must be 1 to 256 bytes" rtt localhost --key "$OUT/bigkey"
