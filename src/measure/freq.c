@@ -69,12 +69,6 @@ static double chain_mhz(uint64_t rounds, int64_t *took_ns)
 	return t > 0 ? (double)(rounds * ADDS_PER_ROUND) * 1000.0 / (double)t : 0;
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
-}
-
 static int perf_cycles_open(void)
 {
 	struct perf_event_attr a;
@@ -152,7 +146,7 @@ static void measure_one(struct freq_cpu *c, double *ramp, int perf_fd, int *msr_
 	uint64_t rounds = rounds_for(guess, 2000000);
 	for (int i = 0; i < SLICES; i++)
 		mhz[i] = chain_mhz(rounds, NULL);
-	qsort(mhz, SLICES, sizeof(mhz[0]), cmp_double);
+	probe_sort(mhz, SLICES);
 	/* an interrupt or a stolen slice only ever makes a slice slower: the
 	 * upper quartile is the clock, the median would be the noise */
 	c->chain_mhz = mhz[SLICES * 3 / 4];

@@ -41,6 +41,11 @@ static int cmp_double(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+void probe_sort(double *v, size_t n)
+{
+	qsort(v, n, sizeof(*v), cmp_double);
+}
+
 double probe_clock_overhead_ns(void)
 {
 	enum { PAIRS = 201 };
@@ -50,7 +55,7 @@ double probe_clock_overhead_ns(void)
 		int64_t a = probe_now_ns(), b = probe_now_ns();
 		d[i] = (double)(b - a);
 	}
-	qsort(d, PAIRS, sizeof(d[0]), cmp_double);
+	probe_sort(d, PAIRS);
 	return d[PAIRS / 2];
 }
 

@@ -5,6 +5,7 @@
 #define LATDOC_PROBE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <time.h>
 
@@ -16,6 +17,20 @@ static inline int64_t probe_now_ns(void)
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
+
+/* xorshift64: gaps and schedules must not be regular, or an idle governor
+ * learns them; no quality beyond that is asked. STATE must not be 0. */
+static inline uint64_t probe_random(uint64_t *state)
+{
+	uint64_t x = *state;
+	x ^= x << 13;
+	x ^= x >> 7;
+	x ^= x << 17;
+	return *state = x;
+}
+
+/* Sorts N doubles, smallest first. */
+void probe_sort(double *v, size_t n);
 
 /* Pins the calling thread to CPU; 0 or -errno. */
 int probe_pin(int cpu);

@@ -154,16 +154,6 @@ static void *sleeper_main(void *arg)
 	return NULL;
 }
 
-/* xorshift: the gaps must not be regular, or an idle governor learns them */
-static uint64_t next_random(uint64_t *state)
-{
-	uint64_t x = *state;
-	x ^= x << 13;
-	x ^= x >> 7;
-	x ^= x << 17;
-	return *state = x;
-}
-
 static int cross_run(int from, int to, bool fifo, const struct wake_options *o, long gap_min_us,
 		     long gap_max_us, struct wake_run *run, bool *got_fifo)
 {
@@ -198,7 +188,7 @@ static int cross_run(int from, int to, bool fifo, const struct wake_options *o, 
 	x->record_after = start + WARMUP_NS;
 	int64_t end = x->record_after + (int64_t)(o->duration_s * 1e9);
 	while (!x->err && probe_now_ns() < end) {
-		long gap = gap_min_us + (long)(next_random(&rnd) % (uint64_t)(gap_max_us - gap_min_us + 1));
+		long gap = gap_min_us + (long)(probe_random(&rnd) % (uint64_t)(gap_max_us - gap_min_us + 1));
 		probe_sleep_ns((int64_t)gap * 1000);
 		atomic_store(&x->t0, probe_now_ns());
 		atomic_fetch_add_explicit(&x->seq, 1, memory_order_release);

@@ -180,8 +180,9 @@ static int run(struct client *c, long long total, char *err, size_t errsz)
 	for (uint64_t seq = 1; seq <= (uint64_t)total && probe_now_ns() < end; seq++) {
 		if (o->interval_ns) {
 			/* jitter of +-10%, so the schedule cannot be learnt */
-			rnd ^= rnd << 13, rnd ^= rnd >> 7, rnd ^= rnd << 17;
-			int64_t jitter = o->interval_ns / 5 ? (int64_t)(rnd % (uint64_t)(o->interval_ns / 5)) - o->interval_ns / 10 : 0;
+			int64_t jitter = o->interval_ns / 5 ? (int64_t)(probe_random(&rnd) % (uint64_t)(o->interval_ns / 5)) -
+							      o->interval_ns / 10
+							    : 0;
 			if (seq > 1)
 				next += o->interval_ns + jitter;
 			if (wait_replies(c, next, 0, false)) {
