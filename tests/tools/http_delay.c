@@ -17,6 +17,27 @@
 #include <time.h>
 #include <unistd.h>
 
+static long long now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+/* The delay must be the known one, not the known one plus this process's
+ * own late wake-up from idle: sleep to 150 us before, spin the rest, as
+ * latdoc rtt --serve --delay-us does. */
+static void hold(long delay_us)
+{
+	long long until = now_ns() + delay_us * 1000LL, early = until - 150000;
+	if (early > now_ns()) {
+		struct timespec ts = { .tv_sec = (time_t)(early / 1000000000), .tv_nsec = (long)(early % 1000000000) };
+		clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL);
+	}
+	while (now_ns() < until)
+		;
+}
+
 static void serve(int c, long delay_us)
 {
 	char req[4096];
@@ -42,8 +63,7 @@ static void serve(int c, long delay_us)
 			sleep(30);
 			return;
 		}
-		struct timespec ts = { .tv_sec = delay_us / 1000000, .tv_nsec = delay_us % 1000000 * 1000 };
-		nanosleep(&ts, NULL);
+		hold(delay_us);
 		int status = 200;
 		if (!strncmp(path, "/status/", 8))
 			status = atoi(path + 8);
