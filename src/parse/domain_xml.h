@@ -8,7 +8,7 @@
 
 #include <stddef.h>
 
-#include "../facts/vm.h"
+#include "../model/vm_view.h"
 
 struct domain_xml {
 	char name[64];

@@ -8,7 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "../facts/vm.h"
+#include "../model/vm_view.h"
 
 /* More words than any real QEMU command line has; a longer one is refused. */
 #define QEMU_ARGS_MAX 65536

@@ -1,0 +1,13 @@
+/* Arrays that grow one element at a time (devices of a VM, VMs of a host):
+ * few elements, so a realloc per element costs nothing that matters. */
+#ifndef LATDOC_ARRAY_H
+#define LATDOC_ARRAY_H
+
+#include <stddef.h>
+
+/* Grows ITEMS, an array of *COUNT elements of SIZE bytes, by one zeroed
+ * element and counts it. Returns the array's new address (the new element
+ * is its last), or NULL with ITEMS and *COUNT unchanged. */
+void *array_grow(void *items, size_t *count, size_t size);
+
+#endif
