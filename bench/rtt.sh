@@ -15,7 +15,7 @@ done
 [ -x "$LATDOC" ] || { echo "bench: no $LATDOC; run make build" >&2; exit 2; }
 
 taskset -c "$SERVER_CPU" sockperf server -i 127.0.0.1 -p 11111 >/dev/null 2>&1 &
-taskset -c "$SERVER_CPU" "$LATDOC" rtt --serve --listen 127.0.0.1:7478 --rate-limit 10000000 --duration $((4 * SECS + 30)) --quiet &
+taskset -c "$SERVER_CPU" "$LATDOC" rtt --serve --listen 127.0.0.1:7478 --rate-limit 10000000 --duration "$((4 * SECS + 30))s" --quiet &
 trap 'kill $(jobs -p) 2>/dev/null' EXIT
 sleep 1
 
@@ -28,7 +28,7 @@ sockperf_run() {
 		END { printf "%s %.1f %.1f %.1f %.1f %.1f %.1f\n", n, min, p50, p90, p99, p999, max }'
 }
 latdoc_run() {
-	taskset -c "$CLIENT_CPU" "$LATDOC" rtt 127.0.0.1:7478 --duration "$SECS" --json |
+	taskset -c "$CLIENT_CPU" "$LATDOC" rtt 127.0.0.1:7478 --duration "${SECS}s" --json |
 		jq -r '.rtt.rtt | "\(.samples) \(.min_us) \(.p50_us) \(.p90_us) \(.p99_us) \(.p999_us) \(.max_us)"' |
 		awk '{ printf "%d %.1f %.1f %.1f %.1f %.1f %.1f\n", $1, $2, $3, $4, $5, $6, $7 }'
 }

@@ -52,7 +52,7 @@ trap 'rm -f "$LAT_JSON"' EXIT
 # this machine moves between runs, the floor under any comparison
 c_allowed=$(cyclic --default-system)
 c_held=$(cyclic)
-"$LATDOC" measure wake --cpus 0 --interval "$INTERVAL_US" --duration "$SECONDS_PER_RUN" --json >"$LAT_JSON"
+"$LATDOC" measure wake --cpus 0 --interval "${INTERVAL_US}us" --duration "${SECONDS_PER_RUN}s" --json >"$LAT_JSON"
 l_allowed=$(latdoc_timer allowed)
 l_held=$(latdoc_timer held)
 c2_allowed=$(cyclic --default-system)
@@ -91,7 +91,7 @@ if [ "$(nproc)" -ge 2 ]; then
 	printf '\x00\x00\x00\x00' >&3
 	p_held=$(pipe)
 	exec 3>&-
-	"$LATDOC" measure wake --cpus 0-1 --duration "$SECONDS_PER_RUN" --json >"$LAT_JSON"
+	"$LATDOC" measure wake --cpus 0-1 --duration "${SECONDS_PER_RUN}s" --json >"$LAT_JSON"
 	cross() { jq -r --arg m "$1" '.measurements.wake.cross_cpu[] | select(.sleeper == "SCHED_OTHER") | .[$m].p50_us * 10 | round / 10' "$LAT_JSON" | head -1; }
 	row "" "" "" "p50 us" "" "" ""
 	row "perf pipe, per wake (round trip/2)" "" "" "$(awk -v u="$p_allowed" 'BEGIN{printf "%.1f", u/2}')" "allowed" "" ""

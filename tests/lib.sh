@@ -35,3 +35,13 @@ expect_usage_error() {
 
 # a jq test on a latency summary: samples, and min <= p50 <= ... <= max
 PERCENTILES_IN_ORDER='.samples > 0 and .min_us >= 0 and .min_us <= .p50_us and .p50_us <= .p90_us and .p90_us <= .p99_us and .p99_us <= .p999_us and .p999_us <= .max_us'
+
+# machine_skeleton DIR: the least a directory needs to be a machine root
+# (check refuses one without proc/cpuinfo and sys/devices/system/cpu): one
+# CPU of a KVM host, nothing else.
+machine_skeleton() {
+	mkdir -p "$1/proc" "$1/sys/devices/system/cpu" "$1/dev"
+	printf 'processor\t: 0\nvendor_id\t: GenuineIntel\nmodel name\t: Intel(R) Xeon(R) Gold 6148 CPU @ 2.40GHz\nflags\t\t: fpu vmx constant_tsc\n\n' >"$1/proc/cpuinfo"
+	echo 0 >"$1/sys/devices/system/cpu/online"
+	: >"$1/dev/kvm"
+}

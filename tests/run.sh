@@ -20,7 +20,8 @@ if [ ! -x "$LATDOC" ]; then
 	exit 2
 fi
 
-for t in tests/t_*.sh; do
+# TESTS="tests/t_45_virt.sh ..." runs only those
+for t in ${TESTS:-tests/t_*.sh}; do
 	echo "== $t"
 	. "./$t"
 done

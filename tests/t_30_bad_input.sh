@@ -96,13 +96,23 @@ check "missing root: exit 2" test "$STATUS" -eq 2
 check "missing root: says what and where" grep -q "cannot use '/nonexistent/latdoc' as the root: No such file or directory" "$OUT/stderr"
 run "$LATDOC" check --root "$BASE/proc/cpuinfo"
 check "root is a file: exit 2 and says so" sh -c "[ $STATUS -eq 2 ] && grep -q 'not a directory' '$OUT/stderr'"
+# A directory that is no machine must not pass for a clean one: a CI gate
+# on "check --root WRONG" would pass
 mkdir -p "$OUT/emptyroot"
-run "$LATDOC" check --root "$OUT/emptyroot" --json
-check "an empty root is audited, not a crash" sh -c "[ $STATUS -le 1 ] && jq -e '.facts.cpu.count == 0' '$OUT/stdout'"
+expect_usage_error "an empty root: exit 2" "'$OUT/emptyroot' is not a machine root: it has neither proc/cpuinfo nor sys/devices/system/cpu" \
+	check --root "$OUT/emptyroot" --json
+check "an empty root: no report" test ! -s "$OUT/stdout"
+rm -rf "$OUT/unpacked" && mkdir -p "$OUT/unpacked" && cp -a "$BASE" "$OUT/unpacked/web01"
+expect_usage_error "a snapshot unpacked a level too high: names the one below" \
+	"'$OUT/unpacked/web01' looks like one" check --root "$OUT/unpacked"
+expect_usage_error "snapshot of a directory that is no machine: exit 2" "is not a machine root" \
+	snapshot --root "$OUT/emptyroot" -o "$OUT/snap-of-nothing"
 
 # Flags
-expect_usage_error "unknown option" "unknown option or missing value: '--bogus'" check --bogus
-expect_usage_error "missing value" "'--root'" check --root
+expect_usage_error "unknown option" "unknown option '--bogus'" check --bogus
+expect_usage_error "missing value" "--root needs a value (DIR)" check --root
+expect_usage_error "a flag given a value" "--json takes no value" check --json=yes
+expect_usage_error "an empty value" "--root needs a value (DIR), not ''" check --root ""
 expect_usage_error "bad --fail-on" "--fail-on takes critical, warning or info, not 'severe'" check --fail-on severe
 expect_usage_error "bad --only" "no check id starts with 'nosuch'" check --only nosuch
 expect_usage_error "bad --color" "--color takes auto, always or never" check --color sometimes

@@ -4,15 +4,16 @@
 KVM=tests/fixtures/roots/kvm-host
 LIBVIRT_CORPUS=$CORPUS/libvirt
 
-# A root with nothing but one domain XML (and, optionally, one process).
+# A root with nothing but one domain XML (or one process) on a one-CPU host.
 xml_root() { # DIR FILE
 	rm -rf "$1" && mkdir -p "$1/etc/libvirt/qemu" && cp "$2" "$1/etc/libvirt/qemu/"
+	machine_skeleton "$1"
 }
 
 # /proc/PID/cmdline from libvirt's .args test files: shell words, one option
 # per line, environment first. xargs undoes the shell quoting.
 args_root() { # DIR ARGS-FILE
-	rm -rf "$1" && mkdir -p "$1/proc/4242"
+	rm -rf "$1" && mkdir -p "$1/proc/4242" && machine_skeleton "$1"
 	sed 's/ \\$//' "$2" | xargs printf '%s\0' |
 		awk 'BEGIN { RS = "\0"; ORS = "\0" } p || /^\// { p = 1; print }' >"$1/proc/4242/cmdline"
 	echo qemu-system-x86 >"$1/proc/4242/comm"
@@ -39,12 +40,15 @@ else
 		jq -e '.findings[] | select(.id == "vm.disk.bus" and .subject == "domain:shop01") | .title | contains("sdb (sata)")' "$OUT/stdout"
 fi
 
-run "$LATDOC" check --root "$KVM" --connect "qemu+unix:///system?socket=$OUT/no-such-socket"
-check "unreachable libvirt: a note, and the audit of the files goes on" \
-	sh -c "[ $STATUS -eq 1 ] && grep -q '^libvirt: no answer at qemu+unix' '$OUT/stdout' && grep -q 'web01' '$OUT/stdout'"
-run "$LATDOC" check --root "$KVM" --connect "test:///$OUT/missing-node.xml" --json
-check "libvirt test driver with a missing node file: a note" \
-	jq -e '.facts.virt.libvirt.note | startswith("no answer at test:///")' "$OUT/stdout"
+# A URI the user named and that does not answer is an error, not a note: a
+# gate that passed on it would pass without the VMs it was asked about.
+expect_usage_error "unreachable libvirt named with --connect: exit 2" \
+	"check: --connect qemu+unix:///system?socket=$OUT/no-such-socket: no answer at qemu+unix" \
+	check --root "$KVM" --connect "qemu+unix:///system?socket=$OUT/no-such-socket"
+check "unreachable libvirt: no report on stdout" test ! -s "$OUT/stdout"
+expect_usage_error "libvirt test driver with a missing node file: exit 2" \
+	"--connect test:///$OUT/missing-node.xml: no answer at test:///" \
+	check --root "$KVM" --connect "test:///$OUT/missing-node.xml" --json
 
 # --- domain types -------------------------------------------------------
 sed -e "s/type='kvm'/type='qemu'/" -e 's/db01/tcg01/' -e 's/9e3f6c11/9e3f6c12/' \

@@ -19,7 +19,7 @@ else
 fi
 
 qos_before=$("$LATDOC" check --json 2>/dev/null | jq '.facts.pm_qos.cpu_dma_latency_us')
-run "$LATDOC" measure wake --duration 0.2 --interval 1000 --json
+run "$LATDOC" measure wake --duration 200ms --interval 1ms --json
 if [ "$STATUS" -ne 0 ] || ! sanitizer_clean; then
 	fail "measure wake: exit $STATUS" "$(head -20 "$OUT/stderr")"
 else
@@ -50,12 +50,12 @@ else
 	fi
 fi
 
-run "$LATDOC" measure wake --duration 0.1 --cpus 0
+run "$LATDOC" measure wake --duration 100ms --cpus 0
 check "measure wake on one CPU: timer only, and it says why" \
 	sh -c "[ $STATUS -eq 0 ] && grep -q 'cross-CPU wake-up: not measured, it needs two CPUs' '$OUT/stdout'"
 
 if command -v setpriv >/dev/null 2>&1 && [ "$(id -u)" -eq 0 ]; then
-	run setpriv --reuid=65534 --regid=65534 --clear-groups "$LATDOC" measure wake --duration 0.1 --json
+	run setpriv --reuid=65534 --regid=65534 --clear-groups "$LATDOC" measure wake --duration 100ms --json
 	check "measure wake without root: exit 0, and says what was not measured" \
 		sh -c "[ $STATUS -eq 0 ] && jq -e '(.measurements.wake.notes | map(select(test(\"SCHED_FIFO not permitted|C-states held off: not measured\"))) | length >= 2) and .measurements.wake.timer.held == null' '$OUT/stdout'"
 else
@@ -75,9 +75,11 @@ expect_usage_error "measure without a what" "say what to measure: freq or wake" 
 expect_usage_error "measure of something else" "say what to measure: freq or wake (not 'cpu')" measure cpu
 expect_usage_error "measure a CPU that is not online" "cpu 4095 is not online here" measure freq --cpus 4095
 expect_usage_error "measure a malformed CPU list" "--cpus takes a CPU list like 0-3,8, not 'zero'" measure freq --cpus zero
-expect_usage_error "measure for no time" "--duration takes seconds from 0.05 to 60, not '0'" measure wake --duration 0
-expect_usage_error "measure for too long" "--duration takes seconds from 0.05 to 60, not '3600'" measure wake --duration 3600
-expect_usage_error "measure with a tiny interval" "--interval takes microseconds from 50 to 1000000, not '10'" measure wake --interval 10
-expect_usage_error "measure freq with wake's options" "--duration and --interval apply to wake only" measure freq --duration 1
+expect_usage_error "measure for no time" "--duration takes 50ms to 1m, not '0'" measure wake --duration 0
+expect_usage_error "measure for too long" "--duration takes 50ms to 1m, not '1h'" measure wake --duration 1h
+expect_usage_error "measure with a tiny interval" "--interval takes 50us to 1s, not '10us'" measure wake --interval 10us
+# a bare number is seconds to ping and microseconds to cyclictest: refused
+expect_usage_error "measure with a bare number" "--interval takes a time with its unit, ns, us, ms, s, m or h" measure wake --interval 1000
+expect_usage_error "measure freq with wake's options" "--duration and --interval apply to wake only" measure freq --duration 1s
 expect_usage_error "check --measure of a dump" "--measure measures this machine" check --measure --root tests/fixtures/roots/kvm-host
-expect_usage_error "an unknown option after the command word names the option" "unknown option or missing value: '--fifo'" measure wake --fifo
+expect_usage_error "an unknown option after the command word names the option" "unknown option '--fifo'" measure wake --fifo

@@ -9,10 +9,10 @@ printf 'another secret\n' >"$OUT/otherkey"
 
 start_server() { # PORT ARGS...: a bounded rtt server in the background
 	port=$1; shift
-	"$LATDOC" rtt --serve --listen "127.0.0.1:$port" --duration 60 "$@" 2>"$OUT/server-$port.log" &
+	"$LATDOC" rtt --serve --listen "127.0.0.1:$port" --duration 60s "$@" 2>"$OUT/server-$port.log" &
 	SERVERS="${SERVERS:-} $!"
 	for _ in 1 2 3 4 5 6 7 8 9 10; do
-		"$LATDOC" rtt "127.0.0.1:$port" --count 1 --timeout 0.2 "$@" >/dev/null 2>&1 && return 0
+		"$LATDOC" rtt "127.0.0.1:$port" --count 1 --timeout 200ms "$@" >/dev/null 2>&1 && return 0
 		[ "$*" != "${*#--key}" ] && sleep 0.1 && return 0 # a keyed server: the probe above needs the key
 		sleep 0.1
 	done
@@ -41,21 +41,21 @@ check "rtt over TCP: 200 of 200, in order" sh -c "[ $STATUS -eq 0 ] && jq -e '.r
 run "$LATDOC" rtt "127.0.0.1:$PORT" --count 200 --interval 1ms --json
 check "rtt paced: 200 of 200, timed from when each was due, send lateness kept" \
 	sh -c "[ $STATUS -eq 0 ] && jq -e '.rtt | .mode == \"paced\" and .received == 200 and .send_lateness.samples == 200 and .elapsed_s > 0.15' '$OUT/stdout'"
-run "$LATDOC" rtt "127.0.0.1:$PORT" --duration 0.3 --interval 2ms --json
+run "$LATDOC" rtt "127.0.0.1:$PORT" --duration 300ms --interval 2ms --json
 check "rtt --duration: about 150 probes in 0.3 s at 2 ms" \
 	sh -c "[ $STATUS -eq 0 ] && jq -e '.rtt.sent >= 120 and .rtt.sent <= 170' '$OUT/stdout'"
 
 # accuracy: a server holding each reply 2000 us must read as 2000 us more
 DELAY_PORT=$((PORT + 1))
-start_server "$DELAY_PORT" --delay-us 2000
+start_server "$DELAY_PORT" --delay 2ms
 run "$LATDOC" rtt "127.0.0.1:$DELAY_PORT" --count 300 --json
 if [ -n "${base:-}" ] && [ "$STATUS" -eq 0 ]; then
 	added=$(jq --argjson b "$base" '.rtt.rtt.p50_us - $b' "$OUT/stdout")
-	echo "rtt --delay-us 2000: the client sees ${added} us more at p50"
-	check "rtt --delay-us 2000: the added delay read within 5% (${added} us)" \
+	echo "rtt --delay 2ms: the client sees ${added} us more at p50"
+	check "rtt --delay 2ms: the added delay read within 5% (${added} us)" \
 		awk -v a="$added" 'BEGIN { exit !(a >= 1900 && a <= 2100) }'
 else
-	fail "rtt --delay-us 2000: no measurement" "$(head -5 "$OUT/stderr")"
+	fail "rtt --delay 2ms: no measurement" "$(head -5 "$OUT/stderr")"
 fi
 
 # netem between two namespaces, where the kernel has it
@@ -66,7 +66,7 @@ if command -v ip >/dev/null && command -v tc >/dev/null && [ "$(id -u)" -eq 0 ] 
 	ip -n ldA$$ addr add 10.199.0.1/24 dev vA$$ && ip -n ldA$$ link set vA$$ up && ip -n ldA$$ link set lo up
 	ip -n ldB$$ addr add 10.199.0.2/24 dev vB$$ && ip -n ldB$$ link set vB$$ up && ip -n ldB$$ link set lo up
 	if ip netns exec ldA$$ tc qdisc add dev vA$$ root netem delay 5ms 2>/dev/null; then
-		ip netns exec ldB$$ "$LATDOC" rtt --serve --listen 10.199.0.2:7478 --duration 20 --quiet &
+		ip netns exec ldB$$ "$LATDOC" rtt --serve --listen 10.199.0.2:7478 --duration 20s --quiet &
 		sleep 0.3
 		run ip netns exec ldA$$ "$LATDOC" rtt 10.199.0.2 --count 100 --json
 		check "rtt across a 5 ms netem link: 5000 us within 5%" \
@@ -93,7 +93,7 @@ check "rtt --key server: still answering after the garbage flood, never more tha
 check "no reply anywhere is larger than its request" awk '$3 > $2 { exit 1 }' "$OUT/hostile.txt"
 run "$LATDOC" rtt "127.0.0.1:$KEYED_PORT" --count 50 --key "$OUT/key" --json
 check "rtt --key: a client with the key gets its 50 replies" jq -e '.rtt.received == 50' "$OUT/stdout"
-run "$LATDOC" rtt "127.0.0.1:$KEYED_PORT" --count 5 --timeout 0.1 --key "$OUT/otherkey"
+run "$LATDOC" rtt "127.0.0.1:$KEYED_PORT" --count 5 --timeout 100ms --key "$OUT/otherkey"
 check "rtt --key: a client with another key gets nothing, and exit 1" \
 	sh -c "[ $STATUS -eq 1 ] && grep -q '5 sent, 0 received, 5 lost' '$OUT/stdout'"
 stop_servers
@@ -128,21 +128,22 @@ check "ttfb: HTTP errors are counted, with the status, and exit 1" \
 	sh -c "[ $STATUS -eq 1 ] && jq -e '.ttfb.failures[\"http error\"] == {\"count\": 3, \"first\": \"HTTP 503\"}' '$OUT/stdout'"
 run "$LATDOC" ttfb "$URL/redirect" --count 2 --json
 check "ttfb: redirects are counted, not followed" jq -e '.ttfb.failures.redirect.count == 2 and .ttfb.ok == 0' "$OUT/stdout"
-run "$LATDOC" ttfb "$URL/hang" --count 1 --timeout 0.3 --json
+run "$LATDOC" ttfb "$URL/hang" --count 1 --timeout 300ms --json
 check "ttfb: a timeout is counted" jq -e '.ttfb.failures.timeout.count == 1' "$OUT/stdout"
 stop_servers
 run "$LATDOC" ttfb "$URL/" --count 2 --json
 check "ttfb: a refused connection is counted" jq -e '.ttfb.failures.connect.count == 2' "$OUT/stdout"
-run "$LATDOC" ttfb "https://127.0.0.1:$HTTP_PORT/" --count 1 --timeout 2 --json
+run "$LATDOC" ttfb "https://127.0.0.1:$HTTP_PORT/" --count 1 --timeout 2s --json
 check "ttfb: TLS to a closed port fails cleanly" sh -c "[ $STATUS -eq 1 ] && jq -e '.ttfb.ok == 0' '$OUT/stdout'"
 
 # --- bad options ----------------------------------------------------------
 expect_usage_error "rtt without a host" "to probe, or --serve" rtt
-expect_usage_error "rtt --count 0" "--count takes 1 to 500000, not '0'" rtt localhost --count 0
-expect_usage_error "rtt --size too small" "--size takes 64 to 9000 bytes, not '10'" rtt localhost --size 10
-expect_usage_error "rtt --interval too short" "at least 10us, not '5us'" rtt localhost --interval 5us
-expect_usage_error "rtt --interval nonsense" "--interval takes a time like 1ms" rtt localhost --interval soon
-expect_usage_error "rtt --count and --duration" "--count or --duration, not both" rtt localhost --count 5 --duration 1
+expect_usage_error "rtt --count 0" "--count takes a whole number from 1 to 500000, not '0'" rtt localhost --count 0
+expect_usage_error "rtt --size too small" "--size takes a whole number from 64 to 9000, not '10'" rtt localhost --size 10
+expect_usage_error "rtt --interval too short" "--interval takes 0 or 10us to 1h, not '5us'" rtt localhost --interval 5us
+expect_usage_error "rtt --interval nonsense" "--interval takes a time with its unit, ns, us, ms, s, m or h" rtt localhost --interval soon
+expect_usage_error "rtt --interval without a unit" "--interval takes a time with its unit" rtt localhost --interval 1000
+expect_usage_error "rtt --count and --duration" "--count or --duration, not both" rtt localhost --count 5 --duration 1s
 expect_usage_error "rtt --serve with a host" "--serve takes --listen" rtt --serve localhost
 expect_usage_error "rtt --listen without --serve" "are for --serve" rtt localhost --listen :9
 expect_usage_error "rtt --key of a missing file" "--key $OUT/nokey: No such file or directory" rtt localhost --key "$OUT/nokey"
@@ -151,12 +152,12 @@ expect_usage_error "rtt --key of an empty file" "a key must be 1 to 256 bytes" r
 expect_usage_error "rtt to a port out of range" "the port must be 1 to 65535" rtt localhost:70000
 expect_usage_error "rtt to a name that does not resolve" "latdoc rtt: 'no-such-host.invalid'" rtt no-such-host.invalid --count 1
 start_server "$PORT"
-expect_usage_error "rtt --serve on a port in use" "cannot listen on 127.0.0.1:$PORT" rtt --serve --listen "127.0.0.1:$PORT" --duration 1 --quiet
+expect_usage_error "rtt --serve on a port in use" "cannot listen on 127.0.0.1:$PORT" rtt --serve --listen "127.0.0.1:$PORT" --duration 1s --quiet
 stop_servers
 expect_usage_error "ttfb without a URL" "give one URL" ttfb
 expect_usage_error "ttfb of something that is not a URL" "is not a URL" ttfb 'ht!tp://x'
-expect_usage_error "ttfb --count 0" "--count takes 1 to 1000000, not '0'" ttfb http://127.0.0.1/ --count 0
-expect_usage_error "ttfb --rate -1" "--rate takes requests per second" ttfb http://127.0.0.1/ --rate -1
-expect_usage_error "ttfb --timeout 0" "--timeout takes seconds" ttfb http://127.0.0.1/ --timeout 0
+expect_usage_error "ttfb --count 0" "--count takes a whole number from 1 to 1000000, not '0'" ttfb http://127.0.0.1/ --count 0
+expect_usage_error "ttfb --rate -1" "--rate takes a number from 0.001 to 100000, not '-1'" ttfb http://127.0.0.1/ --rate -1
+expect_usage_error "ttfb --timeout 0" "--timeout takes 1ms to 10m, not '0'" ttfb http://127.0.0.1/ --timeout 0
 head -c 300 /dev/zero | tr '\0' 'k' >"$OUT/bigkey"
 expect_usage_error "rtt --key of a file too large" "a key must be 1 to 256 bytes" rtt localhost --key "$OUT/bigkey"

@@ -1,17 +1,39 @@
-/* latdoc check: read the root, apply the rules, print the findings. */
+/* latdoc check: audit this machine, or a dump of one, and print the
+ * findings. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "../facts/facts.h"
-#include "../measure/measure.h"
+#include "../audit/audit.h"
 #include "../output/output.h"
-#include "../root/root.h"
 #include "../rules/rules.h"
 #include "commands.h"
-#include "options.h"
+
+enum { ROOT, CONNECT, JSON, FAIL_ON, ONLY, LIST_CHECKS, COLOR, MEASURE };
+
+static const struct opt opts[] = {
+	[ROOT] = { "root", 0, OPT_STRING, "DIR", "audit the machine dumped in DIR (default /)",
+		   .complete = COMPLETE_DIR },
+	[CONNECT] = { "connect", 0, OPT_STRING, "URI",
+		      "also ask libvirt at URI for its domains (read-only); on this machine "
+		      "qemu:///system is asked when it is a KVM host. A URI named here that does "
+		      "not answer is an error." },
+	[JSON] = { "json", 0, OPT_FLAG, NULL, "print facts, findings and fixes as JSON" },
+	[FAIL_ON] = { "fail-on", 0, OPT_CHOICE, "LEVEL",
+		      "exit 1 when a finding reaches LEVEL: critical, warning (default) or info",
+		      "critical warning info" },
+	[ONLY] = { "only", 0, OPT_STRING, "PREFIX",
+		   "run only the checks whose id starts with PREFIX (cpu, mem.thp)" },
+	[LIST_CHECKS] = { "list-checks", 0, OPT_FLAG, NULL, "print every check id and what it looks for" },
+	[COLOR] = { "color", 0, OPT_CHOICE, "WHEN", "colour the severities: auto (default), always or never",
+		    "auto always never" },
+	[MEASURE] = { "measure", 0, OPT_FLAG, NULL,
+		      "also measure the clock and wake-up latency here (a few seconds) and weigh the "
+		      "findings with them" },
+};
+const struct opt_table check_options = OPT_TABLE(opts);
 
 static int list_checks(void)
 {
@@ -20,16 +42,9 @@ static int list_checks(void)
 	return EXIT_CLEAN;
 }
 
-static bool only_matches_a_rule(const char *only)
+static bool want_color(const struct opt_value *color)
 {
-	for (size_t i = 0; i < rules_count; i++)
-		if (!strncmp(rules[i].id, only, strlen(only)))
-			return true;
-	return false;
-}
-
-static bool want_color(const char *when)
-{
+	const char *when = color->set ? color->str : "auto";
 	if (!strcmp(when, "always"))
 		return true;
 	if (!strcmp(when, "never"))
@@ -38,146 +53,51 @@ static bool want_color(const char *when)
 	return isatty(STDOUT_FILENO) && !(no && *no);
 }
 
-int cmd_check(int argc, char **argv)
+int cmd_check(const struct opt_result *o)
 {
-	static const struct option longopts[] = {
-		{ "root", required_argument, NULL, 'r' },   { "json", no_argument, NULL, 'j' },
-		{ "fail-on", required_argument, NULL, 'f' }, { "only", required_argument, NULL, 'o' },
-		{ "list-checks", no_argument, NULL, 'l' },  { "color", required_argument, NULL, 'c' },
-		{ "connect", required_argument, NULL, 'C' }, { "measure", no_argument, NULL, 'm' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+	struct audit_options ao = {
+		.root = o->v[ROOT].set ? o->v[ROOT].str : "/",
+		.connect = o->v[CONNECT].set ? o->v[CONNECT].str : NULL,
+		.only = o->v[ONLY].set ? o->v[ONLY].str : NULL,
+		.measure = o->v[MEASURE].set,
+		.fail_on = SEV_WARNING,
 	};
-	const char *root_dir = "/", *only = NULL, *color = "auto", *connect = NULL;
-	enum severity fail_on = SEV_WARNING;
-	bool json = false, measure = false;
-	int c;
+	struct report rep;
+	char err[512];
 
-	while ((c = next_option("check", argc, argv, "h", longopts)) != -1) {
-		switch (c) {
-		case 'r':
-			root_dir = optarg;
-			break;
-		case 'j':
-			json = true;
-			break;
-		case 'f':
-			if (severity_parse(optarg, &fail_on)) {
-				fprintf(stderr, "latdoc check: --fail-on takes critical, warning or info, "
-						"not '%s'\n", optarg);
-				return EXIT_ERROR;
-			}
-			break;
-		case 'o':
-			only = optarg;
-			break;
-		case 'C':
-			connect = optarg;
-			break;
-		case 'm':
-			measure = true;
-			break;
-		case 'l':
-			return list_checks();
-		case 'c':
-			if (strcmp(optarg, "auto") && strcmp(optarg, "always") && strcmp(optarg, "never")) {
-				fprintf(stderr, "latdoc check: --color takes auto, always or never, not '%s'\n",
-					optarg);
-				return EXIT_ERROR;
-			}
-			color = optarg;
-			break;
-		case 'h':
-			command_usage(stdout, command_find("check"));
-			return EXIT_CLEAN;
-		default:
-			return EXIT_ERROR;
-		}
-	}
-	if (optind < argc) {
+	if (o->v[LIST_CHECKS].set)
+		return list_checks();
+	if (o->nargs) {
 		fprintf(stderr, "latdoc check: unexpected argument '%s' (a dump is given with --root)\n",
-			argv[optind]);
+			o->args[0]);
 		return EXIT_ERROR;
 	}
-	if (only && !only_matches_a_rule(only)) {
+	if (o->v[FAIL_ON].set)
+		severity_parse(o->v[FAIL_ON].str, &ao.fail_on); /* the table checked the word */
+	if (ao.only && !audit_only_valid(ao.only)) {
 		fprintf(stderr, "latdoc check: no check id starts with '%s'; --list-checks shows them\n",
-			only);
+			ao.only);
 		return EXIT_ERROR;
 	}
-
-	const char *why;
-	struct root *r = root_open(root_dir, &why);
-	if (!r) {
-		fprintf(stderr, "latdoc check: cannot use '%s' as the root: %s\n", root_dir, why);
+	if (audit_run(&ao, &rep, err, sizeof(err))) {
+		fprintf(stderr, "latdoc check: %s\n", err);
 		return EXIT_ERROR;
 	}
-	if (measure && !root_is_live(r)) {
-		fprintf(stderr, "latdoc check: --measure measures this machine; it cannot be used with "
-				"--root of another\n");
-		root_close(r);
-		return EXIT_ERROR;
-	}
-	struct facts f;
-	struct findings fs = { 0 };
-	struct freq_result freq;
-	struct wake_result wake;
-	bool have_freq = false, have_wake = false;
 	int status = EXIT_ERROR;
-	int err = facts_collect(r, &f);
-	if (err) {
-		fprintf(stderr, "latdoc check: reading %s: %s\n", root_dir, strerror(-err));
-		goto out;
-	}
-	/* libvirt knows domains whose files latdoc may not read; on the live
-	 * machine it is asked by default, for a dump only when told */
-	const char *uri = connect ? connect : f.live && f.platform.kvm_host ? "qemu:///system" : NULL;
-	if (uri && collect_vm_libvirt(&f, uri, connect != NULL)) {
-		fprintf(stderr, "latdoc check: out of memory while reading libvirt's domains\n");
-		goto out;
-	}
-	rules_run(&f, &fs, only);
-	if (fs.out_of_memory) {
-		fprintf(stderr, "latdoc check: out of memory while building the findings\n");
-		goto out;
-	}
-	if (measure) {
-		/* short runs: a clock per CPU and one wake-up pair, a few seconds */
-		struct wake_options wo = { .duration_s = 0.3, .interval_us = 1000 };
-		struct cpuset cpus = { 0 };
-		err = measure_default_cpus(&f, &cpus);
-		if (!err && !(err = measure_freq(&f, &cpus, &freq)))
-			have_freq = true;
-		if (!err && !(err = measure_wake(r, &f, &cpus, &wo, &wake)))
-			have_wake = true;
-		cpuset_clear(&cpus);
-		if (err) {
-			fprintf(stderr, "latdoc check: measuring: %s\n", strerror(-err));
-			goto out;
-		}
-		measure_evidence(&freq, &wake, &fs);
-	}
-	struct report rep = { .facts = &f, .findings = &fs, .root = root_dir, .fail_on = fail_on,
-			      .freq = have_freq ? &freq : NULL, .wake = have_wake ? &wake : NULL };
-	if (json) {
+	if (o->v[JSON].set) {
 		if (output_json(stdout, &rep)) {
 			fprintf(stderr, "latdoc check: out of memory while writing JSON\n");
 			goto out;
 		}
 	} else {
-		output_text(stdout, &rep, want_color(color));
+		output_text(stdout, &rep, want_color(&o->v[COLOR]));
 	}
 	if (fflush(stdout) || ferror(stdout)) {
 		fprintf(stderr, "latdoc check: writing the report: %s\n", strerror(errno));
 		goto out;
 	}
-	status = findings_worst(&fs) >= (int)fail_on ? EXIT_FINDINGS : EXIT_CLEAN;
+	status = rep.fails ? EXIT_FINDINGS : EXIT_CLEAN;
 out:
-	if (have_freq)
-		freq_result_free(&freq);
-	if (have_wake)
-		wake_result_free(&wake);
-	findings_free(&fs);
-	facts_free(&f);
-	root_close(r);
+	report_free(&rep);
 	return status;
 }

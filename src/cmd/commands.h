@@ -1,28 +1,41 @@
-/* One table of commands, each a function in its own file (git's way). */
+/* One table of commands, each a function in its own file (git's way), each
+ * with its table of options. main() parses a command's options by its
+ * table and hands the command the result. */
 #ifndef LATDOC_COMMANDS_H
 #define LATDOC_COMMANDS_H
 
 #include <stdio.h>
 
+#include "options.h"
+
 struct command {
 	const char *name;
-	int (*run)(int argc, char **argv);
+	int (*run)(const struct opt_result *o);
 	const char *summary;
-	const char *usage; /* the options, one per line */
+	const char *operands;       /* the synopsis after the options: "freq|wake" */
+	const char *operand_words;  /* the words an operand may be, for completion */
+	enum opt_complete operand_complete;
+	const struct opt_table *options;
 };
 
 extern const struct command commands[];
 extern const size_t commands_count;
 
-int cmd_check(int argc, char **argv);
-int cmd_snapshot(int argc, char **argv);
-int cmd_measure(int argc, char **argv);
-int cmd_rtt(int argc, char **argv);
-int cmd_ttfb(int argc, char **argv);
-int cmd_help(int argc, char **argv);
-int cmd_version(int argc, char **argv);
+/* Each command's options, beside its function in its own file. */
+extern const struct opt_table check_options, snapshot_options, measure_options, rtt_options,
+	ttfb_options, no_options;
+
+int cmd_check(const struct opt_result *o);
+int cmd_snapshot(const struct opt_result *o);
+int cmd_measure(const struct opt_result *o);
+int cmd_rtt(const struct opt_result *o);
+int cmd_ttfb(const struct opt_result *o);
+int cmd_help(const struct opt_result *o);
+int cmd_version(const struct opt_result *o);
+int cmd_completion(const struct opt_result *o);
 
 const struct command *command_find(const char *name);
+/* "usage: latdoc check [options] ...", the summary and every option. */
 void command_usage(FILE *out, const struct command *c);
 
 /* Exit statuses shared by every command. */

@@ -1,14 +1,20 @@
+/* latdoc help [COMMAND], latdoc version. */
 #include <stdio.h>
 
 #include "commands.h"
 #include "version.h"
 
-int cmd_help(int argc, char **argv)
+int cmd_help(const struct opt_result *o)
 {
-	if (argc > 1) {
-		const struct command *c = command_find(argv[1]);
+	if (o->nargs > 1) {
+		fprintf(stderr, "latdoc help: one command at a time\n");
+		return EXIT_ERROR;
+	}
+	if (o->nargs == 1) {
+		const struct command *c = command_find(o->args[0]);
 		if (!c) {
-			fprintf(stderr, "latdoc help: '%s' is not a command\n", argv[1]);
+			fprintf(stderr, "latdoc help: '%s' is not a command; 'latdoc help' lists them\n",
+				o->args[0]);
 			return EXIT_ERROR;
 		}
 		command_usage(stdout, c);
@@ -23,10 +29,12 @@ int cmd_help(int argc, char **argv)
 	return EXIT_CLEAN;
 }
 
-int cmd_version(int argc, char **argv)
+int cmd_version(const struct opt_result *o)
 {
-	(void)argc;
-	(void)argv;
+	if (o->nargs) {
+		fprintf(stderr, "latdoc version: unexpected argument '%s'\n", o->args[0]);
+		return EXIT_ERROR;
+	}
 	printf("latdoc %s\n", LATDOC_VERSION);
 	return EXIT_CLEAN;
 }

@@ -12,21 +12,12 @@
 #include "../output/output.h"
 #include "../parse/text.h"
 #include "../root/root.h"
-#include "../version.h"
 #include "commands.h"
-#include "options.h"
 
 static int print_json(const struct facts *f, const struct freq_result *freq,
 		      const struct wake_result *wake)
 {
-	json_object *o = json_object_new_object(), *host = json_object_new_object();
-	if (!o || !host)
-		return -1;
-	json_add(o, "schema", json_object_new_int(JSON_SCHEMA));
-	json_add(o, "version", json_object_new_string(LATDOC_VERSION));
-	json_add(host, "hostname", json_str_or_null(f->hostname));
-	json_add(host, "kernel", json_str_or_null(f->kernel));
-	json_add(o, "host", host);
+	json_object *o = json_document(f, "/");
 	json_add(o, "measurements", json_measurements(freq, wake));
 	return json_write(stdout, o);
 }
@@ -46,62 +37,41 @@ static int parse_cpus(const char *list, const struct facts *f, struct cpuset *ou
 	return 0;
 }
 
-int cmd_measure(int argc, char **argv)
-{
-	static const struct option longopts[] = {
-		{ "cpus", required_argument, NULL, 'c' },     { "duration", required_argument, NULL, 'd' },
-		{ "interval", required_argument, NULL, 'i' }, { "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct wake_options wo = { .duration_s = 0.5, .interval_us = 1000, .fifo_pairs = true };
-	const char *cpus_arg = NULL;
-	bool json = false, wake_only = false; /* wake_only: an option only wake takes */
-	int c;
+enum { CPUS, DURATION, INTERVAL, JSON };
 
-	while ((c = next_option("measure", argc, argv, "h", longopts)) != -1) {
-		switch (c) {
-		case 'c':
-			cpus_arg = optarg;
-			break;
-		case 'd':
-			if (parse_double(optarg, &wo.duration_s) || wo.duration_s < 0.05 || wo.duration_s > 60) {
-				fprintf(stderr, "latdoc measure: --duration takes seconds from 0.05 to 60, "
-						"not '%s'\n", optarg);
-				return EXIT_ERROR;
-			}
-			wake_only = true;
-			break;
-		case 'i':
-			if (parse_long(optarg, &wo.interval_us) || wo.interval_us < 50 ||
-			    wo.interval_us > 1000000) {
-				fprintf(stderr, "latdoc measure: --interval takes microseconds from 50 to "
-						"1000000, not '%s'\n", optarg);
-				return EXIT_ERROR;
-			}
-			wake_only = true;
-			break;
-		case 'j':
-			json = true;
-			break;
-		case 'h':
-			command_usage(stdout, command_find("measure"));
-			return EXIT_CLEAN;
-		default:
-			return EXIT_ERROR;
-		}
-	}
-	const char *what = optind < argc ? argv[optind] : NULL;
+static const struct opt opts[] = {
+	[CPUS] = { "cpus", 0, OPT_STRING, "LIST", "CPUs to measure (default: the online ones, at most 8)" },
+	[DURATION] = { "duration", 0, OPT_DURATION, "TIME",
+		       "wake: how long each run lasts, 50ms to 60s (default 500ms); a run is made "
+		       "with C-states allowed and one with them held off, per CPU pair",
+		       .min = 50e6, .max = 60e9 },
+	[INTERVAL] = { "interval", 0, OPT_DURATION, "TIME", "wake: the timer period, 50us to 1s (default 1ms)",
+		       .min = 50e3, .max = 1e9 },
+	[JSON] = { "json", 0, OPT_FLAG, NULL, "print the measurements as JSON" },
+};
+const struct opt_table measure_options = OPT_TABLE(opts);
+
+int cmd_measure(const struct opt_result *o)
+{
+	struct wake_options wo = { .duration_s = 0.5, .interval_us = 1000, .fifo_pairs = true };
+	const char *cpus_arg = o->v[CPUS].set ? o->v[CPUS].str : NULL;
+	bool json = o->v[JSON].set;
+
+	if (o->v[DURATION].set)
+		wo.duration_s = (double)o->v[DURATION].num / 1e9;
+	if (o->v[INTERVAL].set)
+		wo.interval_us = (long)(o->v[INTERVAL].num / 1000);
+	const char *what = o->nargs ? o->args[0] : NULL;
 	if (!what || (strcmp(what, "freq") && strcmp(what, "wake"))) {
 		fprintf(stderr, "latdoc measure: say what to measure: freq or wake%s%s%s\n",
 			what ? " (not '" : "", what ? what : "", what ? "')" : "");
 		return EXIT_ERROR;
 	}
-	if (optind + 1 < argc) {
-		fprintf(stderr, "latdoc measure: unexpected argument '%s'\n", argv[optind + 1]);
+	if (o->nargs > 1) {
+		fprintf(stderr, "latdoc measure: unexpected argument '%s'\n", o->args[1]);
 		return EXIT_ERROR;
 	}
-	if (!strcmp(what, "freq") && wake_only) {
+	if (!strcmp(what, "freq") && (o->v[DURATION].set || o->v[INTERVAL].set)) {
 		fprintf(stderr, "latdoc measure: --duration and --interval apply to wake only\n");
 		return EXIT_ERROR;
 	}

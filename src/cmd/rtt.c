@@ -10,7 +10,6 @@
 #include "../output/net_report.h"
 #include "../parse/text.h"
 #include "commands.h"
-#include "options.h"
 
 static int serve(struct rtt_server_options *o)
 {
@@ -35,123 +34,82 @@ static int serve(struct rtt_server_options *o)
 	return EXIT_CLEAN;
 }
 
-int cmd_rtt(int argc, char **argv)
+enum { SERVE, LISTEN, KEY, DELAY, RATE_LIMIT, COUNT, DURATION, INTERVAL, SIZE, TIMEOUT, TCP, JSON, QUIET };
+
+static const struct opt opts[] = {
+	[SERVE] = { "serve", 0, OPT_FLAG, NULL, "answer probes instead of sending them" },
+	[LISTEN] = { "listen", 0, OPT_STRING, "ADDR:PORT", "--serve: where to listen (default :" RTT_PORT ")" },
+	[KEY] = { "key", 0, OPT_STRING, "FILE",
+		  "sign probes with HMAC-SHA256 under the key in FILE; with --serve, answer signed "
+		  "probes only, and no replay",
+		  .complete = COMPLETE_FILE },
+	[DELAY] = { "delay", 0, OPT_DURATION, "TIME", "--serve: hold each reply this long, up to 10s",
+		    .min = 1e3, .max = 10e9, .zero_ok = true },
+	[RATE_LIMIT] = { "rate-limit", 0, OPT_INT, "PPS",
+			 "--serve: answer at most PPS probes a second per source (default 100000)",
+			 .min = 1, .max = 10000000 },
+	[COUNT] = { "count", 0, OPT_INT, "N", "probes to send (default 100)", .min = 1, .max = 500000 },
+	[DURATION] = { "duration", 0, OPT_DURATION, "TIME",
+		       "send for this long instead of a count; with --serve, serve this long",
+		       .min = 1e6, .max = 86400e9 },
+	[INTERVAL] = { "interval", 0, OPT_DURATION, "TIME",
+		       "paced, one probe every TIME (10us to 1h) with +-10% jitter; default back to back",
+		       .min = 10e3, .max = 3600e9, .zero_ok = true },
+	[SIZE] = { "size", 0, OPT_INT, "BYTES", "probe size (default 64)", .min = PACKET_HEADER + PACKET_MAC,
+		   .max = PACKET_MAX },
+	[TIMEOUT] = { "timeout", 0, OPT_DURATION, "TIME", "wait for a reply at most this long (default 1s)",
+		      .min = 1e6, .max = 60e9 },
+	[TCP] = { "tcp", 0, OPT_FLAG, NULL, "over TCP with TCP_NODELAY instead of UDP" },
+	[JSON] = { "json", 0, OPT_FLAG, NULL, "print the result as JSON" },
+	[QUIET] = { "quiet", 'q', OPT_FLAG, NULL, "--serve: say nothing until an error" },
+};
+const struct opt_table rtt_options = OPT_TABLE(opts);
+
+int cmd_rtt(const struct opt_result *o)
 {
-	static const struct option longopts[] = {
-		{ "serve", no_argument, NULL, 'S' },	       { "listen", required_argument, NULL, 'l' },
-		{ "key", required_argument, NULL, 'k' },       { "delay-us", required_argument, NULL, 'D' },
-		{ "rate-limit", required_argument, NULL, 'R' }, { "count", required_argument, NULL, 'c' },
-		{ "duration", required_argument, NULL, 'd' },  { "interval", required_argument, NULL, 'i' },
-		{ "size", required_argument, NULL, 's' },      { "timeout", required_argument, NULL, 't' },
-		{ "tcp", no_argument, NULL, 'T' },	       { "json", no_argument, NULL, 'j' },
-		{ "quiet", no_argument, NULL, 'q' },	       { "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct rtt_server_options so = { .listen = ":" RTT_PORT, .rate_pps = 100000 };
 	struct rtt_client_options co = { .size = 64, .timeout_s = 1.0 };
-	bool server = false, json = false, client_only = false, server_only = false;
+	bool server = o->v[SERVE].set, json = o->v[JSON].set;
+	bool server_only = o->v[LISTEN].set || o->v[DELAY].set || o->v[RATE_LIMIT].set || o->v[QUIET].set;
+	bool client_only = o->v[COUNT].set || o->v[INTERVAL].set || o->v[SIZE].set || o->v[TIMEOUT].set ||
+			   o->v[TCP].set;
 	char err[256];
-	long v;
-	int c;
 
-	while ((c = next_option("rtt", argc, argv, "h", longopts)) != -1) {
-		switch (c) {
-		case 'S':
-			server = true;
-			break;
-		case 'l':
-			so.listen = optarg;
-			server_only = true;
-			break;
-		case 'k':
-			if (key_load(optarg, &so.key, err, sizeof(err))) {
-				fprintf(stderr, "latdoc rtt: --key %s\n", err);
-				return EXIT_ERROR;
-			}
-			co.key = so.key;
-			break;
-		case 'D':
-			if (parse_long(optarg, &so.delay_us) || so.delay_us < 0 || so.delay_us > 10000000) {
-				fprintf(stderr, "latdoc rtt: --delay-us takes 0 to 10000000, not '%s'\n", optarg);
-				return EXIT_ERROR;
-			}
-			server_only = true;
-			break;
-		case 'R':
-			if (parse_long(optarg, &so.rate_pps) || so.rate_pps < 1 || so.rate_pps > 10000000) {
-				fprintf(stderr, "latdoc rtt: --rate-limit takes 1 to 10000000 probes/s, not '%s'\n", optarg);
-				return EXIT_ERROR;
-			}
-			server_only = true;
-			break;
-		case 'c':
-			if (parse_long(optarg, &v) || v < 1 || v > 500000) {
-				fprintf(stderr, "latdoc rtt: --count takes 1 to 500000, not '%s'\n", optarg);
-				return EXIT_ERROR;
-			}
-			co.count = v;
-			client_only = true;
-			break;
-		case 'd':
-			if (parse_double(optarg, &co.duration_s) || co.duration_s <= 0 || co.duration_s > 86400) {
-				fprintf(stderr, "latdoc rtt: --duration takes seconds, more than 0, not '%s'\n", optarg);
-				return EXIT_ERROR;
-			}
-			so.duration_s = co.duration_s;
-			break;
-		case 'i':
-			if (parse_duration_ns(optarg, &co.interval_ns) || (co.interval_ns && co.interval_ns < 10000)) {
-				fprintf(stderr, "latdoc rtt: --interval takes a time like 1ms, 250us or 0.1 (s), "
-						"at least 10us, not '%s'\n", optarg);
-				return EXIT_ERROR;
-			}
-			client_only = true;
-			break;
-		case 's':
-			if (parse_long(optarg, &co.size) || co.size < PACKET_HEADER + PACKET_MAC || co.size > PACKET_MAX) {
-				fprintf(stderr, "latdoc rtt: --size takes %d to %d bytes, not '%s'\n",
-					PACKET_HEADER + PACKET_MAC, PACKET_MAX, optarg);
-				return EXIT_ERROR;
-			}
-			client_only = true;
-			break;
-		case 't':
-			if (parse_double(optarg, &co.timeout_s) || co.timeout_s <= 0 || co.timeout_s > 60) {
-				fprintf(stderr, "latdoc rtt: --timeout takes seconds, up to 60, not '%s'\n", optarg);
-				return EXIT_ERROR;
-			}
-			client_only = true;
-			break;
-		case 'T':
-			co.tcp = true;
-			client_only = true;
-			break;
-		case 'j':
-			json = true;
-			break;
-		case 'q':
-			so.quiet = true;
-			break;
-		case 'h':
-			command_usage(stdout, command_find("rtt"));
-			return EXIT_CLEAN;
-		default:
+	if (o->v[LISTEN].set)
+		so.listen = o->v[LISTEN].str;
+	if (o->v[KEY].set) {
+		if (key_load(o->v[KEY].str, &so.key, err, sizeof(err))) {
+			fprintf(stderr, "latdoc rtt: --key %s\n", err);
 			return EXIT_ERROR;
 		}
+		co.key = so.key;
 	}
+	so.delay_us = (long)(o->v[DELAY].num / 1000);
+	if (o->v[RATE_LIMIT].set)
+		so.rate_pps = (long)o->v[RATE_LIMIT].num;
+	co.count = o->v[COUNT].num;
+	co.duration_s = so.duration_s = (double)o->v[DURATION].num / 1e9;
+	co.interval_ns = o->v[INTERVAL].num;
+	if (o->v[SIZE].set)
+		co.size = (long)o->v[SIZE].num;
+	if (o->v[TIMEOUT].set)
+		co.timeout_s = (double)o->v[TIMEOUT].num / 1e9;
+	co.tcp = o->v[TCP].set;
+	so.quiet = o->v[QUIET].set;
+
 	if (server) {
-		if (optind < argc || client_only) {
-			fprintf(stderr, "latdoc rtt: --serve takes --listen, --key, --delay-us, --rate-limit and "
-					"--duration, not a host or client options\n");
+		if (o->nargs || client_only) {
+			fprintf(stderr, "latdoc rtt: --serve takes --listen, --key, --delay, --rate-limit, "
+					"--duration and --quiet, not a host or client options\n");
 			return EXIT_ERROR;
 		}
 		return serve(&so);
 	}
 	if (server_only) {
-		fprintf(stderr, "latdoc rtt: --listen, --delay-us and --rate-limit are for --serve\n");
+		fprintf(stderr, "latdoc rtt: --listen, --delay, --rate-limit and --quiet are for --serve\n");
 		return EXIT_ERROR;
 	}
-	if (optind + 1 != argc) {
+	if (o->nargs != 1) {
 		fprintf(stderr, "latdoc rtt: give one HOST[:PORT] to probe, or --serve\n");
 		return EXIT_ERROR;
 	}
@@ -161,7 +119,7 @@ int cmd_rtt(int argc, char **argv)
 	}
 	if (!co.count && co.duration_s <= 0)
 		co.count = 100;
-	co.target = argv[optind];
+	co.target = o->args[0];
 	co.live = !json && isatty(STDERR_FILENO);
 	struct rtt_result r;
 	if (rtt_run(&co, &r, err, sizeof(err))) {

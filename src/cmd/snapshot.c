@@ -1,5 +1,5 @@
-/* latdoc snapshot: run the collectors with the root recording, then write
- * what they read (files, links as they are, directories) under DIR, so that
+/* latdoc snapshot: run the audit with the root recording, then write what
+ * it read (files, links as they are, directories) under DIR, so that
  * `latdoc check --root DIR` sees what `latdoc check` saw here. */
 #include <errno.h>
 #include <fcntl.h>
@@ -11,10 +11,9 @@
 #include <unistd.h>
 #include <dirent.h>
 
-#include "../facts/facts.h"
+#include "../audit/audit.h"
 #include "../root/root.h"
 #include "commands.h"
-#include "options.h"
 #include "version.h"
 
 /* Creates every directory of PATH below DIRFD; with LEAF_TOO the last
@@ -113,45 +112,30 @@ static int open_output(const char *dir)
 	return fd;
 }
 
-int cmd_snapshot(int argc, char **argv)
-{
-	static const struct option longopts[] = {
-		{ "output", required_argument, NULL, 'o' },
-		{ "root", required_argument, NULL, 'r' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *out_dir = NULL, *root_dir = "/";
-	int c;
+enum { OUTPUT, ROOT };
 
-	while ((c = next_option("snapshot", argc, argv, "o:h", longopts)) != -1) {
-		switch (c) {
-		case 'o':
-			out_dir = optarg;
-			break;
-		case 'r':
-			root_dir = optarg;
-			break;
-		case 'h':
-			command_usage(stdout, command_find("snapshot"));
-			return EXIT_CLEAN;
-		default:
-			return EXIT_ERROR;
-		}
-	}
-	if (optind < argc) {
-		fprintf(stderr, "latdoc snapshot: unexpected argument '%s'\n", argv[optind]);
+static const struct opt opts[] = {
+	[OUTPUT] = { "output", 'o', OPT_STRING, "DIR", "where to write; must be new or empty (required)",
+		     .complete = COMPLETE_DIR },
+	[ROOT] = { "root", 0, OPT_STRING, "DIR", "snapshot a dump instead of this machine",
+		   .complete = COMPLETE_DIR },
+};
+const struct opt_table snapshot_options = OPT_TABLE(opts);
+
+int cmd_snapshot(const struct opt_result *o)
+{
+	const char *out_dir = o->v[OUTPUT].set ? o->v[OUTPUT].str : NULL;
+	struct audit_options ao = { .root = o->v[ROOT].set ? o->v[ROOT].str : "/", .record = true,
+				    .fail_on = SEV_WARNING };
+	struct report rep;
+	char err[512];
+
+	if (o->nargs) {
+		fprintf(stderr, "latdoc snapshot: unexpected argument '%s'\n", o->args[0]);
 		return EXIT_ERROR;
 	}
 	if (!out_dir) {
 		fprintf(stderr, "latdoc snapshot: say where to write it: -o DIR\n");
-		return EXIT_ERROR;
-	}
-
-	const char *why;
-	struct root *r = root_open(root_dir, &why);
-	if (!r) {
-		fprintf(stderr, "latdoc snapshot: cannot use '%s' as the root: %s\n", root_dir, why);
 		return EXIT_ERROR;
 	}
 	int dirfd = open_output(out_dir);
@@ -159,53 +143,49 @@ int cmd_snapshot(int argc, char **argv)
 		fprintf(stderr, "latdoc snapshot: cannot write to '%s': %s\n", out_dir,
 			dirfd == -ENOTEMPTY ? "not empty (give a new or empty directory)"
 					    : strerror(-dirfd));
-		root_close(r);
+		return EXIT_ERROR;
+	}
+	if (audit_run(&ao, &rep, err, sizeof(err))) {
+		fprintf(stderr, "latdoc snapshot: %s\n", err);
+		close(dirfd);
 		return EXIT_ERROR;
 	}
 
-	struct facts f;
-	int status = EXIT_ERROR;
-	root_record(r, true);
-	int err = facts_collect(r, &f);
-	root_record(r, false);
-	if (err) {
-		fprintf(stderr, "latdoc snapshot: reading %s: %s\n", root_dir, strerror(-err));
-		goto out;
-	}
-
+	int status = EXIT_ERROR, e;
 	size_t n;
-	const struct root_entry *entries = root_entries(r, &n);
+	const struct root_entry *entries = root_entries(rep.root, &n);
 	for (size_t i = 0; i < n; i++) {
-		err = write_entry(dirfd, &entries[i]);
-		if (err) {
+		e = write_entry(dirfd, &entries[i]);
+		if (e) {
 			fprintf(stderr, "latdoc snapshot: writing %s/%s: %s\n", out_dir, entries[i].path,
-				strerror(-err));
+				strerror(-e));
 			goto out;
 		}
 	}
 
-	char about[512];
+	char about[512], taken[32];
+	time_t now = time(NULL);
+	strftime(taken, sizeof(taken), "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
 	int len = snprintf(about, sizeof(about),
-			   "latdoc %s snapshot of %s (%s), taken %ld\n"
+			   "latdoc %s snapshot of %s (%s), taken %s\n"
 			   "check it anywhere with: latdoc check --root DIR\n"
 			   "Empty files are ones whose existence was checked and whose contents "
 			   "were not read (dev/kvm, etc/nova/nova.conf).\n",
-			   LATDOC_VERSION, f.hostname[0] ? f.hostname : "unknown host", root_dir,
-			   (long)time(NULL));
-	err = write_file(dirfd, "latdoc-snapshot.txt", about, (size_t)len);
-	if (err) {
+			   LATDOC_VERSION, rep.facts.hostname[0] ? rep.facts.hostname : "unknown host",
+			   rep.root_dir, taken);
+	e = write_file(dirfd, "latdoc-snapshot.txt", about, (size_t)len);
+	if (e) {
 		fprintf(stderr, "latdoc snapshot: writing %s/latdoc-snapshot.txt: %s\n", out_dir,
-			strerror(-err));
+			strerror(-e));
 		goto out;
 	}
 	fprintf(stderr, "latdoc snapshot: %zu entries written to %s\n", n, out_dir);
-	if (f.nproblems)
+	if (rep.facts.nproblems)
 		fprintf(stderr, "latdoc snapshot: %zu files could not be read; check shows which\n",
-			f.nproblems);
+			rep.facts.nproblems);
 	status = EXIT_CLEAN;
 out:
-	facts_free(&f);
+	report_free(&rep);
 	close(dirfd);
-	root_close(r);
 	return status;
 }

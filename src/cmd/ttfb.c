@@ -7,60 +7,40 @@
 #include "../output/net_report.h"
 #include "../parse/text.h"
 #include "commands.h"
-#include "options.h"
 
-int cmd_ttfb(int argc, char **argv)
+enum { COUNT, RATE, REUSE, TIMEOUT, JSON };
+
+static const struct opt opts[] = {
+	[COUNT] = { "count", 0, OPT_INT, "N", "requests (default 20)", .min = 1, .max = 1000000 },
+	[RATE] = { "rate", 0, OPT_NUMBER, "R",
+		   "R requests a second on a fixed schedule, each timed from when it was due; default "
+		   "one after another",
+		   .min = 0.001, .max = 100000 },
+	[REUSE] = { "reuse", 0, OPT_FLAG, NULL, "keep the connection; default a new one (and DNS) each time" },
+	[TIMEOUT] = { "timeout", 0, OPT_DURATION, "TIME", "per request, 1ms to 10m (default 10s)", .min = 1e6,
+		      .max = 600e9 },
+	[JSON] = { "json", 0, OPT_FLAG, NULL, "print the result as JSON" },
+};
+const struct opt_table ttfb_options = OPT_TABLE(opts);
+
+int cmd_ttfb(const struct opt_result *opt)
 {
-	static const struct option longopts[] = {
-		{ "count", required_argument, NULL, 'c' }, { "rate", required_argument, NULL, 'r' },
-		{ "reuse", no_argument, NULL, 'u' },	   { "timeout", required_argument, NULL, 't' },
-		{ "json", no_argument, NULL, 'j' },	   { "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct ttfb_options o = { .count = 20, .timeout_s = 10 };
-	bool json = false;
+	bool json = opt->v[JSON].set;
 	char err[256];
-	int c;
 
-	while ((c = next_option("ttfb", argc, argv, "h", longopts)) != -1) {
-		switch (c) {
-		case 'c':
-			if (parse_long(optarg, &o.count) || o.count < 1 || o.count > 1000000) {
-				fprintf(stderr, "latdoc ttfb: --count takes 1 to 1000000, not '%s'\n", optarg);
-				return EXIT_ERROR;
-			}
-			break;
-		case 'r':
-			if (parse_double(optarg, &o.rate) || o.rate <= 0 || o.rate > 100000) {
-				fprintf(stderr, "latdoc ttfb: --rate takes requests per second, more than 0, not '%s'\n",
-					optarg);
-				return EXIT_ERROR;
-			}
-			break;
-		case 'u':
-			o.reuse = true;
-			break;
-		case 't':
-			if (parse_double(optarg, &o.timeout_s) || o.timeout_s < 0.001 || o.timeout_s > 600) {
-				fprintf(stderr, "latdoc ttfb: --timeout takes seconds, 0.001 to 600, not '%s'\n", optarg);
-				return EXIT_ERROR;
-			}
-			break;
-		case 'j':
-			json = true;
-			break;
-		case 'h':
-			command_usage(stdout, command_find("ttfb"));
-			return EXIT_CLEAN;
-		default:
-			return EXIT_ERROR;
-		}
-	}
-	if (optind + 1 != argc) {
+	if (opt->v[COUNT].set)
+		o.count = (long)opt->v[COUNT].num;
+	if (opt->v[RATE].set)
+		o.rate = opt->v[RATE].real;
+	o.reuse = opt->v[REUSE].set;
+	if (opt->v[TIMEOUT].set)
+		o.timeout_s = (double)opt->v[TIMEOUT].num / 1e9;
+	if (opt->nargs != 1) {
 		fprintf(stderr, "latdoc ttfb: give one URL\n");
 		return EXIT_ERROR;
 	}
-	o.url = argv[optind];
+	o.url = opt->args[0];
 	o.live = !json && isatty(STDERR_FILENO);
 	struct ttfb_result r;
 	if (ttfb_run(&o, &r, err, sizeof(err))) {

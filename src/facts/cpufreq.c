@@ -85,6 +85,8 @@ static int read_policy(struct root *r, struct facts *f, const char *name, const 
 	p->base_khz = read_num(r, f, dir, "base_frequency");
 	/* root-only and slow on some kernels; it is the hardware's figure */
 	p->hw_cur_khz = read_num(r, f, dir, "cpuinfo_cur_freq");
+	/* the userspace governor holds the clock at whatever was set here */
+	p->setspeed_khz = strcmp(p->governor, "userspace") ? -1 : read_num(r, f, dir, "scaling_setspeed");
 
 	size_t index = f->cpufreq.count++;
 	for (size_t i = 0; i < f->ncpus; i++)

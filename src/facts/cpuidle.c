@@ -78,6 +78,7 @@ static int read_cpu_states(struct root *r, struct facts *f, struct cpu *c)
 		if (strncmp(names[i], "state", 5) || names[i][5] < '0' || names[i][5] > '9')
 			continue;
 		snprintf(sdir, sizeof(sdir), "%s/%s", dir, names[i]);
+		c->states[c->nstates].index = atoi(names[i] + 5);
 		read_state(r, f, sdir, &c->states[c->nstates++]);
 	}
 	root_free_names(names);

@@ -18,7 +18,19 @@
 
 struct root;
 
+/* Services that undo or stand in for a latency setting, when installed. */
+enum os_service {
+	OS_SERVICE_ONDEMAND = 1, /* Ubuntu: sets the ondemand governor a minute after boot */
+	OS_SERVICE_KSM = 2,      /* RHEL-like: starts KSM */
+	OS_SERVICE_KSMTUNED = 4, /* Debian, Proxmox, RHEL: runs KSM by memory pressure */
+	OS_SERVICE_TUNED = 8,
+	OS_QEMU_KVM_DEFAULTS = 16, /* Ubuntu's etc/default/qemu-kvm, whose KSM_ENABLED starts KSM */
+};
+struct freq_result;
+struct wake_result;
+
 struct idle_state {
+	int index;         /* the K of its stateK directory */
 	char name[32];
 	char desc[64];
 	long latency_us;   /* exit latency */
@@ -53,6 +65,7 @@ struct cpufreq_policy {
 	long hw_min_khz, hw_max_khz;       /* cpuinfo_min/max_freq */
 	long base_khz;                     /* base_frequency (intel_pstate, amd) */
 	long hw_cur_khz;                   /* cpuinfo_cur_freq (root only) */
+	long setspeed_khz;                 /* scaling_setspeed, under userspace only */
 	char epp[32];                      /* energy_performance_preference */
 	char epps[160];
 };
@@ -92,6 +105,15 @@ struct facts {
 	struct cpu *cpus; /* one per present CPU, by id */
 	size_t ncpus;
 	int sockets, cores, nodes;
+
+	/* The operating system, for fixes that differ by distribution. */
+	struct {
+		char id[32];      /* os-release ID: debian, ubuntu, rhel, fedora ... */
+		char id_like[64]; /* ID_LIKE: "rhel fedora", "debian" */
+		char pretty[96];
+		bool kernel_cmdline_file; /* etc/kernel/cmdline: systemd-boot, as Proxmox keeps it */
+		unsigned services;        /* OS_SERVICE_* bits: units present */
+	} os;
 
 	/* cpufreq */
 	struct {
@@ -158,6 +180,13 @@ struct facts {
 	/* steal time, all CPUs, percent of time since boot; -1 unknown */
 	double steal_pct;
 
+	/* Measurements taken on this machine (check --measure), which the
+	 * rules weigh with the configuration: borrowed, NULL when not taken. */
+	struct {
+		const struct freq_result *freq;
+		const struct wake_result *wake;
+	} measured;
+
 	/* files that were there but could not be used: "path: reason" */
 	char **problems;
 	size_t nproblems;
@@ -170,6 +199,7 @@ void facts_free(struct facts *f);
 
 /* Collectors, one per concern, each in its own file. */
 int collect_host(struct root *r, struct facts *f);
+int collect_os(struct root *r, struct facts *f);
 int collect_cpuinfo(struct root *r, struct facts *f);
 int collect_topology(struct root *r, struct facts *f);
 int collect_cpufreq(struct root *r, struct facts *f);
@@ -209,6 +239,8 @@ int facts_read_line(struct root *r, struct facts *f, const char *path, char *out
  * quietly -ENOENT, -ENOMEM is returned for the caller to stop on, and
  * anything else wrong is recorded as a problem. */
 int facts_read_file(struct root *r, struct facts *f, const char *path, char **buf, size_t *len);
+/* Whether the distribution is ID or like it (os-release ID, ID_LIKE). */
+bool facts_os_like(const struct facts *f, const char *id);
 /* Reads an integer file; a malformed number is a problem. */
 int facts_read_long(struct root *r, struct facts *f, const char *path, long *out);
 

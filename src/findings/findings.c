@@ -13,6 +13,17 @@ const char *severity_name(enum severity s)
 	return names[s];
 }
 
+const char *fix_kind_name(enum fix_kind k)
+{
+	static const char *const kinds[FIX_KINDS] = {
+		[FIX_SYSFS] = "sysfs",		   [FIX_SYSCTL] = "sysctl",
+		[FIX_CMDLINE] = "kernel-cmdline", [FIX_MODULE_OPTION] = "module-option",
+		[FIX_MODULE] = "module",	   [FIX_SERVICE] = "service",
+		[FIX_LIBVIRT] = "libvirt-domain", [FIX_FILE] = "file",
+	};
+	return kinds[k];
+}
+
 int severity_parse(const char *name, enum severity *out)
 {
 	for (int i = 0; i < 3; i++) {
@@ -30,20 +41,23 @@ static char *vformat(const char *fmt, va_list ap)
 	return vasprintf(&s, fmt, ap) < 0 ? NULL : s;
 }
 
-struct finding *finding_add(struct findings *fs, const char *id, enum severity sev,
-			    const char *subject, const char *title_fmt, ...)
+struct finding *finding_add(struct findings *fs, enum severity sev, const char *subject,
+			    const char *title_fmt, ...)
 {
-	struct finding *items = realloc(fs->items, (fs->count + 1) * sizeof(*items));
 	va_list ap;
 
-	if (!items) {
-		fs->out_of_memory = true;
-		return NULL;
+	if (fs->count == fs->cap) {
+		size_t cap = fs->cap ? fs->cap * 2 : 16;
+		struct finding *items = realloc(fs->items, cap * sizeof(*items));
+		if (!items) {
+			fs->out_of_memory = true;
+			return NULL;
+		}
+		fs->items = items;
+		fs->cap = cap;
 	}
-	fs->items = items;
-	struct finding *f = &items[fs->count];
+	struct finding *f = &fs->items[fs->count];
 	memset(f, 0, sizeof(*f));
-	f->id = id;
 	f->severity = sev;
 	f->subject = strdup(subject);
 	va_start(ap, title_fmt);
@@ -113,6 +127,45 @@ void finding_fix(struct findings *fs, struct finding *f, const char *runtime,
 		fs->out_of_memory = true;
 }
 
+static char *dup_or_null(const char *s, bool *failed)
+{
+	char *d = s ? strdup(s) : NULL;
+	*failed |= s && !d;
+	return d;
+}
+
+struct fix_action *finding_action(struct findings *fs, struct finding *f, enum fix_kind kind,
+				  enum fix_when when, unsigned needs, const char *target,
+				  const char *key, const char *now, const char *want)
+{
+	bool failed = false;
+
+	if (!f)
+		return NULL;
+	struct fix_action *a = realloc(f->actions, (f->nactions + 1) * sizeof(*a));
+	if (!a) {
+		fs->out_of_memory = true;
+		return NULL;
+	}
+	f->actions = a;
+	a = &a[f->nactions];
+	*a = (struct fix_action){ .kind = kind, .when = when, .needs = needs };
+	a->target = dup_or_null(target, &failed);
+	a->key = dup_or_null(key, &failed);
+	a->now = dup_or_null(now, &failed);
+	a->want = dup_or_null(want, &failed);
+	if (failed || !a->target || !a->want) {
+		free(a->target);
+		free(a->key);
+		free(a->now);
+		free(a->want);
+		fs->out_of_memory = true;
+		return NULL;
+	}
+	f->nactions++;
+	return a;
+}
+
 static int by_cost(const void *a, const void *b)
 {
 	const struct finding *x = a, *y = b;
@@ -152,6 +205,13 @@ void findings_free(struct findings *fs)
 		free(f->why);
 		free(f->fix_runtime);
 		free(f->fix_persistent);
+		for (size_t j = 0; j < f->nactions; j++) {
+			free(f->actions[j].target);
+			free(f->actions[j].key);
+			free(f->actions[j].now);
+			free(f->actions[j].want);
+		}
+		free(f->actions);
 	}
 	free(fs->items);
 	memset(fs, 0, sizeof(*fs));

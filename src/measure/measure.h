@@ -87,9 +87,4 @@ int measure_wake(struct root *r, const struct facts *f, const struct cpuset *cpu
 void wake_result_free(struct wake_result *r);
 const char *wake_relation_name(enum wake_relation rel);
 
-/* check --measure: the measurements as evidence on the findings they bear
- * on, raising or lowering their severity. */
-void measure_evidence(const struct freq_result *freq, const struct wake_result *wake,
-		      struct findings *fs);
-
 #endif

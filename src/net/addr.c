@@ -63,14 +63,3 @@ void net_format(const struct sockaddr *sa, char *out, size_t outsz)
 		snprintf(out, outsz, "?");
 	}
 }
-
-int parse_duration_ns(const char *s, long long *ns)
-{
-	char *end;
-	double v = strtod(s, &end);
-	double mult = !strcmp(end, "us") ? 1e3 : !strcmp(end, "ms") ? 1e6 : (!strcmp(end, "s") || !*end) ? 1e9 : -1;
-	if (end == s || mult < 0 || !(v >= 0) || v * mult > 3.6e12)
-		return -1;
-	*ns = (long long)(v * mult);
-	return 0;
-}

@@ -16,8 +16,4 @@ int net_resolve(const char *spec, bool passive, int socktype, struct sockaddr_st
 /* "192.0.2.1:7478", "[2001:db8::1]:7478" */
 void net_format(const struct sockaddr *sa, char *out, size_t outsz);
 
-/* A duration: "250us", "1ms", "0.5s", or a bare number of seconds (as
- * ping's -i). Returns 0 and *NS, or -1. */
-int parse_duration_ns(const char *s, long long *ns);
-
 #endif

@@ -186,6 +186,42 @@ static json_object *platform(const struct facts *f)
 	return o;
 }
 
+static json_object *actions(const struct finding *x)
+{
+	static const struct {
+		unsigned bit;
+		const char *name;
+	} needs[] = { { NEEDS_ROOT, "root" }, { NEEDS_REBOOT, "reboot" }, { NEEDS_VM_RESTART, "vm-restart" } };
+	json_object *a = json_object_new_array();
+	for (size_t i = 0; i < x->nactions; i++) {
+		const struct fix_action *fa = &x->actions[i];
+		json_object *o = json_object_new_object(), *n = json_object_new_array();
+		json_add(o, "kind", json_object_new_string(fix_kind_name(fa->kind)));
+		json_add(o, "when", json_object_new_string(fa->when == FIX_RUNTIME ? "runtime" : "persistent"));
+		json_add(o, "target", json_object_new_string(fa->target));
+		json_add(o, "key", json_str_or_null(fa->key));
+		json_add(o, "now", fa->now ? json_object_new_string(fa->now) : NULL);
+		json_add(o, "want", json_object_new_string(fa->want));
+		for (size_t k = 0; k < sizeof(needs) / sizeof(needs[0]); k++)
+			if (fa->needs & needs[k].bit)
+				json_object_array_add(n, json_object_new_string(needs[k].name));
+		json_add(o, "needs", n);
+		json_add(o, "variant", json_str_or_null(fa->variant));
+		json_object_array_add(a, o);
+	}
+	return a;
+}
+
+/* What check's exit status says, so a program need not work it out. */
+static json_object *verdict(const struct report *r)
+{
+	json_object *o = json_object_new_object();
+	json_add(o, "worst", r->worst < 0 ? NULL : json_object_new_string(severity_name(r->worst)));
+	json_add(o, "fail_on", json_object_new_string(severity_name(r->fail_on)));
+	json_add(o, "fails", json_object_new_boolean(r->fails));
+	return o;
+}
+
 static json_object *findings(const struct findings *fs)
 {
 	json_object *a = json_object_new_array();
@@ -207,30 +243,36 @@ static json_object *findings(const struct findings *fs)
 		json_add(o, "why", json_str_or_null(x->why));
 		json_add(fix, "runtime", json_str_or_null(x->fix_runtime));
 		json_add(fix, "persistent", json_str_or_null(x->fix_persistent));
+		json_add(fix, "actions", actions(x));
 		json_add(o, "fix", fix);
 		json_object_array_add(a, o);
 	}
 	return a;
 }
 
-int output_json(FILE *out, const struct report *r)
+json_object *json_document(const struct facts *f, const char *root)
 {
-	const struct facts *f = r->facts;
 	json_object *o = json_object_new_object(), *host = json_object_new_object();
-	json_object *problems = json_object_new_array();
-
-	if (!o || !host || !problems)
-		return -1;
 	json_add(o, "schema", json_object_new_int(JSON_SCHEMA));
 	json_add(o, "version", json_object_new_string(LATDOC_VERSION));
 	json_add(host, "hostname", json_str_or_null(f->hostname));
 	json_add(host, "kernel", json_str_or_null(f->kernel));
-	json_add(host, "root", json_object_new_string(r->root));
+	json_add(host, "os", json_str_or_null(f->os.pretty));
+	json_add(host, "root", json_object_new_string(root));
 	json_add(host, "live", json_object_new_boolean(f->live));
 	json_add(host, "platform", platform(f));
 	json_add(o, "host", host);
+	return o;
+}
+
+int output_json(FILE *out, const struct report *r)
+{
+	const struct facts *f = &r->facts;
+	json_object *o = json_document(f, r->root_dir), *problems = json_object_new_array();
+
 	json_add(o, "facts", facts(f));
-	json_add(o, "findings", findings(r->findings));
+	json_add(o, "findings", findings(&r->findings));
+	json_add(o, "verdict", verdict(r));
 	if (r->freq || r->wake)
 		json_add(o, "measurements", json_measurements(r->freq, r->wake));
 	for (size_t i = 0; i < f->nproblems; i++)

@@ -5,21 +5,13 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "../audit/report.h"
 #include "../facts/facts.h"
 #include "../findings/findings.h"
 #include "../measure/measure.h"
 
 /* The JSON layout's version: bump it when a field changes meaning or goes. */
 #define JSON_SCHEMA 1
-
-struct report {
-	const struct facts *facts;
-	const struct findings *findings;
-	const char *root;     /* the directory audited */
-	enum severity fail_on;
-	const struct freq_result *freq; /* check --measure; NULL otherwise */
-	const struct wake_result *wake;
-};
 
 void output_text(FILE *out, const struct report *r, bool color);
 /* Returns 0, or -1 when the JSON could not be built (out of memory). */
@@ -32,6 +24,21 @@ void output_guest_text(FILE *out, const struct facts *f);
 
 void output_freq_text(FILE *out, const struct freq_result *r);
 void output_wake_text(FILE *out, const struct wake_result *w);
+
+/* One fix action in words, with TARGET standing for its target (the pattern
+ * of a group of alike actions). */
+void fix_action_describe(const struct fix_action *a, const char *target, char *out, size_t outsz);
+/* Calls EACH with every group of alike actions of X done WHEN (the same
+ * change to files alike but for their numbers), its target pattern and its
+ * size. */
+void fix_action_groups(const struct finding *x, enum fix_when when,
+		       void (*each)(const struct fix_action *first, const char *target, size_t n,
+				    void *arg),
+		       void *arg);
+
+/* Prints TEXT wrapped to 80 columns: the first line from column INDENT,
+ * the rest from INDENT + HANG; newlines in TEXT start new lines. */
+void output_wrapped(FILE *out, const char *text, int indent, int hang);
 
 const char *platform_role_name(enum platform_role role);
 /* "bare metal", "KVM guest on aws", ... for one line of text */

@@ -65,6 +65,41 @@ int parse_double(const char *s, double *out)
 	return 0;
 }
 
+int parse_duration_ns(const char *s, long long *ns)
+{
+	static const struct {
+		const char *suffix;
+		double ns;
+	} units[] = { { "ns", 1 }, { "us", 1e3 }, { "ms", 1e6 }, { "s", 1e9 }, { "m", 60e9 },
+		      { "h", 3600e9 } };
+	const double week_ns = 7 * 24 * 3600e9;
+	char *end;
+	const char *p = skip_blanks(s);
+
+	if (!isdigit((unsigned char)*p) && *p != '.')
+		return -EINVAL;
+	errno = 0;
+	double v = strtod(p, &end);
+	if (errno || end == p || !isfinite(v) || v < 0)
+		return -EINVAL;
+	if (only_blanks_left(end)) {
+		if (v != 0)
+			return -EDOM;
+		*ns = 0;
+		return 0;
+	}
+	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+		size_t n = strlen(units[i].suffix);
+		if (strncmp(end, units[i].suffix, n) || !only_blanks_left(end + n))
+			continue;
+		if (v * units[i].ns > week_ns)
+			return -ERANGE;
+		*ns = (long long)llround(v * units[i].ns);
+		return 0;
+	}
+	return -EINVAL;
+}
+
 int parse_choice(const char *s, char *out, size_t outsz)
 {
 	const char *open = strchr(s, '['), *close;

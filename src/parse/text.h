@@ -11,6 +11,12 @@ int parse_long(const char *s, long *out);
 int parse_ullong(const char *s, unsigned long long *out);
 int parse_double(const char *s, double *out);
 
+/* A duration with its unit: "250us", "1.5ms", "2s", "10m", "1h" (ns, us,
+ * ms, s, m, h). "0" alone is zero; any other bare number is -EDOM, for the
+ * caller to say which units it takes. -EINVAL for anything else, negative
+ * or not a number; -ERANGE beyond a week. */
+int parse_duration_ns(const char *s, long long *ns);
+
 /* "always [madvise] never": copies the bracketed word into OUT. */
 int parse_choice(const char *s, char *out, size_t outsz);
 

@@ -13,13 +13,8 @@
 /* ... and below this one, when pinned there, it is critical. */
 #define FREQ_PINNED_RATIO 0.60
 
-static const char fix_governor_runtime[] =
-	"cpupower frequency-set -g performance\n"
-	"# or: echo performance | tee " POLICY_DIR "/policy*/scaling_governor";
-static const char fix_governor_persistent[] =
-	"tuned-adm profile latency-performance\n"
-	"# or, without a daemon, /etc/tmpfiles.d/latdoc-cpufreq.conf:\n"
-	"w " POLICY_DIR "/policy*/scaling_governor - - - - performance";
+/* A lower limit at this share of the maximum leaves nothing to hold down. */
+#define MIN_RAISED_RATIO 0.90
 
 static void policy_source(char *out, size_t outsz, const struct cpufreq_policy *p, int members,
 			  const char *file)
@@ -32,10 +27,25 @@ static void policy_source(char *out, size_t outsz, const struct cpufreq_policy *
 		snprintf(out, outsz, "/sys/devices/system/cpu/cpu*/cpufreq/%s", file);
 }
 
-/* The generic powersave governor sets the clock to scaling_min_freq. */
+/* scaling_min_freq raised to (near) the maximum: whatever the governor,
+ * the clock cannot sit low. */
+static bool min_raised(const struct cpufreq_policy *p)
+{
+	return p->min_khz > 0 && p->hw_max_khz > 0 && p->min_khz >= p->hw_max_khz * MIN_RAISED_RATIO;
+}
+
+/* The generic powersave governor sets the clock to scaling_min_freq: slow,
+ * unless that minimum was raised to the maximum. */
 static bool pins_minimum(const struct cpufreq_policy *p)
 {
-	return !strcmp(p->governor, "powersave") && !policy_active_mode(p);
+	return !strcmp(p->governor, "powersave") && !policy_active_mode(p) && !min_raised(p);
+}
+
+/* intel_pstate's min_perf_pct at 100: the driver may not go below the
+ * highest level, whatever its powersave algorithm would choose. */
+static bool floor_at_top(const struct facts *f, const struct cpufreq_policy *p)
+{
+	return !strcmp(p->driver, "intel_pstate") && f->cpufreq.min_perf_pct >= 100;
 }
 
 static bool max_capped(const struct facts *f, const struct cpufreq_policy *p)
@@ -56,6 +66,80 @@ static long current_khz(const struct cpufreq_policy *p)
 	return p->hw_cur_khz > 0 ? p->hw_cur_khz : p->cur_khz;
 }
 
+static bool not_performance(const struct cpufreq_policy *p, const struct cpufreq_policy *q)
+{
+	(void)p;
+	return strcmp(q->governor, "performance") != 0;
+}
+
+static bool capped(const struct cpufreq_policy *p, const struct cpufreq_policy *q)
+{
+	(void)p;
+	return q->hw_max_khz > 0 && q->max_khz > 0 && q->max_khz < q->hw_max_khz * 9 / 10;
+}
+
+/* What holds the clock down, undone: the governor, a lowered maximum. */
+static void freq_low_actions(const struct facts *f, struct findings *out, struct finding *x)
+{
+	const struct cpufreq_policy *gov = NULL, *cap = NULL;
+	char now[24], want[24];
+
+	for (size_t i = 0; i < f->cpufreq.count; i++) {
+		const struct cpufreq_policy *p = &f->cpufreq.policies[i];
+		if (!gov && not_performance(p, p))
+			gov = p;
+		if (!cap && capped(p, p))
+			cap = p;
+	}
+	if (gov)
+		fix_policies(f, out, x, gov, not_performance, "scaling_governor", "performance");
+	for (size_t i = 0; cap && i < f->cpufreq.count; i++) {
+		const struct cpufreq_policy *p = &f->cpufreq.policies[i];
+		char path[160];
+		if (!capped(p, p))
+			continue;
+		snprintf(path, sizeof(path), "/%s/scaling_max_freq", p->dir);
+		snprintf(now, sizeof(now), "%ld", p->max_khz);
+		snprintf(want, sizeof(want), "%ld", p->hw_max_khz);
+		finding_action(out, x, FIX_SYSFS, FIX_RUNTIME, NEEDS_ROOT, path, NULL, now, want);
+	}
+	if (f->cpufreq.max_perf_pct >= 0 && f->cpufreq.max_perf_pct < 100) {
+		snprintf(now, sizeof(now), "%ld", f->cpufreq.max_perf_pct);
+		finding_action(out, x, FIX_SYSFS, FIX_RUNTIME, NEEDS_ROOT,
+			       "/sys/devices/system/cpu/intel_pstate/max_perf_pct", NULL, now, "100");
+		finding_action(out, x, FIX_SYSFS, FIX_PERSISTENT, NEEDS_ROOT,
+			       "/sys/devices/system/cpu/intel_pstate/max_perf_pct", NULL, NULL, "100");
+	}
+}
+
+/* The words around the performance governor: what it costs, what it does
+ * to EPP, and what undoes it at boot. */
+static void governor_advice(const struct facts *f, struct findings *out, struct finding *x,
+			    const struct cpufreq_policy *p)
+{
+	char now[512], keep[512];
+	const char *epp = "";
+
+	if (!strcmp(p->driver, "intel_pstate"))
+		epp = " Under intel_pstate with HWP it also forces EPP to 0 (performance).";
+	else if (!strcmp(p->driver, "amd-pstate-epp"))
+		epp = " Under amd-pstate-epp it also forces the CPPC EPP to 0 (performance).";
+	snprintf(now, sizeof(now),
+		 "cpupower frequency-set -g performance\n"
+		 "The performance governor costs power and heat: the clock no longer drops under "
+		 "light load.%s", epp);
+	snprintf(keep, sizeof(keep), "tuned-adm profile latency-performance (tuned's daemon sets it "
+				     "at boot)%s",
+		 f->os.services & OS_SERVICE_ONDEMAND
+			 ? "\nUbuntu's ondemand.service sets ondemand again a minute after boot: "
+			   "systemctl disable ondemand.service"
+			 : "");
+	finding_fix(out, x, now, keep);
+	if (f->os.services & OS_SERVICE_ONDEMAND)
+		finding_action(out, x, FIX_SERVICE, FIX_PERSISTENT, NEEDS_ROOT, "ondemand.service", NULL,
+			       NULL, "disabled");
+}
+
 static void freq_low_cpufreq(const struct facts *f, struct findings *out)
 {
 	struct cpuset cpus = { 0 };
@@ -69,8 +153,9 @@ static void freq_low_cpufreq(const struct facts *f, struct findings *out)
 		const struct cpufreq_policy *p = &f->cpufreq.policies[i];
 		long cur = current_khz(p), rated = rated_khz(p);
 		bool held = strcmp(p->governor, "performance") || max_capped(f, p);
+		bool floor = (min_raised(p) || floor_at_top(f, p)) && !max_capped(f, p);
 
-		if (!held || cur <= 0 || rated <= 0 || cur >= rated * FREQ_LOW_RATIO)
+		if (!held || floor || cur <= 0 || rated <= 0 || cur >= rated * FREQ_LOW_RATIO)
 			continue;
 		if (!first)
 			first = p;
@@ -94,7 +179,7 @@ static void freq_low_cpufreq(const struct facts *f, struct findings *out)
 	double ratio = cur_sum / rated_sum;
 	enum severity sev = pinned && ratio < FREQ_PINNED_RATIO ? SEV_CRITICAL : SEV_WARNING;
 	cpus_subject(&cpus, subject, sizeof(subject));
-	struct finding *x = finding_add(out, "cpu.freq.low", sev, subject,
+	struct finding *x = finding_add(out, sev, subject,
 					"CPUs at %.0f MHz, %.0f%% of their rated %.0f MHz",
 					cur_sum / n / 1000, 100 * ratio, rated_sum / n / 1000);
 	policy_source(src, sizeof(src), first, n, from_hw ? "cpuinfo_cur_freq" : "scaling_cur_freq");
@@ -125,7 +210,9 @@ static void freq_low_cpufreq(const struct facts *f, struct findings *out)
 			    "more CPU time. scaling_cur_freq is the last requested clock, "
 			    "not a measurement: turbostat shows the real one.",
 			    first->governor, 100 * ratio, 100 * (1 / ratio - 1));
-	finding_fix(out, x, fix_governor_runtime, fix_governor_persistent);
+	freq_low_actions(f, out, x);
+	governor_advice(f, out, x, first);
+	weigh_measured_clock(f, out, x);
 	cpuset_clear(&cpus);
 }
 
@@ -156,8 +243,7 @@ static void freq_low_firmware(const struct facts *f, struct findings *out)
 	char subject[300];
 	double ratio = sum / n / f->nominal_mhz;
 	cpus_subject(&cpus, subject, sizeof(subject));
-	struct finding *x = finding_add(out, "cpu.freq.low",
-					ratio < FREQ_PINNED_RATIO ? SEV_CRITICAL : SEV_WARNING, subject,
+	struct finding *x = finding_add(out, ratio < FREQ_PINNED_RATIO ? SEV_CRITICAL : SEV_WARNING, subject,
 					"CPUs at %.0f MHz, %.0f%% of their rated %.0f MHz, set by firmware",
 					sum / n, 100 * ratio, f->nominal_mhz);
 	finding_evidence(out, x, "/proc/cpuinfo", "cpu MHz %.0f-%.0f, average %.0f", lo, hi, sum / n);
@@ -174,6 +260,7 @@ static void freq_low_firmware(const struct facts *f, struct findings *out)
 		    "\"Performance\"; HPE: Workload Profile \"Low Latency\"; Lenovo: Operating Mode "
 		    "\"Maximum Performance\"), or hand P-states to the OS (\"Performance Per Watt "
 		    "(OS)\") and set the governor to performance.");
+	weigh_measured_clock(f, out, x);
 	cpuset_clear(&cpus);
 }
 
@@ -188,33 +275,72 @@ void rule_cpu_freq_low(const struct facts *f, struct findings *out)
 		freq_low_firmware(f, out);
 }
 
-static bool same_governor(const struct cpufreq_policy *a, const struct cpufreq_policy *b)
-{
-	return !strcmp(a->driver, b->driver) && !strcmp(a->governor, b->governor);
-}
+/* How slow a governor holds a policy, by what the driver makes of it
+ * (Documentation/admin-guide/pm/cpufreq.rst, intel_pstate.rst). */
+enum hold { HOLD_NONE, HOLD_AT_TOP, HOLD_FOLLOWS_LOAD, HOLD_PINNED_LOW };
 
-static void governor_finding(const struct facts *f, struct findings *out, const struct cpufreq_policy *p,
-		       const struct cpuset *cpus, int members)
+static enum hold governor_hold(const struct facts *f, const struct cpufreq_policy *p)
 {
 	if (!p->governor[0] || !strcmp(p->governor, "performance"))
-		return;
-	char subject[300], src[160];
-	bool active = policy_active_mode(p);
-	enum severity sev = pins_minimum(p) ? SEV_CRITICAL : SEV_WARNING;
-
-	cpus_subject(cpus, subject, sizeof(subject));
-	struct finding *x = finding_add(out, "cpu.governor", sev, subject,
-					"cpufreq governor %s (driver %s)", p->governor,
-					p->driver[0] ? p->driver : "unknown");
-	policy_source(src, sizeof(src), p, members, "scaling_governor");
-	finding_evidence(out, x, src, "%s", p->governor);
-	policy_source(src, sizeof(src), p, members, "scaling_driver");
-	finding_evidence(out, x, src, "%s", p->driver);
-	if (p->governors[0]) {
-		policy_source(src, sizeof(src), p, members, "scaling_available_governors");
-		finding_evidence(out, x, src, "%s", p->governors);
+		return HOLD_NONE;
+	if (min_raised(p) || floor_at_top(f, p))
+		return HOLD_AT_TOP;
+	if (!strcmp(p->governor, "userspace")) {
+		if (p->setspeed_khz <= 0 || p->hw_max_khz <= 0)
+			return HOLD_FOLLOWS_LOAD; /* not known: the milder verdict */
+		if (p->setspeed_khz >= p->hw_max_khz * MIN_RAISED_RATIO)
+			return HOLD_AT_TOP;
+		return p->setspeed_khz < p->hw_max_khz * FREQ_PINNED_RATIO ? HOLD_PINNED_LOW
+									   : HOLD_FOLLOWS_LOAD;
 	}
-	if (pins_minimum(p)) {
+	return pins_minimum(p) ? HOLD_PINNED_LOW : HOLD_FOLLOWS_LOAD;
+}
+
+/* Policies alike: one driver, one governor, held alike. The facts beyond
+ * the policy decide the hold too, so they ride along here. */
+static const struct facts *grouping_facts;
+
+static bool same_governor(const struct cpufreq_policy *a, const struct cpufreq_policy *b)
+{
+	return !strcmp(a->driver, b->driver) && !strcmp(a->governor, b->governor) &&
+	       governor_hold(grouping_facts, a) == governor_hold(grouping_facts, b);
+}
+
+static void governor_why(const struct facts *f, struct findings *out, struct finding *x,
+			 const struct cpufreq_policy *p, enum hold hold, int members)
+{
+	char src[160];
+
+	if (hold == HOLD_AT_TOP && !strcmp(p->governor, "userspace")) {
+		finding_why(out, x,
+			    "The userspace governor holds the clock at scaling_setspeed, here %ld of "
+			    "%ld MHz: near the top, so it costs nothing now, but nothing raises it if "
+			    "someone lowers it.",
+			    p->setspeed_khz / 1000, p->hw_max_khz / 1000);
+	} else if (hold == HOLD_AT_TOP) {
+		if (min_raised(p)) {
+			policy_source(src, sizeof(src), p, members, "scaling_min_freq");
+			finding_evidence(out, x, src, "%ld MHz (maximum %ld MHz)", p->min_khz / 1000,
+					 p->hw_max_khz / 1000);
+		} else {
+			finding_evidence(out, x, "/sys/devices/system/cpu/intel_pstate/min_perf_pct",
+					 "%ld", f->cpufreq.min_perf_pct);
+		}
+		finding_why(out, x,
+			    "The %s governor cannot hold these CPUs low: their lower limit is raised to "
+			    "the top, so they run at full clock. The name reads like a fault to "
+			    "scripts and alert rules that compare it with \"performance\".",
+			    p->governor);
+	} else if (!strcmp(p->governor, "userspace")) {
+		policy_source(src, sizeof(src), p, members, "scaling_setspeed");
+		finding_why(out, x,
+			    "The userspace governor holds the clock at scaling_setspeed (%ld of %ld "
+			    "MHz) whatever the load: every request runs at that clock.",
+			    p->setspeed_khz / 1000, p->hw_max_khz / 1000);
+		if (p->setspeed_khz > 0)
+			finding_evidence(out, x, src, "%ld MHz (maximum %ld MHz)", p->setspeed_khz / 1000,
+					 p->hw_max_khz / 1000);
+	} else if (hold == HOLD_PINNED_LOW) {
 		policy_source(src, sizeof(src), p, members, "scaling_min_freq");
 		finding_evidence(out, x, src, "%ld MHz (maximum %ld MHz)", p->min_khz / 1000,
 				 p->hw_max_khz / 1000);
@@ -223,10 +349,9 @@ static void governor_finding(const struct facts *f, struct findings *out, const 
 			    "scaling_min_freq (%ld of %ld MHz): every request runs slow, all "
 			    "the time.",
 			    p->driver, p->min_khz / 1000, p->hw_max_khz / 1000);
-	} else if (active && !strcmp(p->governor, "powersave")) {
+	} else if (policy_active_mode(p) && !strcmp(p->governor, "powersave")) {
 		if (p->epp[0]) {
-			policy_source(src, sizeof(src), p, members,
-				      "energy_performance_preference");
+			policy_source(src, sizeof(src), p, members, "energy_performance_preference");
 			finding_evidence(out, x, src, "%s", p->epp);
 		}
 		if (f->cpufreq.min_perf_pct >= 0)
@@ -245,11 +370,39 @@ static void governor_finding(const struct facts *f, struct findings *out, const 
 			    "done before the CPU speeds up, and pays the low clock in full.",
 			    p->governor);
 	}
-	finding_fix(out, x, fix_governor_runtime, fix_governor_persistent);
+}
+
+static void governor_finding(const struct facts *f, struct findings *out, const struct cpufreq_policy *p,
+			     const struct cpuset *cpus, int members)
+{
+	static const enum severity by_hold[] = { [HOLD_AT_TOP] = SEV_INFO,
+						 [HOLD_FOLLOWS_LOAD] = SEV_WARNING,
+						 [HOLD_PINNED_LOW] = SEV_CRITICAL };
+	enum hold hold = governor_hold(f, p);
+	char subject[300], src[160];
+
+	if (hold == HOLD_NONE)
+		return;
+	cpus_subject(cpus, subject, sizeof(subject));
+	struct finding *x = finding_add(out, by_hold[hold], subject, "cpufreq governor %s (driver %s)%s",
+					p->governor, p->driver[0] ? p->driver : "unknown",
+					hold == HOLD_AT_TOP ? ", held at the top clock" : "");
+	policy_source(src, sizeof(src), p, members, "scaling_governor");
+	finding_evidence(out, x, src, "%s", p->governor);
+	policy_source(src, sizeof(src), p, members, "scaling_driver");
+	finding_evidence(out, x, src, "%s", p->driver);
+	if (p->governors[0]) {
+		policy_source(src, sizeof(src), p, members, "scaling_available_governors");
+		finding_evidence(out, x, src, "%s", p->governors);
+	}
+	governor_why(f, out, x, p, hold, members);
+	fix_policies(f, out, x, p, same_governor, "scaling_governor", "performance");
+	governor_advice(f, out, x, p);
 }
 
 void rule_cpu_governor(const struct facts *f, struct findings *out)
 {
+	grouping_facts = f;
 	policy_groups(f, out, same_governor, governor_finding);
 }
 
@@ -272,12 +425,11 @@ static enum severity epp_severity(const char *epp)
 static void epp_finding(const struct facts *f, struct findings *out, const struct cpufreq_policy *p,
 		       const struct cpuset *cpus, int members)
 {
-	(void)f; /* the facts beyond the policy are not needed for EPP */
 	if (!p->epp[0] || !strcmp(p->epp, "performance") || !strcmp(p->epp, "0"))
 		return;
 	char subject[300], src[160];
 	cpus_subject(cpus, subject, sizeof(subject));
-	struct finding *x = finding_add(out, "cpu.epp", epp_severity(p->epp), subject,
+	struct finding *x = finding_add(out, epp_severity(p->epp), subject,
 					"energy_performance_preference %s", p->epp);
 	policy_source(src, sizeof(src), p, members, "energy_performance_preference");
 	finding_evidence(out, x, src, "%s", p->epp);
@@ -293,12 +445,11 @@ static void epp_finding(const struct facts *f, struct findings *out, const struc
 		    "to save energy, so it ramps later and settles lower when load is light "
 		    "and bursty, which is the shape of request traffic.",
 		    p->epp);
+	fix_policies(f, out, x, p, same_epp, "energy_performance_preference", "performance");
 	finding_fix(out, x,
-		    "echo performance | tee " POLICY_DIR "/policy*/energy_performance_preference\n"
-		    "# or set the performance governor, which forces EPP to 0 under HWP",
-		    "tuned-adm profile latency-performance\n"
-		    "# or /etc/tmpfiles.d/latdoc-epp.conf:\n"
-		    "w " POLICY_DIR "/policy*/energy_performance_preference - - - - performance");
+		    "The performance governor sets EPP to performance (0) as well, and then refuses "
+		    "other EPP writes (EBUSY) under HWP.",
+		    "tuned-adm profile latency-performance");
 }
 
 void rule_cpu_epp(const struct facts *f, struct findings *out)
@@ -310,7 +461,7 @@ void rule_cpu_firmware_pm(const struct facts *f, struct findings *out)
 {
 	if (f->platform.role != ROLE_BARE_METAL || f->cpufreq.count || strcmp(f->arch, "x86"))
 		return;
-	struct finding *x = finding_add(out, "cpu.firmware_pm", SEV_WARNING, "system",
+	struct finding *x = finding_add(out, SEV_WARNING, "system",
 					"no cpufreq driver: the firmware controls the CPU clock");
 	finding_evidence(out, x, "/sys/devices/system/cpu/cpufreq", "no cpufreq policy");
 	const struct cmdline_param *ip = cmdline_find(&f->cmdline, "intel_pstate");
@@ -338,18 +489,19 @@ void rule_cpu_boost(const struct facts *f, struct findings *out)
 		src = "/sys/devices/system/cpu/cpufreq/boost";
 	if (!src)
 		return;
-	struct finding *x = finding_add(out, "cpu.boost", SEV_INFO, "system",
+	struct finding *x = finding_add(out, SEV_INFO, "system",
 					"turbo / boost disabled: the clock stops at base");
 	finding_evidence(out, x, src, "%d", f->cpufreq.no_turbo == 1 ? 1 : 0);
 	finding_why(out, x,
 		    "Without turbo a single request runs at the base clock, often 30-50%% below "
 		    "what one busy core could reach. Some low-jitter setups turn it off on purpose.");
-	finding_fix(out, x,
-		    f->cpufreq.no_turbo == 1
-			    ? "echo 0 > /sys/devices/system/cpu/intel_pstate/no_turbo"
-			    : "echo 1 > /sys/devices/system/cpu/cpufreq/boost",
-		    "tuned-adm profile latency-performance (keeps boost on), or the same write in "
-		    "/etc/tmpfiles.d/latdoc-boost.conf");
+	finding_action(out, x, FIX_SYSFS, FIX_RUNTIME, NEEDS_ROOT, src, NULL,
+		       f->cpufreq.no_turbo == 1 ? "1" : "0", f->cpufreq.no_turbo == 1 ? "0" : "1");
+	finding_action(out, x, FIX_SYSFS, FIX_PERSISTENT, NEEDS_ROOT, src, NULL, NULL,
+		       f->cpufreq.no_turbo == 1 ? "0" : "1");
+	finding_fix(out, x, NULL,
+		    "tuned-adm profile latency-performance keeps turbo on from tuned 2.27; "
+		    "older tuned turns it off");
 }
 
 static const char *epb_name(long v)
@@ -377,13 +529,23 @@ void rule_cpu_epb(const struct facts *f, struct findings *out)
 		cpus_subject(&cpus, subject, sizeof(subject));
 		snprintf(src, sizeof(src), "/sys/devices/system/cpu/cpu%d/power/energy_perf_bias",
 			 cpuset_last(&cpus));
-		struct finding *x = finding_add(out, "cpu.epb", v >= 8 ? SEV_WARNING : SEV_INFO,
+		struct finding *x = finding_add(out, v >= 8 ? SEV_WARNING : SEV_INFO,
 						subject, "energy_perf_bias %ld (%s)", v, epb_name(v));
 		finding_evidence(out, x, src, "%ld", v);
 		finding_why(out, x,
 			    "Without HWP the energy/performance bias steers turbo and idle "
 			    "decisions; %s trades response time for power.",
 			    epb_name(v));
+		for (int c = 0; c <= cpuset_last(&cpus); c++) {
+			char path[96], now[8];
+			if (!cpuset_has(&cpus, c))
+				continue;
+			snprintf(path, sizeof(path), "/sys/devices/system/cpu/cpu%d/power/energy_perf_bias", c);
+			snprintf(now, sizeof(now), "%ld", v);
+			finding_action(out, x, FIX_SYSFS, FIX_RUNTIME, NEEDS_ROOT, path, NULL, now, "0");
+		}
+		finding_action(out, x, FIX_SYSFS, FIX_PERSISTENT, NEEDS_ROOT,
+			       "/sys/devices/system/cpu/cpu*/power/energy_perf_bias", NULL, NULL, "0");
 		finding_fix(out, x, "cpupower set -b 0",
 			    "tuned-adm profile latency-performance (sets EPB to performance)");
 		cpuset_clear(&cpus);

@@ -54,6 +54,61 @@ static void cmdline_caps(const struct facts *f, struct findings *out, struct fin
 		finding_evidence(out, x, "/proc/cmdline", "no C-state limit");
 }
 
+/* Disable each deep state, chosen by its exit latency (never by index:
+ * state3 is C6 on one CPU and C3 on another), as saptune does. */
+static void cstate_actions(const struct facts *f, struct findings *out, struct finding *x)
+{
+	for (size_t i = 0; i < f->ncpus; i++) {
+		const struct cpu *c = &f->cpus[i];
+		long limit = qos_limit_us(f, c);
+		if (!c->online)
+			continue;
+		for (size_t k = 0; k < c->nstates; k++) {
+			const struct idle_state *s = &c->states[k];
+			char path[128];
+			if (s->disabled == 1 || s->latency_us <= DEEP_IDLE_LATENCY_US ||
+			    (limit >= 0 && s->latency_us > limit))
+				continue;
+			snprintf(path, sizeof(path), "/sys/devices/system/cpu/cpu%d/cpuidle/state%d/disable",
+				 c->id, s->index);
+			struct fix_action *a = finding_action(out, x, FIX_SYSFS, FIX_RUNTIME, NEEDS_ROOT,
+							      path, NULL, s->disabled == 0 ? "0" : NULL, "1");
+			if (a)
+				a->variant = "disable";
+			if ((a = finding_action(out, x, FIX_SYSFS, FIX_PERSISTENT, NEEDS_ROOT, path, NULL,
+						NULL, "1")))
+				a->variant = "disable";
+		}
+	}
+}
+
+static void cstate_advice(const struct facts *f, struct findings *out, struct finding *x)
+{
+	char now[512], keep[768], cmdline[400], dec[16];
+	snprintf(dec, sizeof(dec), "%d", DEEP_IDLE_LATENCY_US);
+	long as_hex = strtol(dec, NULL, 16); /* what the kernel makes of the text */
+	const char *param = !strcmp(f->cpuidle.driver, "intel_idle") ? "intel_idle.max_cstate=1"
+			    : !strcmp(f->cpuidle.driver, "acpi_idle") ? "processor.max_cstate=1"
+								      : NULL;
+	snprintf(now, sizeof(now),
+		 "cpupower idle-set -D %d (disables every state whose exit latency is %d us or more)\n"
+		 "A PM QoS hold does the same without changing a setting: a process keeps "
+		 "/dev/cpu_dma_latency open with the binary 32-bit value %d written (the text \"%d\" "
+		 "is read as hex: %ld us), as tuned's latency-performance does.\n"
+		 "Shallower idle costs power and heat: idle cores draw more.",
+		 DEEP_IDLE_LATENCY_US + 1, DEEP_IDLE_LATENCY_US + 1, DEEP_IDLE_LATENCY_US,
+		 DEEP_IDLE_LATENCY_US, as_hex);
+	if (param) {
+		fix_cmdline_text(f, param, cmdline, sizeof(cmdline));
+		snprintf(keep, sizeof(keep), "%s (it counts states by index: check which stay with "
+					     "cpupower idle-info); or tuned-adm profile latency-performance",
+			 cmdline);
+	} else {
+		snprintf(keep, sizeof(keep), "tuned-adm profile latency-performance");
+	}
+	finding_fix(out, x, now, keep);
+}
+
 void rule_cpu_cstate_deep(const struct facts *f, struct findings *out)
 {
 	struct cpuset cpus = { 0 };
@@ -92,7 +147,7 @@ void rule_cpu_cstate_deep(const struct facts *f, struct findings *out)
 		used += (size_t)n;
 	}
 	cpus_subject(&cpus, subject, sizeof(subject));
-	struct finding *x = finding_add(out, "cpu.cstate.deep", SEV_WARNING, subject,
+	struct finding *x = finding_add(out, SEV_WARNING, subject,
 					"idle state %s (exit latency %ld us) enabled and not capped",
 					worst->name, worst->latency_us);
 	snprintf(src, sizeof(src), "/sys/devices/system/cpu/cpu%d/cpuidle/state*", sample->id);
@@ -107,8 +162,7 @@ void rule_cpu_cstate_deep(const struct facts *f, struct findings *out)
 				 f->live ? "not readable (run as root to see a held limit)"
 					 : "not in this snapshot");
 	else
-		finding_evidence(out, x, "/dev/cpu_dma_latency", "%ld (the default: no limit held)",
-				 f->dma_latency_us);
+		finding_evidence(out, x, "/dev/cpu_dma_latency", "no limit held (the default)");
 	cmdline_caps(f, out, x);
 	finding_why(out, x,
 		    "A CPU idle in %s needs up to %ld us to wake when a packet or a wake-up from "
@@ -116,13 +170,9 @@ void rule_cpu_cstate_deep(const struct facts *f, struct findings *out)
 		    "that is added to the request. Fast request streams keep CPUs out of it; "
 		    "light traffic, where latency is judged, lands in it.",
 		    worst->name, worst->latency_us);
-	finding_fix(out, x,
-		    "cpupower idle-set -D 20   # disable states with exit latency above 20 us\n"
-		    "# or hold a PM QoS limit: a process that keeps /dev/cpu_dma_latency open with "
-		    "the value 20 written (tuned's latency-performance does this)",
-		    "kernel command line: intel_idle.max_cstate=1 (Intel, C1 only) or "
-		    "processor.max_cstate=1 (acpi_idle), in GRUB_CMDLINE_LINUX, then update-grub; "
-		    "or tuned-adm profile latency-performance");
+	cstate_actions(f, out, x);
+	cstate_advice(f, out, x);
+	weigh_measured_cstate_cost(f, out, x);
 	cpuset_clear(&cpus);
 }
 
@@ -137,7 +187,7 @@ static void resume_limit_finding(struct findings *out, const struct cpuset *cpus
 		snprintf(shown, sizeof(shown), "%ld us", value);
 	else
 		snprintf(shown, sizeof(shown), "n/a (no idle state)");
-	struct finding *x = finding_add(out, "cpu.pm_qos", SEV_INFO, subject,
+	struct finding *x = finding_add(out, SEV_INFO, subject,
 					"per-CPU resume latency limit %s", shown);
 	finding_evidence(out, x, src, "%s", value ? shown : "n/a");
 	finding_why(out, x,
@@ -150,7 +200,7 @@ static void resume_limit_finding(struct findings *out, const struct cpuset *cpus
 void rule_cpu_pm_qos(const struct facts *f, struct findings *out)
 {
 	if (f->dma_latency_us != FACT_UNKNOWN && f->dma_latency_us < PM_QOS_DEFAULT_US) {
-		struct finding *x = finding_add(out, "cpu.pm_qos", SEV_INFO, "system",
+		struct finding *x = finding_add(out, SEV_INFO, "system",
 						"a PM QoS request holds CPU exit latency at %ld us",
 						f->dma_latency_us);
 		finding_evidence(out, x, "/dev/cpu_dma_latency", "%ld us", f->dma_latency_us);

@@ -42,7 +42,7 @@ void rule_guest_cpu_model(const struct facts *f, struct findings *out)
 	bool is_generic = starts_with_any(f->model_name, generic, sizeof(generic) / sizeof(generic[0]));
 	if (!is_generic && !starts_with_any(f->model_name, named, sizeof(named) / sizeof(named[0])))
 		return;
-	struct finding *x = finding_add(out, "guest.cpu.model", is_generic ? SEV_WARNING : SEV_INFO,
+	struct finding *x = finding_add(out, is_generic ? SEV_WARNING : SEV_INFO,
 					"system", "the VM's CPU is an emulated model: %s", f->model_name);
 	finding_evidence(out, x, "/proc/cpuinfo", "model name: %s", f->model_name);
 	finding_why(out, x,
@@ -55,7 +55,7 @@ void rule_guest_cpu_model(const struct facts *f, struct findings *out)
 	vm_fix(out, x, f, VM_FIX_CPU_MODE, NULL);
 }
 
-static void device_findings(const struct facts *f, struct findings *out, const char *id,
+static void device_findings(const struct facts *f, struct findings *out,
 			    const struct guest_device *devs, size_t n, const char *kind,
 			    const char *const *emulated, size_t nemulated, enum vm_fix_kind fix,
 			    const char *why)
@@ -68,7 +68,7 @@ static void device_findings(const struct facts *f, struct findings *out, const c
 			continue;
 		char subject[48];
 		snprintf(subject, sizeof(subject), "%s:%s", kind, d->name);
-		struct finding *x = finding_add(out, id, SEV_WARNING, subject,
+		struct finding *x = finding_add(out, SEV_WARNING, subject,
 						"%s %s is on an emulated driver (%s)", kind, d->name, d->driver);
 		finding_evidence(out, x, d->path, "driver %s", d->driver);
 		finding_why(out, x, "%s", why);
@@ -81,7 +81,7 @@ void rule_guest_disk_driver(const struct facts *f, struct findings *out)
 	static const char *const emulated[] = { "ata_piix", "ahci", "pata_", "ata_generic", "mptspi",
 						"mptsas", "sym53c8xx", "megaraid_sas", "usb-storage",
 						"uas", "floppy" };
-	device_findings(f, out, "guest.disk.driver", f->guest.disks, f->guest.ndisks, "disk", emulated,
+	device_findings(f, out, f->guest.disks, f->guest.ndisks, "disk", emulated,
 			sizeof(emulated) / sizeof(emulated[0]), VM_FIX_DISK_BUS,
 			"The disk sits behind an emulated IDE, SATA or SCSI controller: every request "
 			"is several trapped register accesses, each a VM exit into QEMU. virtio_blk or "
@@ -92,7 +92,7 @@ void rule_guest_nic_driver(const struct facts *f, struct findings *out)
 {
 	static const char *const emulated[] = { "e1000", "e1000e", "8139cp", "8139too", "ne2k-pci",
 						"pcnet32", "tulip" };
-	device_findings(f, out, "guest.nic.driver", f->guest.nics, f->guest.nnics, "nic", emulated,
+	device_findings(f, out, f->guest.nics, f->guest.nnics, "nic", emulated,
 			sizeof(emulated) / sizeof(emulated[0]), VM_FIX_NIC_MODEL,
 			"The NIC is an emulated one: every register access and interrupt traps to "
 			"QEMU, several VM exits per packet; virtio_net moves packets through shared "
@@ -107,7 +107,7 @@ void rule_guest_clocksource(const struct facts *f, struct findings *out)
 	const char *better = word_in_list(f->clocksources, "tsc")	   ? "tsc"
 			     : word_in_list(f->clocksources, "kvm-clock") ? "kvm-clock"
 									  : NULL;
-	struct finding *x = finding_add(out, "guest.clocksource", SEV_WARNING, "system",
+	struct finding *x = finding_add(out, SEV_WARNING, "system",
 					"clocksource %s: every clock read is slow", f->clocksource);
 	finding_evidence(out, x, "/sys/devices/system/clocksource/clocksource0/current_clocksource", "%s",
 			 f->clocksource);
@@ -118,26 +118,29 @@ void rule_guest_clocksource(const struct facts *f, struct findings *out)
 		    "nanoseconds; %s needs a system call and an I/O read, a microsecond or more, and "
 		    "in a VM an exit to the hypervisor. Servers read the clock on every request.",
 		    f->clocksource);
-	char now[160], keep[160];
+	const char *cs = "/sys/devices/system/clocksource/clocksource0/current_clocksource";
+	char param[64], keep[400];
 	if (better) {
-		snprintf(now, sizeof(now), "echo %s > /sys/devices/system/clocksource/clocksource0/"
-					   "current_clocksource", better);
-		snprintf(keep, sizeof(keep), "kernel command line: clocksource=%s (in GRUB_CMDLINE_LINUX, "
-					     "then update-grub)", better);
+		snprintf(param, sizeof(param), "clocksource=%s", better);
+		fix_cmdline_text(f, param, keep, sizeof(keep));
+		finding_action(out, x, FIX_SYSFS, FIX_RUNTIME, NEEDS_ROOT, cs, NULL, f->clocksource, better);
+		finding_action(out, x, FIX_CMDLINE, FIX_PERSISTENT, NEEDS_ROOT | NEEDS_REBOOT, "clocksource",
+			       NULL, NULL, better);
+		finding_fix(out, x, NULL, keep);
 	} else {
-		snprintf(now, sizeof(now), "# no fast clocksource is available: the kernel judged the "
-					   "TSC unstable (dmesg | grep -i tsc)");
-		snprintf(keep, sizeof(keep), "VMs: give the guest kvm-clock and an invariant TSC "
-					     "(host-passthrough); bare metal: check the BIOS for TSC issues");
+		finding_fix(out, x,
+			    "No fast clocksource is available: the kernel judged the TSC unstable "
+			    "(dmesg | grep -i tsc).",
+			    "VMs: give the guest kvm-clock and an invariant TSC (host-passthrough); bare "
+			    "metal: check the BIOS for TSC issues.");
 	}
-	finding_fix(out, x, now, keep);
 }
 
 void rule_guest_steal(const struct facts *f, struct findings *out)
 {
 	if (f->platform.role != ROLE_GUEST || f->steal_pct < 1.0)
 		return;
-	struct finding *x = finding_add(out, "guest.steal", f->steal_pct >= 5.0 ? SEV_WARNING : SEV_INFO,
+	struct finding *x = finding_add(out, f->steal_pct >= 5.0 ? SEV_WARNING : SEV_INFO,
 					"system", "the hypervisor took %.1f%% of this VM's CPU time",
 					f->steal_pct);
 	finding_evidence(out, x, "/proc/stat", "steal %.1f%% of all CPU time since boot", f->steal_pct);
@@ -154,28 +157,33 @@ void rule_kvm_halt_poll(const struct facts *f, struct findings *out)
 {
 	if (!f->platform.kvm_host || f->virt.halt_poll_ns != 0)
 		return;
-	struct finding *x = finding_add(out, "kvm.halt_poll", SEV_WARNING, "system",
+	struct finding *x = finding_add(out, SEV_WARNING, "system",
 					"KVM halt polling is off");
 	finding_evidence(out, x, "/sys/module/kvm/parameters/halt_poll_ns", "0");
 	finding_why(out, x,
 		    "When a vCPU halts, KVM polls for a while before putting its thread to sleep; "
 		    "an interrupt that comes in that window wakes it at once. With polling off, every "
 		    "wake-up pays a host schedule-in, tens of microseconds.");
-	finding_fix(out, x, "echo 200000 > /sys/module/kvm/parameters/halt_poll_ns",
-		    "echo 'options kvm halt_poll_ns=200000' > /etc/modprobe.d/kvm-latdoc.conf");
+	finding_action(out, x, FIX_MODULE_OPTION, FIX_RUNTIME, NEEDS_ROOT, "kvm.halt_poll_ns", NULL, "0",
+		       "200000");
+	finding_action(out, x, FIX_MODULE_OPTION, FIX_PERSISTENT, NEEDS_ROOT, "kvm.halt_poll_ns", NULL,
+		       NULL, "200000");
+	finding_fix(out, x, "200000 ns is the x86 default; much larger values burn host CPU on idle "
+			    "vCPUs.", NULL);
 }
 
 void rule_kvm_vhost_net(const struct facts *f, struct findings *out)
 {
 	if (!f->platform.kvm_host || f->virt.vhost_net || !f->virt.count)
 		return;
-	struct finding *x = finding_add(out, "kvm.vhost_net", SEV_WARNING, "system",
+	struct finding *x = finding_add(out, SEV_WARNING, "system",
 					"no vhost-net on a KVM host with %zu VM%s", f->virt.count,
 					f->virt.count == 1 ? "" : "s");
 	finding_evidence(out, x, "/dev/vhost-net", "absent, and no vhost_net module loaded");
 	finding_why(out, x,
 		    "Without vhost-net, virtio NICs fall back to QEMU's userspace backend: every "
 		    "packet goes through QEMU's main loop and an extra copy.");
-	finding_fix(out, x, "modprobe vhost_net",
-		    "echo vhost_net > /etc/modules-load.d/vhost_net.conf");
+	finding_action(out, x, FIX_MODULE, FIX_RUNTIME, NEEDS_ROOT, "vhost_net", NULL, NULL, "loaded");
+	finding_action(out, x, FIX_MODULE, FIX_PERSISTENT, NEEDS_ROOT, "vhost_net", NULL, NULL, "loaded");
+	finding_fix(out, x, "Running VMs keep QEMU's backend until they are started again.", NULL);
 }

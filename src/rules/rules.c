@@ -58,8 +58,10 @@ void rules_run(const struct facts *f, struct findings *out, const char *only)
 			continue;
 		size_t before = out->count;
 		rules[i].run(f, out);
-		for (size_t j = before; j < out->count; j++)
+		for (size_t j = before; j < out->count; j++) {
+			out->items[j].id = rules[i].id;
 			out->items[j].order = (unsigned)i;
+		}
 	}
 	findings_sort(out);
 }

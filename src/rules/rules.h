@@ -59,6 +59,11 @@ void rule_guest_nic_driver(const struct facts *f, struct findings *out);
 void rule_guest_clocksource(const struct facts *f, struct findings *out);
 void rule_guest_steal(const struct facts *f, struct findings *out);
 
+/* Weigh a finding with what was measured (f->measured), if anything:
+ * evidence and severity. */
+void weigh_measured_clock(const struct facts *f, struct findings *out, struct finding *x);
+void weigh_measured_cstate_cost(const struct facts *f, struct findings *out, struct finding *x);
+
 /* Shared by the rules. */
 enum vm_fix_kind {
 	VM_FIX_ACCEL,
@@ -79,6 +84,19 @@ enum vm_fix_kind {
  * finding made inside a guest, which gets its cloud's or every stack's). */
 void vm_fix(struct findings *out, struct finding *x, const struct facts *f, enum vm_fix_kind kind,
 	    const struct vm *vm);
+
+/* Fix advice and actions (fix.c). */
+/* How the distribution found adds PARAMS to the kernel command line. */
+void fix_cmdline_text(const struct facts *f, const char *params, char *out, size_t outsz);
+/* Runtime writes of WANT to FILE of every policy alike P by SAME, and the
+ * write at boot for every policy. */
+void fix_policies(const struct facts *f, struct findings *out, struct finding *x,
+		  const struct cpufreq_policy *p,
+		  bool (*same)(const struct cpufreq_policy *, const struct cpufreq_policy *),
+		  const char *file, const char *want);
+/* sysctl KEY to WANT now (NOW the value read, -1 unknown) and at boot. */
+void fix_sysctl(struct findings *out, struct finding *x, const char *key, long now,
+		const char *want);
 
 /* "cpu 3" or "cpus 0-7,16-23" */
 void cpus_subject(const struct cpuset *cpus, char *out, size_t outsz);

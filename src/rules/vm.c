@@ -40,11 +40,11 @@ static void each_vm(const struct facts *f, struct findings *out,
 	}
 }
 
-static struct finding *vm_finding(struct findings *out, const char *id, enum severity sev,
+static struct finding *vm_finding(struct findings *out, enum severity sev,
 				  const struct vm *vm, const char *fmt, ...)
-	__attribute__((format(printf, 5, 6)));
+	__attribute__((format(printf, 4, 5)));
 
-static struct finding *vm_finding(struct findings *out, const char *id, enum severity sev,
+static struct finding *vm_finding(struct findings *out, enum severity sev,
 				  const struct vm *vm, const char *fmt, ...)
 {
 	char subject[96], title[256];
@@ -54,7 +54,7 @@ static struct finding *vm_finding(struct findings *out, const char *id, enum sev
 	va_start(ap, fmt);
 	vsnprintf(title, sizeof(title), fmt, ap);
 	va_end(ap);
-	return finding_add(out, id, sev, subject, "%s", title);
+	return finding_add(out, sev, subject, "%s", title);
 }
 
 static void accel(const struct facts *f, struct findings *out, const struct vm *vm,
@@ -62,7 +62,7 @@ static void accel(const struct facts *f, struct findings *out, const struct vm *
 {
 	if (strcmp(v->type, "qemu"))
 		return;
-	struct finding *x = vm_finding(out, "vm.accel", SEV_CRITICAL, vm,
+	struct finding *x = vm_finding(out, SEV_CRITICAL, vm,
 				       "%s runs under TCG: every instruction emulated", vm->name);
 	finding_evidence(out, x, v->where, "domain type '%s' (QEMU without KVM)", v->type);
 	finding_why(out, x,
@@ -83,7 +83,7 @@ static void cpu_mode(const struct facts *f, struct findings *out, const struct v
 		return; /* host-passthrough, maximum and host-model show the host's CPU */
 	bool generic = vm_cpu_model_generic(v->cpu_model);
 	const char *model = v->cpu_model[0] ? v->cpu_model : "the hypervisor's default";
-	struct finding *x = vm_finding(out, "vm.cpu.mode", generic ? SEV_WARNING : SEV_INFO, vm,
+	struct finding *x = vm_finding(out, generic ? SEV_WARNING : SEV_INFO, vm,
 				       "%s has an emulated CPU model (%s)", vm->name, model);
 	finding_evidence(out, x, v->where, "cpu mode %s, model %s", v->cpu_mode, model);
 	if (generic)
@@ -134,10 +134,10 @@ static void vcpu_pin(const struct facts *f, struct findings *out, const struct v
 	bool matters = f->nodes > 1 || (online > 0 && want > online);
 	struct finding *x;
 	if (pinned)
-		x = vm_finding(out, "vm.vcpu.pin", matters ? SEV_WARNING : SEV_INFO, vm,
+		x = vm_finding(out, matters ? SEV_WARNING : SEV_INFO, vm,
 			       "%s has %d of %d vCPUs pinned", vm->name, pinned, v->vcpus);
 	else
-		x = vm_finding(out, "vm.vcpu.pin", matters ? SEV_WARNING : SEV_INFO, vm,
+		x = vm_finding(out, matters ? SEV_WARNING : SEV_INFO, vm,
 			       "%s has %d unpinned vCPU%s", vm->name, v->vcpus, v->vcpus == 1 ? "" : "s");
 	finding_evidence(out, x, v->where, "%d vCPUs, %d with a vcpupin", v->vcpus, v->vcpus_pinned);
 	if (cpuset_count(&v->vcpu_cpuset)) {
@@ -174,7 +174,7 @@ static void emulator_pin(const struct facts *f, struct findings *out, const stru
 	if (!accelerated(v) || v == vm->view[VM_PROCESS] || pinned_vcpus(vm, v) < v->vcpus ||
 	    (v->emulator_pinned && v->iothreads_pinned >= v->iothreads))
 		return;
-	struct finding *x = vm_finding(out, "vm.emulator.pin", SEV_INFO, vm,
+	struct finding *x = vm_finding(out, SEV_INFO, vm,
 				       "%s pins its vCPUs but not its %s", vm->name,
 				       v->emulator_pinned ? "I/O threads" : "emulator threads");
 	finding_evidence(out, x, v->where, "emulatorpin %s, %d of %d iothreads pinned",
@@ -208,7 +208,7 @@ static void numa(const struct facts *f, struct findings *out, const struct vm *v
 	cpuset_format(&nodes, cpu_nodes, sizeof(cpu_nodes));
 	cpuset_format(&v->numa_nodes, mem_nodes, sizeof(mem_nodes));
 	if (apart || (cpuset_count(&nodes) == 1 && !bound)) {
-		struct finding *x = vm_finding(out, "vm.numa", apart ? SEV_WARNING : SEV_INFO, vm,
+		struct finding *x = vm_finding(out, apart ? SEV_WARNING : SEV_INFO, vm,
 					       apart ? "%s has its memory on node %s, its vCPUs on node %s"
 						     : "%s has its vCPUs on node %s%s but its memory unbound",
 					       vm->name, apart ? mem_nodes : cpu_nodes, apart ? cpu_nodes : "");
@@ -260,7 +260,7 @@ static void disk_bus(const struct facts *f, struct findings *out, const struct v
 		}
 	if (!n)
 		return;
-	struct finding *x = vm_finding(out, "vm.disk.bus", SEV_WARNING, vm, "%s has %zu disk%s on an "
+	struct finding *x = vm_finding(out, SEV_WARNING, vm, "%s has %zu disk%s on an "
 				       "emulated bus: %s", vm->name, n, n == 1 ? "" : "s", list);
 	finding_evidence(out, x, v->where, "%s", list);
 	finding_why(out, x,
@@ -296,7 +296,7 @@ static void disk_iothread(const struct facts *f, struct findings *out, const str
 	}
 	if (!n)
 		return;
-	struct finding *x = vm_finding(out, "vm.disk.iothread", SEV_INFO, vm,
+	struct finding *x = vm_finding(out, SEV_INFO, vm,
 				       "%s serves %zu virtio disk%s from QEMU's main loop", vm->name, n,
 				       n == 1 ? "" : "s");
 	finding_evidence(out, x, v->where, "%d iothreads, no virtio disk on one", v->iothreads);
@@ -320,7 +320,7 @@ static void disk_cache(const struct facts *f, struct findings *out, const struct
 		    (strcmp(d->cache, "writeback") && strcmp(d->cache, "writethrough") &&
 		     strcmp(d->cache, "unsafe")))
 			continue;
-		struct finding *x = vm_finding(out, "vm.disk.cache", SEV_INFO, vm,
+		struct finding *x = vm_finding(out, SEV_INFO, vm,
 					       "%s disk %s goes through the host page cache (cache=%s)",
 					       vm->name, d->target, d->cache);
 		finding_evidence(out, x, v->where, "disk %s: cache '%s', io '%s'", d->target, d->cache,
@@ -357,7 +357,7 @@ static void nic_model(const struct facts *f, struct findings *out, const struct 
 	}
 	if (!n)
 		return;
-	struct finding *x = vm_finding(out, "vm.nic.model", SEV_WARNING, vm,
+	struct finding *x = vm_finding(out, SEV_WARNING, vm,
 				       "%s has %zu emulated NIC%s: %s", vm->name, n, n == 1 ? "" : "s", list);
 	finding_evidence(out, x, v->where, "interface models: %s", list);
 	finding_why(out, x,
@@ -381,7 +381,7 @@ static void nic_vhost(const struct facts *f, struct findings *out, const struct 
 		const struct vm_nic *nic = &v->nics[i];
 		if (strcmp(nic->model, "virtio") || strcmp(nic->backend, "qemu"))
 			continue;
-		struct finding *x = vm_finding(out, "vm.nic.vhost", SEV_WARNING, vm,
+		struct finding *x = vm_finding(out, SEV_WARNING, vm,
 					       "%s NIC %s is served by QEMU, not vhost-net", vm->name,
 					       nic->id[0] ? nic->id : "?");
 		finding_evidence(out, x, v->where, "interface %s: type %s, backend %s", nic->id,
@@ -403,7 +403,7 @@ static void hugepages(const struct facts *f, struct findings *out, const struct 
 {
 	if (!accelerated(v) || v->hugepages)
 		return;
-	struct finding *x = vm_finding(out, "vm.hugepages", SEV_INFO, vm,
+	struct finding *x = vm_finding(out, SEV_INFO, vm,
 				       "%s's memory is not backed by huge pages", vm->name);
 	finding_evidence(out, x, v->where, v == vm->view[VM_PROCESS]
 						   ? "no memory backend on hugetlbfs, no -mem-path"
@@ -424,7 +424,7 @@ static void balloon(const struct facts *f, struct findings *out, const struct vm
 {
 	if (!accelerated(v) || strcmp(v->memballoon, "virtio"))
 		return;
-	struct finding *x = vm_finding(out, "vm.balloon", SEV_INFO, vm, "%s has a memory balloon",
+	struct finding *x = vm_finding(out, SEV_INFO, vm, "%s has a memory balloon",
 				       vm->name);
 	finding_evidence(out, x, v->where, "memballoon model virtio");
 	finding_why(out, x,
@@ -443,7 +443,7 @@ static void hpet(const struct facts *f, struct findings *out, const struct vm *v
 {
 	if (!accelerated(v) || v->hpet == 0 || !x86(f, v))
 		return;
-	struct finding *x = vm_finding(out, "vm.hpet", SEV_INFO, vm, "%s has an emulated HPET",
+	struct finding *x = vm_finding(out, SEV_INFO, vm, "%s has an emulated HPET",
 				       vm->name);
 	finding_evidence(out, x, v->where, v->hpet == 1 ? "<timer name='hpet' present='yes'/>"
 						 : "HPET not turned off (on by default for x86 machines)");
@@ -514,7 +514,7 @@ void rule_vm_config_pending(const struct facts *f, struct findings *out)
 		differs(list, sizeof(list), d->hpet != r->hpet, "timers");
 		if (!list[0])
 			continue;
-		struct finding *x = vm_finding(out, "vm.config.pending", SEV_INFO, vm,
+		struct finding *x = vm_finding(out, SEV_INFO, vm,
 					       "%s runs with another config than it has defined (%s)",
 					       vm->name, list);
 		finding_evidence(out, x, d->where, "defined config");

@@ -4,15 +4,19 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "measure/measure.h"
 #include "rules/rules.h"
 
+/* C6 is state3 here: a state1 the kernel left out of this list shows
+ * that actions name the state's own directory, not its place. */
 static struct idle_state c6_states[] = {
-	{ "POLL", "", 0, 0, 0, 1, 1 },
-	{ "C1", "", 2, 2, 0, 1, 1 },
-	{ "C6", "", 133, 600, 0, 1, 1 },
+	{ .index = 0, .name = "POLL", .latency_us = 0, .residency_us = 0, .usage = 1, .time_us = 1 },
+	{ .index = 2, .name = "C1", .latency_us = 2, .residency_us = 2, .usage = 1, .time_us = 1 },
+	{ .index = 3, .name = "C6", .latency_us = 133, .residency_us = 600, .usage = 1, .time_us = 1 },
 };
 
 /* Four online CPUs on bare metal x86, nothing configured. */
@@ -211,6 +215,248 @@ static void deep_cstate_unless_capped(void **state)
 	findings_free(&fs);
 }
 
+static const struct fix_action *action(const struct finding *x, enum fix_when when, const char *target)
+{
+	for (size_t i = 0; i < x->nactions; i++)
+		if (x->actions[i].when == when && !strcmp(x->actions[i].target, target))
+			return &x->actions[i];
+	return NULL;
+}
+
+/* A powersave that cannot hold the clock low is not called slow
+ * (cpufreq.rst: powersave sets scaling_min_freq; intel_pstate.rst:
+ * min_perf_pct), and userspace is judged by scaling_setspeed. */
+static void governor_that_cannot_hold_low(void **state)
+{
+	(void)state;
+	struct facts f;
+	struct cpu cpus[4];
+	struct findings fs = { 0 };
+	struct cpufreq_policy p;
+
+	base(&f, cpus);
+	f.cpufreq.policies = &p;
+	f.cpufreq.count = 1;
+
+	/* scaling_min_freq raised to the maximum under the generic powersave */
+	p = policy("acpi-cpufreq", "powersave", 2201000, 2201000, 2201000);
+	rules_run(&f, &fs, NULL);
+	const struct finding *g = find(&fs, "cpu.governor");
+	assert_int_equal(g->severity, SEV_INFO);
+	assert_null(strstr(g->why, "runs slow"));
+	assert_null(find(&fs, "cpu.freq.low"));
+	findings_free(&fs);
+	cpuset_clear(&p.cpus);
+
+	/* intel_pstate's floor at 100%: a stale low scaling_cur_freq is not a held clock */
+	p = policy("intel_pstate", "powersave", 1000000, 800000, 3700000);
+	f.cpufreq.min_perf_pct = 100;
+	rules_run(&f, &fs, NULL);
+	assert_int_equal(find(&fs, "cpu.governor")->severity, SEV_INFO);
+	assert_null(find(&fs, "cpu.freq.low"));
+	findings_free(&fs);
+	cpuset_clear(&p.cpus);
+	f.cpufreq.min_perf_pct = -1;
+
+	/* userspace: by its setspeed */
+	p = policy("acpi-cpufreq", "userspace", 1200000, 1200000, 2400000);
+	p.setspeed_khz = 1200000;
+	rules_run(&f, &fs, "cpu.governor");
+	g = find(&fs, "cpu.governor");
+	assert_int_equal(g->severity, SEV_CRITICAL);
+	assert_non_null(strstr(g->why, "scaling_setspeed (1200 of 2400 MHz)"));
+	assert_null(strstr(g->why, "after it has seen load"));
+	findings_free(&fs);
+	p.setspeed_khz = 2400000;
+	rules_run(&f, &fs, "cpu.governor");
+	assert_int_equal(find(&fs, "cpu.governor")->severity, SEV_INFO);
+	findings_free(&fs);
+	cpuset_clear(&p.cpus);
+}
+
+/* Fixes as data: every write a program must make, value now and wanted. */
+static void fix_actions(void **state)
+{
+	(void)state;
+	struct facts f;
+	struct cpu cpus[4];
+	struct idle_state st[4][3];
+	struct findings fs = { 0 };
+	struct cpufreq_policy p;
+
+	base(&f, cpus);
+	f.cpufreq.policies = &p;
+	f.cpufreq.count = 1;
+	p = policy("acpi-cpufreq", "powersave", 1200000, 1200000, 2400000);
+	for (int i = 0; i < 4; i++) {
+		memcpy(st[i], c6_states, sizeof(c6_states));
+		cpus[i].states = st[i];
+		cpus[i].nstates = 3;
+	}
+	f.mem.numa_balancing = 1;
+	f.nodes = 2;
+	f.mem.swappiness = 60;
+	rules_run(&f, &fs, NULL);
+
+	const struct finding *g = find(&fs, "cpu.governor");
+	const struct fix_action *a = action(g, FIX_RUNTIME, "/sys/devices/system/cpu/cpufreq/policy0/scaling_governor");
+	assert_non_null(a);
+	assert_int_equal(a->kind, FIX_SYSFS);
+	assert_string_equal(a->now, "powersave");
+	assert_string_equal(a->want, "performance");
+	assert_true(a->needs & NEEDS_ROOT);
+	assert_non_null(action(g, FIX_PERSISTENT, "/sys/devices/system/cpu/cpufreq/policy*/scaling_governor"));
+
+	/* C6 by its exit latency, in its own stateK directory, on every CPU */
+	const struct finding *c = find(&fs, "cpu.cstate.deep");
+	for (int i = 0; i < 4; i++) {
+		char path[96];
+		snprintf(path, sizeof(path), "/sys/devices/system/cpu/cpu%d/cpuidle/state3/disable", i);
+		a = action(c, FIX_RUNTIME, path);
+		assert_non_null(a);
+		assert_string_equal(a->want, "1");
+		assert_string_equal(a->variant, "disable");
+		snprintf(path, sizeof(path), "/sys/devices/system/cpu/cpu%d/cpuidle/state2/disable", i);
+		assert_null(action(c, FIX_RUNTIME, path)); /* C1 stays */
+	}
+	assert_non_null(strstr(c->fix_runtime, "cpupower idle-set -D 21"));
+	assert_non_null(strstr(c->fix_runtime, "read as hex: 32 us"));
+
+	/* one sysctl file per setting: the advice of one never empties another's */
+	const struct finding *n = find(&fs, "mem.numa_balancing"), *w = find(&fs, "mem.swappiness");
+	a = action(n, FIX_RUNTIME, "kernel.numa_balancing");
+	assert_int_equal(a->kind, FIX_SYSCTL);
+	assert_string_equal(a->now, "1");
+	assert_string_equal(a->want, "0");
+	assert_string_equal(action(w, FIX_RUNTIME, "vm.swappiness")->now, "60");
+	assert_string_not_equal(strstr(n->fix_persistent, "/etc/sysctl.d/"),
+				strstr(w->fix_persistent, "/etc/sysctl.d/"));
+	findings_free(&fs);
+	cpuset_clear(&p.cpus);
+}
+
+/* The kernel command line is changed the distribution's way. */
+static void cmdline_fix_by_distribution(void **state)
+{
+	(void)state;
+	struct facts f;
+	struct cpu cpus[4];
+	char text[400];
+
+	base(&f, cpus);
+	strcpy(f.os.id, "ubuntu");
+	strcpy(f.os.id_like, "debian");
+	fix_cmdline_text(&f, "clocksource=tsc", text, sizeof(text));
+	assert_non_null(strstr(text, "update-grub"));
+	strcpy(f.os.id, "rocky");
+	strcpy(f.os.id_like, "rhel centos fedora");
+	fix_cmdline_text(&f, "clocksource=tsc", text, sizeof(text));
+	assert_non_null(strstr(text, "grubby --update-kernel=ALL --args=\"clocksource=tsc\""));
+	strcpy(f.os.id, "debian");
+	f.os.id_like[0] = '\0';
+	f.os.kernel_cmdline_file = true;
+	fix_cmdline_text(&f, "clocksource=tsc", text, sizeof(text));
+	assert_non_null(strstr(text, "proxmox-boot-tool refresh"));
+}
+
+static struct wake_run run_with_p99(double p99)
+{
+	struct wake_run r;
+	memset(&r, 0, sizeof(r));
+	r.done = true;
+	r.s.count = 100;
+	r.s.p99_us = p99;
+	return r;
+}
+
+/* check --measure: a rule weighs its finding with what was measured. */
+static void measurements_move_severity(void **state)
+{
+	(void)state;
+	struct facts f;
+	struct cpu cpus[4];
+	struct idle_state st[4][3];
+	struct findings fs = { 0 };
+	struct wake_result w;
+	struct freq_result fr;
+	struct freq_cpu fc[2] = { { .cpu = 0, .chain_mhz = 1190 }, { .cpu = 1, .chain_mhz = 2390 } };
+
+	base(&f, cpus);
+	f.nominal_mhz = 2400;
+	for (int i = 0; i < 4; i++) {
+		cpus[i].cpuinfo_mhz = 1700; /* 71%: a warning on paper */
+		memcpy(st[i], c6_states, sizeof(c6_states));
+		cpus[i].states = st[i];
+		cpus[i].nstates = 3;
+	}
+	memset(&w, 0, sizeof(w));
+	memset(&fr, 0, sizeof(fr));
+	/* 80 us of C-state cost on the cross-CPU wake: critical */
+	w.timer_allowed = run_with_p99(30);
+	w.timer_held = run_with_p99(20);
+	w.npairs = 1;
+	w.pairs[0].allowed = run_with_p99(100);
+	w.pairs[0].held = run_with_p99(20);
+	/* the slowest CPU at half its rating: critical */
+	fr.cpus = fc;
+	fr.ncpus = 2;
+	fr.rated_mhz = 2400;
+	rules_run(&f, &fs, "cpu");
+	assert_int_equal(find(&fs, "cpu.freq.low")->severity, SEV_WARNING);
+	assert_int_equal(find(&fs, "cpu.cstate.deep")->severity, SEV_WARNING);
+	findings_free(&fs);
+	f.measured.freq = &fr;
+	f.measured.wake = &w;
+	rules_run(&f, &fs, "cpu");
+	assert_int_equal(find(&fs, "cpu.freq.low")->severity, SEV_CRITICAL);
+	assert_int_equal(find(&fs, "cpu.cstate.deep")->severity, SEV_CRITICAL);
+	assert_string_equal(fs.items[0].id, "cpu.freq.low"); /* ranked after weighing */
+	findings_free(&fs);
+
+	/* enabled, but costing 2 us here; and the clock near its rating */
+	w.pairs[0].allowed = run_with_p99(22);
+	w.timer_allowed = run_with_p99(21);
+	fc[0].chain_mhz = 2300;
+	rules_run(&f, &fs, "cpu");
+	assert_int_equal(find(&fs, "cpu.freq.low")->severity, SEV_INFO);
+	assert_int_equal(find(&fs, "cpu.cstate.deep")->severity, SEV_INFO);
+	findings_free(&fs);
+
+	/* nothing held off: no cost known, the severity stays */
+	w.timer_held.done = false;
+	w.pairs[0].held.done = false;
+	f.measured.freq = NULL;
+	rules_run(&f, &fs, "cpu.cstate");
+	const struct finding *x = find(&fs, "cpu.cstate.deep");
+	assert_int_equal(x->severity, SEV_WARNING);
+	assert_non_null(strstr(x->evidence[x->nevidence - 1].value, "not measured"));
+	findings_free(&fs);
+}
+
+/* The table stamps its id on every finding a rule makes. */
+static void ids_stamped_by_the_table(void **state)
+{
+	(void)state;
+	struct facts f;
+	struct cpu cpus[4];
+	struct findings fs = { 0 };
+
+	base(&f, cpus);
+	f.mem.ksm_run = 1;
+	f.mem.swappiness = 60;
+	rules_run(&f, &fs, NULL);
+	/* mem.ksm, mem.swappiness, and cpu.firmware_pm: bare metal without cpufreq */
+	assert_int_equal(fs.count, 3);
+	assert_non_null(find(&fs, "mem.ksm"));
+	for (size_t i = 0; i < fs.count; i++) {
+		bool in_table = false;
+		for (size_t j = 0; j < rules_count; j++)
+			in_table |= fs.items[i].id == rules[j].id;
+		assert_true(in_table);
+	}
+	findings_free(&fs);
+}
+
 static void memory(void **state)
 {
 	(void)state;
@@ -265,6 +511,11 @@ int main(void)
 		cmocka_unit_test(bare_metal_firmware_holds_clock),
 		cmocka_unit_test(powersave_depends_on_driver),
 		cmocka_unit_test(deep_cstate_unless_capped),
+		cmocka_unit_test(governor_that_cannot_hold_low),
+		cmocka_unit_test(fix_actions),
+		cmocka_unit_test(cmdline_fix_by_distribution),
+		cmocka_unit_test(measurements_move_severity),
+		cmocka_unit_test(ids_stamped_by_the_table),
 		cmocka_unit_test(memory),
 		cmocka_unit_test(table_is_consistent),
 	};

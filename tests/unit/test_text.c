@@ -49,6 +49,37 @@ static void choices(void **state)
 	assert_int_equal(parse_choice("[averyveryverylongword]", out, sizeof(out)), -EINVAL);
 }
 
+static void durations(void **state)
+{
+	(void)state;
+	long long ns;
+	assert_int_equal(parse_duration_ns("250us", &ns), 0);
+	assert_true(ns == 250000);
+	assert_int_equal(parse_duration_ns("1.5ms", &ns), 0);
+	assert_true(ns == 1500000);
+	assert_int_equal(parse_duration_ns("2s", &ns), 0);
+	assert_true(ns == 2000000000LL);
+	assert_int_equal(parse_duration_ns("10m", &ns), 0);
+	assert_true(ns == 600000000000LL);
+	assert_int_equal(parse_duration_ns("1h", &ns), 0);
+	assert_true(ns == 3600000000000LL);
+	assert_int_equal(parse_duration_ns("100ns", &ns), 0);
+	assert_true(ns == 100);
+	assert_int_equal(parse_duration_ns("0", &ns), 0);
+	assert_true(ns == 0);
+	/* a bare number is ambiguous: seconds for ping, microseconds for cyclictest */
+	assert_int_equal(parse_duration_ns("1000", &ns), -EDOM);
+	assert_int_equal(parse_duration_ns("0.5", &ns), -EDOM);
+	assert_int_equal(parse_duration_ns("-1ms", &ns), -EINVAL);
+	assert_int_equal(parse_duration_ns("1 ms", &ns), -EINVAL);
+	assert_int_equal(parse_duration_ns("1msx", &ns), -EINVAL);
+	assert_int_equal(parse_duration_ns("ms", &ns), -EINVAL);
+	assert_int_equal(parse_duration_ns("nans", &ns), -EINVAL);
+	assert_int_equal(parse_duration_ns("1d", &ns), -EINVAL);
+	assert_int_equal(parse_duration_ns("200h", &ns), -ERANGE);
+	assert_int_equal(parse_duration_ns("1e300s", &ns), -ERANGE);
+}
+
 static void words(void **state)
 {
 	(void)state;
@@ -64,6 +95,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(numbers),
 		cmocka_unit_test(choices),
+		cmocka_unit_test(durations),
 		cmocka_unit_test(words),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,29 @@
+/* The audit: root -> facts -> (measurements) -> rules -> report, in one
+ * function that every command calls rather than reading files its own way
+ * (DESIGN.md, "Layers"). */
+#ifndef LATDOC_AUDIT_H
+#define LATDOC_AUDIT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "report.h"
+
+struct audit_options {
+	const char *root;    /* the machine's root directory; "/" is this one */
+	const char *connect; /* a libvirt URI the user named, or NULL */
+	const char *only;    /* run only the checks whose id starts so; NULL all */
+	bool measure;        /* also measure the clock and wake-ups (this machine only) */
+	bool record;         /* keep every file read, for snapshot */
+	enum severity fail_on;
+};
+
+/* Audits the machine at O->root into OUT. Returns 0, or -1 with what went
+ * wrong, and what to do, in ERR (then OUT holds nothing to free). */
+int audit_run(const struct audit_options *o, struct report *out, char *err, size_t errsz);
+void report_free(struct report *r);
+
+/* Whether ONLY names a check (a prefix of some id). */
+bool audit_only_valid(const char *only);
+
+#endif
