@@ -1,7 +1,7 @@
 # Virtualization: VMs through libvirt's test driver, domain types, the real
 # libvirt corpus (every domain XML audited; the XML and the QEMU command line
 # libvirt made from it must agree), and hostile XML and command lines.
-KVM=tests/fixtures/roots/kvm-host
+KVM=$ROOTS/kvm-host
 LIBVIRT_CORPUS=$CORPUS/libvirt
 
 # A root with nothing but one domain XML (and, optionally, one process).
@@ -269,7 +269,7 @@ check "halt polling off and no vhost-net on a host with VMs: kvm.halt_poll, kvm.
 	sh -c "'$LATDOC' check --root '$OUT/variant' --json | jq -e '[.findings[] | select(.id | startswith(\"kvm.\")) | .id] | sort == [\"kvm.halt_poll\", \"kvm.vhost_net\"]'"
 
 # --- a guest's sysfs, broken ----------------------------------------------
-rm -rf "$OUT/gsys" && cp -a tests/fixtures/roots/guest-emulated "$OUT/gsys"
+rm -rf "$OUT/gsys" && cp -a "$ROOTS/guest-emulated" "$OUT/gsys"
 G=$OUT/gsys/sys
 ln -sfn ../devices/pci0000:00/0000:00:09.0/nowhere/block/sdz "$G/block/sdz"   # dangling
 ln -sfn ../../devices/loop/a "$G/class/net/loop0" && mkdir -p "$G/devices/loop" &&

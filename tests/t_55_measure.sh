@@ -79,5 +79,5 @@ expect_usage_error "measure for no time" "--duration takes seconds from 0.05 to 
 expect_usage_error "measure for too long" "--duration takes seconds from 0.05 to 60, not '3600'" measure wake --duration 3600
 expect_usage_error "measure with a tiny interval" "--interval takes microseconds from 50 to 1000000, not '10'" measure wake --interval 10
 expect_usage_error "measure freq with wake's options" "--duration and --interval apply to wake only" measure freq --duration 1
-expect_usage_error "check --measure of a dump" "--measure measures this machine" check --measure --root tests/fixtures/roots/kvm-host
+expect_usage_error "check --measure of a dump" "--measure measures this machine" check --measure --root "$ROOTS/kvm-host"
 expect_usage_error "an unknown option after the command word names the option" "unknown option or missing value: '--fifo'" measure wake --fifo
