@@ -66,6 +66,7 @@ if [ ! -d "$LIBVIRT_CORPUS" ]; then
 	skip "libvirt corpus" "no $LIBVIRT_CORPUS"
 else
 	domains=0 fragments=0 bad=0
+	: >"$OUT/unknown-ids"
 	for xml in "$LIBVIRT_CORPUS"/virt-install/*.xml "$LIBVIRT_CORPUS"/qemuxmlconf/*.xml; do
 		name=$(basename "$xml")
 		xml_root "$OUT/dom" "$xml"
@@ -75,6 +76,7 @@ else
 			bad=$((bad + 1))
 		elif jq -e '.facts.virt.vms | length == 1' "$OUT/stdout" >/dev/null; then
 			domains=$((domains + 1))
+			unknown_ids | sed "s|^|$name: |" >>"$OUT/unknown-ids"
 		elif jq -e '[.problems[] | select(test("qemu/.*\\.xml: not a domain: the document is a <[a-z]+>"))] | length == 1' "$OUT/stdout" >/dev/null; then
 			fragments=$((fragments + 1))
 		else
@@ -85,6 +87,11 @@ else
 	echo "libvirt corpus: $domains domains audited, $fragments fragments refused by name, $bad bad"
 	check "libvirt corpus: every file is a domain or a named fragment" test "$bad" -eq 0
 	check "libvirt corpus: qemuxmlconf's 64 and virt-install's domains are all read" test "$domains" -ge 250
+	if [ ! -s "$OUT/unknown-ids" ]; then
+		pass "libvirt corpus: every finding id is a check id"
+	else
+		fail "libvirt corpus: finding ids that --list-checks does not name" "$(cat "$OUT/unknown-ids")"
+	fi
 
 	for xml in "$LIBVIRT_CORPUS"/malformed/*.xml; do
 		name=$(basename "$xml")
