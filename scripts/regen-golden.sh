@@ -41,7 +41,8 @@ for root in "$ROOTS"/*/; do
 	name=$(basename "$root")
 	run "$LATDOC" check --root "$root" --json || :
 	answered "$name"
-	golden_view <"$OUT/stdout" >"$EXPECTED/$name.json"
+	golden_view <"$OUT/stdout" >"$OUT/view"
+	mv "$OUT/view" "$EXPECTED/$name.json"
 	if [ -f "$EXPECTED/$name.txt" ]; then
 		golden_text "$name" >"$OUT/stdout" 2>"$OUT/stderr" && STATUS=0 || STATUS=$?
 		answered "$name (text)"
