@@ -45,3 +45,25 @@ machine_skeleton() {
 	echo 0 >"$1/sys/devices/system/cpu/online"
 	: >"$1/dev/kvm"
 }
+
+# The check ids, as `check --list-checks` names them: $OUT/check-ids, sorted
+check_ids() {
+	[ -s "$OUT/check-ids" ] || "$LATDOC" check --list-checks 2>/dev/null | awk '{print $1}' | sort >"$OUT/check-ids"
+	echo "$OUT/check-ids"
+}
+
+# unknown_ids [REPORT]: finding ids of a `check --json` report ($OUT/stdout by
+# default) that are not check ids, one a line; nothing when all are
+unknown_ids() {
+	jq -r '.findings[].id' "${1:-$OUT/stdout}" | sort -u | comm -23 - "$(check_ids)"
+}
+
+# ids_known WHAT: every finding id of $OUT/stdout is a check id
+ids_known() {
+	unknown=$(unknown_ids)
+	if [ -z "$unknown" ]; then
+		pass "$1: every finding id is a check id"
+	else
+		fail "$1: finding ids that --list-checks does not name" "$unknown"
+	fi
+}

@@ -1,5 +1,5 @@
 #!/bin/sh
-# Every test: unit tests (cmocka, TAP), fixture roots against golden JSON,
+# Every test: unit tests (cmocka, TAP), fixture roots against golden files,
 # bad input, the real corpus, snapshot, and short fuzz runs. The latdoc under
 # test is the ASan+UBSan build.
 set -u
@@ -19,6 +19,15 @@ if [ ! -x "$LATDOC" ]; then
 	echo "no $LATDOC: run 'make test'"
 	exit 2
 fi
+
+# The fixture roots, composed once from their base trees and overlays
+ROOTS=$OUT/roots
+if ! sh tests/fixtures/build-roots.sh "$ROOTS" >"$OUT/build-roots.log" 2>&1; then
+	echo "cannot compose the fixture roots:"
+	cat "$OUT/build-roots.log"
+	exit 2
+fi
+export ROOTS
 
 # TESTS="tests/t_45_virt.sh ..." runs only those
 for t in ${TESTS:-tests/t_*.sh}; do

@@ -1,6 +1,6 @@
 # Bad input: broken files are reported with what and where, the audit goes
 # on, nothing crashes or hangs; bad flags exit 2 with a message.
-BASE=tests/fixtures/roots/intel-pstate-powersave
+BASE=$ROOTS/intel-pstate-powersave
 
 # A writable copy of a fixture root with one file replaced.
 broken_root() {

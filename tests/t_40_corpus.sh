@@ -17,6 +17,7 @@ else
 		fi
 		pass "corpus $name: audited"
 		check "corpus $name: no problems reported" jq -e '.problems == []' "$OUT/stdout"
+		ids_known "corpus $name"
 
 		ours=$(jq -r '.facts.cpu.count' "$OUT/stdout")
 		theirs=$(lscpu --sysroot "$dump" 2>/dev/null | sed -n 's/^CPU(s): *//p')

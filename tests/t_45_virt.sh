@@ -1,7 +1,7 @@
 # Virtualization: VMs through libvirt's test driver, domain types, the real
 # libvirt corpus (every domain XML audited; the XML and the QEMU command line
 # libvirt made from it must agree), and hostile XML and command lines.
-KVM=tests/fixtures/roots/kvm-host
+KVM=$ROOTS/kvm-host
 LIBVIRT_CORPUS=$CORPUS/libvirt
 
 # A root with nothing but one domain XML (or one process) on a one-CPU host.
@@ -70,6 +70,7 @@ if [ ! -d "$LIBVIRT_CORPUS" ]; then
 	skip "libvirt corpus" "no $LIBVIRT_CORPUS"
 else
 	domains=0 fragments=0 bad=0
+	: >"$OUT/unknown-ids"
 	for xml in "$LIBVIRT_CORPUS"/virt-install/*.xml "$LIBVIRT_CORPUS"/qemuxmlconf/*.xml; do
 		name=$(basename "$xml")
 		xml_root "$OUT/dom" "$xml"
@@ -79,6 +80,7 @@ else
 			bad=$((bad + 1))
 		elif jq -e '.facts.virt.vms | length == 1' "$OUT/stdout" >/dev/null; then
 			domains=$((domains + 1))
+			unknown_ids | sed "s|^|$name: |" >>"$OUT/unknown-ids"
 		elif jq -e '[.problems[] | select(test("qemu/.*\\.xml: not a domain: the document is a <[a-z]+>"))] | length == 1' "$OUT/stdout" >/dev/null; then
 			fragments=$((fragments + 1))
 		else
@@ -89,6 +91,11 @@ else
 	echo "libvirt corpus: $domains domains audited, $fragments fragments refused by name, $bad bad"
 	check "libvirt corpus: every file is a domain or a named fragment" test "$bad" -eq 0
 	check "libvirt corpus: qemuxmlconf's 64 and virt-install's domains are all read" test "$domains" -ge 250
+	if [ ! -s "$OUT/unknown-ids" ]; then
+		pass "libvirt corpus: every finding id is a check id"
+	else
+		fail "libvirt corpus: finding ids that --list-checks does not name" "$(cat "$OUT/unknown-ids")"
+	fi
 
 	for xml in "$LIBVIRT_CORPUS"/malformed/*.xml; do
 		name=$(basename "$xml")
@@ -273,7 +280,7 @@ check "halt polling off and no vhost-net on a host with VMs: kvm.halt_poll, kvm.
 	sh -c "'$LATDOC' check --root '$OUT/variant' --json | jq -e '[.findings[] | select(.id | startswith(\"kvm.\")) | .id] | sort == [\"kvm.halt_poll\", \"kvm.vhost_net\"]'"
 
 # --- a guest's sysfs, broken ----------------------------------------------
-rm -rf "$OUT/gsys" && cp -a tests/fixtures/roots/guest-emulated "$OUT/gsys"
+rm -rf "$OUT/gsys" && cp -a "$ROOTS/guest-emulated" "$OUT/gsys"
 G=$OUT/gsys/sys
 ln -sfn ../devices/pci0000:00/0000:00:09.0/nowhere/block/sdz "$G/block/sdz"   # dangling
 ln -sfn ../../devices/loop/a "$G/class/net/loop0" && mkdir -p "$G/devices/loop" &&

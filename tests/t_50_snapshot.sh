@@ -2,11 +2,11 @@
 # the findings must be identical to the letter; of this machine, the same
 # findings and facts (minus counters that move between two reads).
 rm -rf "$OUT/snap-fixture"
-run "$LATDOC" snapshot -o "$OUT/snap-fixture" --root tests/fixtures/roots/intel-pstate-powersave
+run "$LATDOC" snapshot -o "$OUT/snap-fixture" --root "$ROOTS/intel-pstate-powersave"
 check "snapshot of a fixture: exit 0" test "$STATUS" -eq 0
 check "snapshot keeps sysfs links as links" test -L "$OUT/snap-fixture/sys/devices/system/cpu/cpu0/cpufreq" -o -d "$OUT/snap-fixture/sys/devices/system/cpu/cpufreq/policy0"
 check "snapshot writes its own note" grep -q "latdoc check --root DIR" "$OUT/snap-fixture/latdoc-snapshot.txt"
-"$LATDOC" check --root tests/fixtures/roots/intel-pstate-powersave --json | jq -S 'del(.host.root) | {findings, facts}' >"$OUT/a.json" 2>/dev/null
+"$LATDOC" check --root "$ROOTS/intel-pstate-powersave" --json | jq -S 'del(.host.root) | {findings, facts}' >"$OUT/a.json" 2>/dev/null
 "$LATDOC" check --root "$OUT/snap-fixture" --json | jq -S 'del(.host.root) | {findings, facts}' >"$OUT/b.json" 2>/dev/null
 if diff -u "$OUT/a.json" "$OUT/b.json" >"$OUT/snap.diff"; then
 	pass "snapshot of a fixture: facts and findings identical"
@@ -18,8 +18,8 @@ fi
 # sysfs links, and files only checked for existence must all survive.
 for name in kvm-host proxmox-qemu guest-emulated; do
 	rm -rf "$OUT/snap-$name"
-	run "$LATDOC" snapshot -o "$OUT/snap-$name" --root "tests/fixtures/roots/$name"
-	"$LATDOC" check --root "tests/fixtures/roots/$name" --json | jq -S 'del(.host.root) | {findings, facts}' >"$OUT/a.json" 2>/dev/null
+	run "$LATDOC" snapshot -o "$OUT/snap-$name" --root "$ROOTS/$name"
+	"$LATDOC" check --root "$ROOTS/$name" --json | jq -S 'del(.host.root) | {findings, facts}' >"$OUT/a.json" 2>/dev/null
 	"$LATDOC" check --root "$OUT/snap-$name" --json | jq -S 'del(.host.root) | {findings, facts}' >"$OUT/b.json" 2>/dev/null
 	if [ "$STATUS" -eq 0 ] && diff -u "$OUT/a.json" "$OUT/b.json" >"$OUT/snap.diff"; then
 		pass "snapshot of $name: facts and findings identical"
@@ -29,7 +29,7 @@ for name in kvm-host proxmox-qemu guest-emulated; do
 done
 # a file only checked for existence is kept empty: nova.conf holds passwords
 rm -rf "$OUT/nova" "$OUT/snap-nova"
-cp -a tests/fixtures/roots/kvm-host "$OUT/nova"
+cp -a "$ROOTS/kvm-host" "$OUT/nova"
 mkdir -p "$OUT/nova/etc/nova" && printf '[database]\nconnection = mysql://nova:s3cret@db/nova\n' >"$OUT/nova/etc/nova/nova.conf"
 run "$LATDOC" snapshot -o "$OUT/snap-nova" --root "$OUT/nova"
 check "snapshot keeps nova.conf, empty" test -f "$OUT/snap-nova/etc/nova/nova.conf" -a ! -s "$OUT/snap-nova/etc/nova/nova.conf"

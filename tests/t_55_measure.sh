@@ -81,5 +81,5 @@ expect_usage_error "measure with a tiny interval" "--interval takes 50us to 1s, 
 # a bare number is seconds to ping and microseconds to cyclictest: refused
 expect_usage_error "measure with a bare number" "--interval takes a time with its unit, ns, us, ms, s, m or h" measure wake --interval 1000
 expect_usage_error "measure freq with wake's options" "--duration and --interval apply to wake only" measure freq --duration 1s
-expect_usage_error "check --measure of a dump" "--measure measures this machine" check --measure --root tests/fixtures/roots/kvm-host
+expect_usage_error "check --measure of a dump" "--measure measures this machine" check --measure --root "$ROOTS/kvm-host"
 expect_usage_error "an unknown option after the command word names the option" "unknown option '--fifo'" measure wake --fifo
