@@ -1,12 +1,13 @@
 # The two commands of the README, and the steps behind them.
 #   make run    install missing build dependencies, build, audit this machine
 #   make test   the same set-up, then every test (plain and under ASan+UBSan)
+#   make install  the binary, man page and completions under PREFIX
 
 BUILD      ?= build
 BUILD_SAN  ?= build-san
 BUILD_FUZZ ?= build-fuzz
 
-.PHONY: all build run test deps test-deps san fuzz bench clean
+.PHONY: all build run test deps test-deps san fuzz bench install clean
 
 all: build
 
@@ -46,6 +47,13 @@ test: test-deps $(BUILD)/build.ninja
 	@$(MAKE) --no-print-directory san
 	@$(MAKE) --no-print-directory fuzz || echo "fuzz build failed: fuzz tests will be skipped"
 	@sh tests/run.sh
+
+# PREFIX=/usr/local by default: the binary, the man page and the bash and zsh
+# completions under it (DESTDIR for a staged install)
+PREFIX ?= /usr/local
+install: build
+	meson configure $(BUILD) -Dprefix=$(PREFIX) >/dev/null
+	meson install -C $(BUILD) --no-rebuild $(if $(DESTDIR),--destdir $(DESTDIR))
 
 bench: build
 	@sh bench/check.sh
