@@ -19,6 +19,8 @@ const struct command commands[] = {
 	  COMPLETE_NONE, &ttfb_options },
 	{ "snapshot", cmd_snapshot, "copy every file check reads into a directory", "", NULL,
 	  COMPLETE_NONE, &snapshot_options },
+	{ "serve", cmd_serve, "a Prometheus exporter: the audit, and measurements, as metrics", "", NULL,
+	  COMPLETE_NONE, &serve_options },
 	{ "help", cmd_help, "show the commands, or one command's options", "[COMMAND]", NULL,
 	  COMPLETE_NONE, &no_options },
 	{ "version", cmd_version, "print the version", "", NULL, COMPLETE_NONE, &no_options },

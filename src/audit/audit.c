@@ -125,6 +125,10 @@ int audit_run(const struct audit_options *o, struct report *out, char *err, size
 	}
 	if (o->measure && measure(out, err, errsz))
 		goto fail;
+	if (!o->measure) {
+		out->facts.measured.freq = o->earlier_freq;
+		out->facts.measured.wake = o->earlier_wake;
+	}
 	rules_run(&out->facts, &out->findings, o->only);
 	if (out->findings.out_of_memory) {
 		snprintf(err, errsz, "out of memory while building the findings");

@@ -15,6 +15,11 @@ struct audit_options {
 	const char *only;    /* run only the checks whose id starts so; NULL all */
 	bool measure;        /* also measure the clock and wake-ups (this machine only) */
 	bool record;         /* keep every file read, for snapshot */
+	/* Without measure: measurements taken before, weighed by the rules as
+	 * if just taken (serve keeps its last one between measurements).
+	 * Borrowed: the report does not free them. */
+	const struct freq_result *earlier_freq;
+	const struct wake_result *earlier_wake;
 	enum severity fail_on;
 };
 
