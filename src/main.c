@@ -21,6 +21,8 @@ const struct command commands[] = {
 	  COMPLETE_NONE, &snapshot_options },
 	{ "serve", cmd_serve, "a Prometheus exporter: the audit, and measurements, as metrics", "", NULL,
 	  COMPLETE_NONE, &serve_options },
+	{ "fleet", cmd_fleet, "summarise many hosts' check --json reports: findings, outliers, stale",
+	  "DIR...", NULL, COMPLETE_DIR, &fleet_options },
 	{ "help", cmd_help, "show the commands, or one command's options", "[COMMAND]", NULL,
 	  COMPLETE_NONE, &no_options },
 	{ "version", cmd_version, "print the version", "", NULL, COMPLETE_NONE, &no_options },
