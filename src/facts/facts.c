@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../lib/escape.h"
 #include "../parse/text.h"
 #include "../root/root.h"
 
@@ -76,7 +77,8 @@ void facts_problem(struct facts *f, const char *path, const char *fmt, ...)
 	if (!p)
 		return; /* a lost problem report is better than a lost audit */
 	f->problems = p;
-	if ((p[f->nproblems] = strdup(msg)))
+	/* a dump names its own files: a newline in one must not forge a line */
+	if ((p[f->nproblems] = str_escape_dup(msg, false)))
 		f->nproblems++;
 }
 
