@@ -143,8 +143,13 @@ int collect_cpufreq(struct root *r, struct facts *f)
 	f->cpufreq.min_perf_pct = read_num(r, f, "sys/devices/system/cpu/intel_pstate", "min_perf_pct");
 	f->cpufreq.max_perf_pct = read_num(r, f, "sys/devices/system/cpu/intel_pstate", "max_perf_pct");
 
-	/* EPB lives per CPU; it steers CPUs without HWP EPP */
+	/* EPB lives per CPU; it steers CPUs without HWP EPP. The kernel makes
+	 * the file only on CPUs whose flags list epb (x86/kernel/cpu/intel_epb.c) */
+	bool epb = !f->arch[0] || (!strcmp(f->arch, "x86") && (f->flag_epb || !f->flags));
 	for (size_t i = 0; i < f->ncpus; i++) {
+		f->cpus[i].epb = -1;
+		if (!epb)
+			continue;
 		char dir[96];
 		snprintf(dir, sizeof(dir), "sys/devices/system/cpu/cpu%d/power", f->cpus[i].id);
 		long v = read_num(r, f, dir, "energy_perf_bias");

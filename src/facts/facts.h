@@ -83,7 +83,7 @@ struct facts {
 	int family, model;
 	double nominal_mhz; /* from the model name, 0 when it names none */
 	char *flags;
-	bool flag_hypervisor, flag_aperfmperf, flag_constant_tsc, flag_hwp;
+	bool flag_hypervisor, flag_aperfmperf, flag_constant_tsc, flag_hwp, flag_epb;
 	struct cpuinfo_proc *cpuinfo_mhz; /* per "processor" entry */
 	size_t ncpuinfo_mhz;
 
