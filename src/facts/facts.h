@@ -158,9 +158,12 @@ struct facts {
 	/* steal time, all CPUs, percent of time since boot; -1 unknown */
 	double steal_pct;
 
-	/* files that were there but could not be used: "path: reason" */
+	/* files that were there but could not be used: "path: reason"; of
+	 * problems alike but for their numbers (cpu3, cpu4 ...), the first
+	 * few, then one line that counts the rest */
 	char **problems;
 	size_t nproblems;
+	struct problem_log *problem_log; /* facts.c's count of them */
 };
 
 /* Reads everything. Returns 0, or -errno when the facts could not be built
@@ -197,7 +200,8 @@ int collect_vm_libvirt(struct facts *f, const char *uri, bool explicit);
 struct vm *facts_add_vm_view(struct facts *f, const char *name, const char *uuid,
 			     enum vm_source source, struct vm_view *view, const char *where);
 
-/* Shared by the collectors: record a problem with a file. */
+/* Shared by the collectors: record a problem with a file. Bounded: a dump
+ * with a million broken files yields a few lines, not a million. */
 void facts_problem(struct facts *f, const char *path, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* What a negative errno from the root means, for a problem report. */
