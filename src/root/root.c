@@ -26,6 +26,7 @@ struct root {
 	int fd;
 	bool live;
 	bool no_openat2; /* the kernel (or a seccomp filter) refused it once */
+	int cpu_fd;      /* sys/devices/system/cpu: -2 not opened yet, -1 none */
 	char *dir;
 
 	/* Collectors read many files of one directory (a cpuidle state, a
@@ -360,6 +361,7 @@ struct root *root_open(const char *dir, const char **err)
 		*err = "out of memory";
 		return NULL;
 	}
+	r->cpu_fd = -2;
 	r->fd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (r->fd < 0) {
 		*err = errno == ENOTDIR ? "not a directory" : strerror(errno);
@@ -391,6 +393,8 @@ void root_close(struct root *r)
 		free(r->cache[i].key);
 		free(r->cache[i].path);
 	}
+	if (r->cpu_fd >= 0)
+		close(r->cpu_fd);
 	if (r->fd >= 0)
 		close(r->fd);
 	free(r->dir);
@@ -426,11 +430,30 @@ static long openat2_call(int dirfd, const char *path, int flags, unsigned long l
  * one call: links (the last one too) resolved inside the root, ".." never
  * above it, no /proc magic links. -ENOSYS when the kernel cannot (before
  * 5.6, or a seccomp filter), and the caller walks the path itself.
- */
+ *
+ * Most files are below sys/devices/system/cpu: that directory is resolved
+ * once and the rest of such a path beneath it (RESOLVE_BENEATH), which
+ * walks three names where the whole path has seven. A path that leads out
+ * of it (an absolute link, "..") or loops is resolved again from the root,
+ * so the answer is the same. */
 static int open_in_root(struct root *r, const char *path, int flags)
 {
+	static const char cpu_dir[] = "sys/devices/system/cpu/";
+	const size_t prefix = sizeof(cpu_dir) - 1;
+
 	if (r->no_openat2 || r->recording)
 		return -ENOSYS; /* a snapshot needs each link the walk meets */
+	if (!strncmp(path, cpu_dir, prefix) && !strstr(path, "..")) {
+		if (r->cpu_fd == -2)
+			r->cpu_fd = (int)openat2_call(r->fd, cpu_dir, O_PATH | O_DIRECTORY, RESOLVE_IN_ROOT);
+		if (r->cpu_fd >= 0) {
+			long fd = openat2_call(r->cpu_fd, path + prefix, flags, RESOLVE_BENEATH);
+			if (fd >= 0)
+				return (int)fd;
+			if (errno == ENOENT || errno == ENOTDIR || errno == EACCES)
+				return -errno;
+		}
+	}
 	long fd = openat2_call(r->fd, path, flags, RESOLVE_IN_ROOT);
 	if (fd >= 0)
 		return (int)fd;

@@ -68,6 +68,14 @@ static int setup(void **state)
 	link_at("loop2", "sys/loop1");
 	link_at("loop1", "sys/loop2");
 	put("secret", "inside\n");
+	/* below sys/devices/system/cpu, which the kernel's resolution starts
+	 * from: links that leave it must still land inside the root */
+	dir("sys/devices/system");
+	dir("sys/devices/system/cpu");
+	dir("sys/devices/system/cpu/cpu0");
+	link_at("/sys/devices/policy0", "sys/devices/system/cpu/cpu0/cpufreq");
+	link_at("../../../../../../../secret", "sys/devices/system/cpu/climb");
+	link_at("loop", "sys/devices/system/cpu/loop");
 	put("sys/spaces", "  value with trailing blanks \t\nsecond line\n");
 	snprintf(path, sizeof(path), "%s/sys/binary", rootdir);
 	f = fopen(path, "w");
@@ -114,6 +122,15 @@ static void never_leaves_the_root(void **state)
 	assert_string_equal(line, "inside");
 	/* the absolute target TOP/secret is looked up as ROOT/TOP/secret */
 	assert_int_equal(root_read_line(r, "sys/absolute_out", line, sizeof(line)), -ENOENT);
+	assert_int_equal(root_read_line(r, "sys/devices/system/cpu/cpu0/cpufreq/scaling_governor", line,
+					sizeof(line)), 0);
+	assert_string_equal(line, "powersave");
+	assert_int_equal(root_read_line(r, "sys/devices/system/cpu/climb", line, sizeof(line)), 0);
+	assert_string_equal(line, "inside");
+	assert_int_equal(root_read_line(r, "sys/devices/system/cpu/cpu0/../climb", line, sizeof(line)), 0);
+	assert_string_equal(line, "inside");
+	assert_int_equal(root_read_line(r, "sys/devices/system/cpu/loop", line, sizeof(line)), -ELOOP);
+	assert_int_equal(root_read_line(r, "sys/devices/system/cpu/cpu1/online", line, sizeof(line)), -ENOENT);
 	root_close(r);
 }
 
