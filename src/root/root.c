@@ -457,6 +457,8 @@ static int open_in_root(struct root *r, const char *path, int flags)
 	long fd = openat2_call(r->fd, path, flags, RESOLVE_IN_ROOT);
 	if (fd >= 0)
 		return (int)fd;
+	if (errno == EAGAIN)
+		return -ENOSYS; /* renamed under us three times: walk it by hand */
 	if (errno == ENOSYS || errno == EPERM || errno == E2BIG || errno == EINVAL) {
 		r->no_openat2 = true;
 		return -ENOSYS;
