@@ -1,5 +1,6 @@
 /* P-state rules: who holds the clock down, and how far. The semantics of
- * "powersave" differ by driver (KNOWLEDGE.md, "CPU frequency"). */
+ * "powersave" differ by driver (torvalds/linux:
+ * Documentation/admin-guide/pm/cpufreq.rst, intel_pstate.rst, amd-pstate.rst). */
 #include "rules.h"
 
 #include <stdio.h>
