@@ -6,7 +6,7 @@ set -eu
 build_pkgs="gcc make meson ninja-build pkg-config libjson-c-dev libxml2-dev libvirt-dev libcurl4-openssl-dev libssl-dev libmicrohttpd-dev"
 # prometheus (and its promtool) scrapes and checks serve; ansible-core runs
 # contrib/ansible; systemd-analyze verifies contrib/systemd
-test_pkgs="libcmocka-dev jq util-linux clang libclang-rt-dev zsh prometheus ansible-core systemd"
+test_pkgs="libcmocka-dev jq util-linux clang libclang-rt-dev zsh time prometheus ansible-core systemd"
 # the peers bench/ runs beside latdoc (make bench)
 bench_pkgs="time prometheus-node-exporter"
 

@@ -11,10 +11,10 @@
 enum { JSON, STALE };
 
 static const struct opt opts[] = {
-	[JSON] = { "json", 0, OPT_FLAG, NULL, "print the summary as JSON" },
-	[STALE] = { "stale", 0, OPT_DURATION, "TIME",
-		    "call a report stale when it is older than TIME, 1m to 8784h (default 24h)", .min = 60e9,
-		    .max = 366 * 86400e9 },
+	[JSON] = { .name = "json", .type = OPT_FLAG, .help = "print the summary as JSON" },
+	[STALE] = { .name = "stale", .type = OPT_DURATION, .arg = "TIME",
+		    .help = "call a report stale when it is older than TIME, 1m to 8784h (default 24h)",
+		    .min = 60e9, .max = 8784 * 3600e9 },
 };
 const struct opt_table fleet_options = OPT_TABLE(opts);
 

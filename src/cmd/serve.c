@@ -10,21 +10,21 @@ enum { LISTEN, ROOT, INTERVAL, MEASURE_EVERY, ONCE };
 #define S 1e9
 
 static const struct opt opts[] = {
-	[LISTEN] = { "listen", 0, OPT_STRING, "ADDR:PORT",
-		     "where to answer scrapes: ADDR:PORT, [V6]:PORT, or :PORT for every address (default "
-		     ":" SERVE_PORT ")" },
-	[ROOT] = { "root", 0, OPT_STRING, "DIR", "audit the machine dumped in DIR (default /)",
-		   .complete = COMPLETE_DIR },
-	[INTERVAL] = { "interval", 0, OPT_DURATION, "TIME",
-		       "audit every TIME, 100ms to 24h (default 60s); a scrape gets the last audit",
+	[LISTEN] = { .name = "listen", .type = OPT_STRING, .arg = "ADDR:PORT",
+		     .help = "where to answer scrapes: ADDR:PORT, [V6]:PORT, or :PORT for every address "
+			     "(default :" SERVE_PORT ")" },
+	[ROOT] = { .name = "root", .type = OPT_STRING, .arg = "DIR",
+		   .help = "audit the machine dumped in DIR (default /)", .complete = COMPLETE_DIR },
+	[INTERVAL] = { .name = "interval", .type = OPT_DURATION, .arg = "TIME",
+		       .help = "audit every TIME, 100ms to 24h (default 60s); a scrape gets the last audit",
 		       .min = 0.1 * S, .max = 86400 * S },
-	[MEASURE_EVERY] = { "measure-every", 0, OPT_DURATION, "TIME",
-			    "also measure the clock and wake-up latency here every TIME, 1s to 24h, "
-			    "and never more than 1% of one CPU over time (default never)",
+	[MEASURE_EVERY] = { .name = "measure-every", .type = OPT_DURATION, .arg = "TIME",
+			    .help = "also measure the clock and wake-up latency here every TIME, 1s to 24h, "
+				    "and never more than 1% of one CPU over time (default never)",
 			    .min = 1 * S, .max = 86400 * S },
-	[ONCE] = { "once", 0, OPT_FLAG, NULL,
-		   "audit once, print the metrics in Prometheus's text format and exit (for "
-		   "node_exporter's textfile collector, or a look)" },
+	[ONCE] = { .name = "once", .type = OPT_FLAG,
+		   .help = "audit once, print the metrics in Prometheus's text format and exit (for "
+			   "node_exporter's textfile collector, or a look)" },
 };
 const struct opt_table serve_options = OPT_TABLE(opts);
 

@@ -17,7 +17,7 @@
 #include <unistd.h>
 
 #include "../lib/array.h"
-#include "../lib/utf8.h"
+#include "../lib/escape.h"
 #include "../output/output.h"
 
 struct walk {
@@ -30,11 +30,10 @@ struct walk {
  * message held: it goes into JSON as well as onto a terminal. */
 static char *dup_or_oom(struct walk *w, const char *s)
 {
-	char *d = strdup(s ? s : "");
+	size_t len;
+	char *d = utf8_repair(s ? s : "", s ? strlen(s) : 0, &len);
 	if (!d)
 		w->oom = true;
-	else
-		utf8_scrub(d);
 	return d;
 }
 

@@ -1,13 +1,14 @@
 /* The fleet as text: findings by check (the worst and the widest first),
  * hosts with their findings, outliers, stale and failed reports. Every
- * string came from another machine: each is escaped before it is printed. */
+ * string came from another machine: each is escaped (str_escape) before it
+ * is printed. */
 #include "fleet_output.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#include "escape.h"
+#include "../lib/escape.h"
 
 #define WIDTH 80
 #define NAME_MAX_COLS 28 /* names are padded to the longest, up to this */
@@ -15,17 +16,7 @@
 /* S escaped, in a new string; NULL when out of memory. */
 static char *escaped(const char *s)
 {
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *m = open_memstream(&buf, &len);
-	if (!m)
-		return NULL;
-	output_escaped(m, s);
-	if (fclose(m)) {
-		free(buf);
-		return NULL;
-	}
-	return buf;
+	return str_escape_dup(s, false);
 }
 
 /* Columns S takes: escapes are ASCII, and a UTF-8 character counts one. */

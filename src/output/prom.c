@@ -11,7 +11,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "../lib/utf8.h"
+#include "../lib/escape.h"
 
 struct prom_family *prom_family(struct prom_set *s, enum prom_type type, const char *name,
 				const char *unit, const char *help)
@@ -39,74 +39,75 @@ struct prom_family *prom_family(struct prom_set *s, enum prom_type type, const c
 	return f;
 }
 
-/* A label value as both formats take it: \\, \" and \n escaped, valid
- * UTF-8. Returns the bytes it would write (the caller sizes with OUT NULL). */
+/* A label value as both formats take it: \\, \" and \n escaped. V is
+ * valid UTF-8 (utf8_repair). Returns the bytes it would write (the caller
+ * sizes with OUT NULL). */
 static size_t escape(const char *v, char *out)
 {
-	static const char replacement[] = "\xef\xbf\xbd";
-	const unsigned char *p = (const unsigned char *)v;
-	size_t n = strlen(v), len = 0;
-
-	for (size_t i = 0; i < n;) {
-		size_t c = utf8_char(p + i, n - i);
-		const char *put = (const char *)p + i;
-		size_t k = c;
-		if (!c) {
-			put = replacement;
-			k = 3;
-			c = 1;
-		} else if (p[i] == '\\' || p[i] == '"') {
+	size_t len = 0;
+	for (const char *p = v; *p; p++) {
+		const char *put = p;
+		size_t k = 1;
+		if (*p == '\\' || *p == '"') {
 			if (out)
 				out[len] = '\\';
 			len++;
-		} else if (p[i] == '\n') {
+		} else if (*p == '\n') {
 			put = "\\n";
 			k = 2;
 		}
 		if (out)
 			memcpy(out + len, put, k);
 		len += k;
-		i += c;
 	}
 	return len;
 }
 
 void prom_add(struct prom_set *s, struct prom_family *f, double value, ...)
 {
+	enum { MAX_LABELS = 8 };
+	const char *names[MAX_LABELS];
+	char *values[MAX_LABELS];
+	size_t n = 0, len = 0;
 	va_list ap;
-	size_t len = 0;
 
 	if (!f)
 		return;
+	/* the values made valid UTF-8 first: a byte that is not becomes U+FFFD */
 	va_start(ap, value);
 	for (const char *name; (name = va_arg(ap, const char *));) {
 		const char *v = va_arg(ap, const char *);
-		if (v && *v)
-			len += strlen(name) + 4 + escape(v, NULL); /* name="v", */
+		size_t vlen;
+		if (!v || !*v || n == MAX_LABELS)
+			continue;
+		if (!(values[n] = utf8_repair(v, strlen(v), &vlen))) {
+			s->out_of_memory = true;
+			continue;
+		}
+		names[n] = name;
+		len += strlen(name) + 4 + escape(values[n], NULL); /* name="v", */
+		n++;
 	}
 	va_end(ap);
-	char *labels = malloc(len + 3);
+	char *labels = s->out_of_memory ? NULL : malloc(len + 3);
+	size_t at = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (labels) {
+			labels[at++] = i ? ',' : '{';
+			size_t nl = strlen(names[i]);
+			memcpy(labels + at, names[i], nl);
+			at += nl;
+			labels[at++] = '=';
+			labels[at++] = '"';
+			at += escape(values[i], labels + at);
+			labels[at++] = '"';
+		}
+		free(values[i]);
+	}
 	if (!labels) {
 		s->out_of_memory = true;
 		return;
 	}
-	size_t at = 0;
-	va_start(ap, value);
-	for (const char *name; (name = va_arg(ap, const char *));) {
-		const char *v = va_arg(ap, const char *);
-		if (!v || !*v)
-			continue;
-		char sep = at ? ',' : '{';
-		labels[at++] = sep;
-		size_t nl = strlen(name);
-		memcpy(labels + at, name, nl);
-		at += nl;
-		labels[at++] = '=';
-		labels[at++] = '"';
-		at += escape(v, labels + at);
-		labels[at++] = '"';
-	}
-	va_end(ap);
 	if (at)
 		labels[at++] = '}';
 	labels[at] = '\0';

@@ -48,9 +48,9 @@ struct prom_family *prom_family(struct prom_set *s, enum prom_type type, const c
 				const char *unit, const char *help);
 
 /* Adds a sample of VALUE to F, labelled by the NULL-terminated pairs of
- * label name and value that follow. Values may be any bytes: they are
- * escaped, and what is not UTF-8 becomes U+FFFD. A label with an empty
- * value is left out (to Prometheus it is the same as none). */
+ * label name and value that follow (8 at most). Values may be any bytes:
+ * they are escaped, and what is not UTF-8 becomes U+FFFD. A label with an
+ * empty value is left out (to Prometheus it is the same as none). */
 void prom_add(struct prom_set *s, struct prom_family *f, double value, ...)
 	__attribute__((sentinel));
 

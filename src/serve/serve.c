@@ -16,7 +16,8 @@
 
 #include "../audit/audit.h"
 #include "../measure/measure.h"
-#include "../output/escape.h"
+#include "../lib/escape.h"
+#include "../lib/lazy.h"
 #include "../output/metrics.h"
 #include "../root/root.h"
 #include "../version.h"
@@ -156,11 +157,9 @@ static void say_problems(struct exporter *x, const struct facts *f)
 {
 	if (x->problems_said && f->nproblems == x->problems_logged)
 		return;
-	for (size_t i = 0; i < f->nproblems; i++) {
-		fputs("latdoc serve: could not use ", stderr);
-		output_escaped(stderr, f->problems[i]);
-		fputc('\n', stderr);
-	}
+	/* problems are escaped when made */
+	for (size_t i = 0; i < f->nproblems; i++)
+		fprintf(stderr, "latdoc serve: could not use %s\n", f->problems[i]);
 	if (x->problems_said && !f->nproblems)
 		fputs("latdoc serve: every file could be used again\n", stderr);
 	x->problems_logged = f->nproblems;
@@ -270,6 +269,11 @@ int serve_run(const struct serve_options *o, char *err, size_t errsz)
 		exporter_free(&x);
 		return rc;
 	}
+	const char *missing = lazy_missing(&lazy_libmicrohttpd);
+	if (missing) {
+		snprintf(err, errsz, "%s: serve answers HTTP with it (Debian: libmicrohttpd12)", missing);
+		return -1;
+	}
 	/* blocked in every thread (libmicrohttpd's and the measurements'
 	 * inherit the mask) and taken by sigtimedwait() below */
 	sigemptyset(&stop);
@@ -322,9 +326,9 @@ int serve_run(const struct serve_options *o, char *err, size_t errsz)
 			continue; /* time for an audit or a measurement: look again */
 		}
 		if (audit(&x, measure, err, errsz)) {
-			fputs("latdoc serve: audit failed: ", stderr);
-			output_escaped(stderr, err);
-			fputc('\n', stderr);
+			char *safe = str_escape_dup(err, false);
+			fprintf(stderr, "latdoc serve: audit failed: %s\n", safe ? safe : err);
+			free(safe);
 		}
 		/* at a fixed rate; an audit longer than the interval delays the
 		 * next one, it does not queue them up */

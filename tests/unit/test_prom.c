@@ -8,7 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lib/utf8.h"
 #include "output/prom.h"
 
 /* S written in FMT, as a string the caller frees */
@@ -136,22 +135,6 @@ static void negotiation(void **state)
 	assert_int_equal(prom_negotiate(",,;;q=,=;"), PROM_TEXT);
 }
 
-static void utf8(void **state)
-{
-	(void)state;
-	assert_int_equal(utf8_char((const unsigned char *)"a", 1), 1);
-	assert_int_equal(utf8_char((const unsigned char *)"\xc3\xa9", 2), 2);
-	assert_int_equal(utf8_char((const unsigned char *)"\xc3\xa9", 1), 0);  /* cut short */
-	assert_int_equal(utf8_char((const unsigned char *)"\xc0\xaf", 2), 0);  /* overlong */
-	assert_int_equal(utf8_char((const unsigned char *)"\xe0\x80\xaf", 3), 0);
-	assert_int_equal(utf8_char((const unsigned char *)"\xed\xa0\x80", 3), 0); /* surrogate */
-	assert_int_equal(utf8_char((const unsigned char *)"\xf4\x90\x80\x80", 4), 0); /* > U+10FFFF */
-	assert_int_equal(utf8_char((const unsigned char *)"\xf0\x9f\x98\x80", 4), 4);
-	char s[] = "ok\xff\xc3\xa9";
-	utf8_scrub(s);
-	assert_string_equal(s, "ok?\xc3\xa9");
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -161,7 +144,6 @@ int main(void)
 		cmocka_unit_test(counters_and_info_by_format),
 		cmocka_unit_test(values_shortest),
 		cmocka_unit_test(negotiation),
-		cmocka_unit_test(utf8),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
