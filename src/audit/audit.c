@@ -142,14 +142,19 @@ fail:
 	return -1;
 }
 
+void measurements_free(struct freq_result *freq, struct wake_result *wake)
+{
+	if (freq)
+		freq_result_free(freq);
+	if (wake)
+		wake_result_free(wake);
+	free(freq);
+	free(wake);
+}
+
 void report_free(struct report *r)
 {
-	if (r->freq)
-		freq_result_free(r->freq);
-	if (r->wake)
-		wake_result_free(r->wake);
-	free(r->freq);
-	free(r->wake);
+	measurements_free(r->freq, r->wake);
 	findings_free(&r->findings);
 	facts_free(&r->facts);
 	root_close(r->root);

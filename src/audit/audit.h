@@ -27,6 +27,8 @@ struct audit_options {
  * wrong, and what to do, in ERR (then OUT holds nothing to free). */
 int audit_run(const struct audit_options *o, struct report *out, char *err, size_t errsz);
 void report_free(struct report *r);
+/* Frees measurements a report held (serve keeps them past its report). */
+void measurements_free(struct freq_result *freq, struct wake_result *wake);
 
 /* Whether ONLY names a check (a prefix of some id). */
 bool audit_only_valid(const char *only);

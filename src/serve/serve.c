@@ -15,7 +15,6 @@
 #include <unistd.h>
 
 #include "../audit/audit.h"
-#include "../measure/measure.h"
 #include "../lib/escape.h"
 #include "../lib/lazy.h"
 #include "../output/metrics.h"
@@ -197,12 +196,7 @@ static int audit(struct exporter *x, bool measure, char *err, size_t errsz)
 	x->last_success = wall_s();
 	if (measure) {
 		/* kept, and weighed into the audits until the next measurement */
-		if (x->freq)
-			freq_result_free(x->freq);
-		if (x->wake)
-			wake_result_free(x->wake);
-		free(x->freq);
-		free(x->wake);
+		measurements_free(x->freq, x->wake);
 		x->freq = rep.freq;
 		x->wake = rep.wake;
 		rep.freq = NULL;
@@ -224,12 +218,7 @@ static int audit(struct exporter *x, bool measure, char *err, size_t errsz)
 static void exporter_free(struct exporter *x)
 {
 	prom_set_free(&x->report);
-	if (x->freq)
-		freq_result_free(x->freq);
-	if (x->wake)
-		wake_result_free(x->wake);
-	free(x->freq);
-	free(x->wake);
+	measurements_free(x->freq, x->wake);
 }
 
 static int once(struct exporter *x, char *err, size_t errsz)
