@@ -3,6 +3,7 @@
  * one CPU for a cross-CPU pair) has no series. */
 #include "metrics.h"
 
+#include <math.h>
 #include <stdio.h>
 
 #include "../measure/measure.h"
@@ -15,7 +16,8 @@ static void wake_run(struct prom_set *s, struct prom_family *fam, const struct w
 		return;
 	const double us[] = { run->s.p50_us, run->s.p99_us, run->s.p999_us };
 	for (size_t i = 0; i < sizeof(us) / sizeof(us[0]); i++)
-		prom_add(s, fam, us[i] / 1e6, "from", from, "to", to, "cstates", cstates, "percentile", pct[i],
+		/* to the nanosecond: the figure, not its binary rounding */
+		prom_add(s, fam, round(us[i] * 1e3) / 1e9, "from", from, "to", to, "cstates", cstates, "percentile", pct[i],
 			 NULL);
 }
 
@@ -30,7 +32,7 @@ void metrics_measured(struct prom_set *s, const struct freq_result *freq, const 
 			if (freq->cpus[i].chain_mhz <= 0)
 				continue;
 			snprintf(cpu, sizeof(cpu), "%d", freq->cpus[i].cpu);
-			prom_add(s, clock, freq->cpus[i].chain_mhz * 1e6, "cpu", cpu, NULL);
+			prom_add(s, clock, round(freq->cpus[i].chain_mhz * 1e6), "cpu", cpu, NULL);
 		}
 	}
 	if (wake) {
