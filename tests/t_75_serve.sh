@@ -102,6 +102,18 @@ check "a held PM QoS limit: latdoc_pm_qos_held 1, its value in seconds" sh -c "
 check "idle states by name with exit latency and CPUs enabled" \
 	grep -q '^latdoc_cpuidle_state_enabled_cpus{state="C6"} 8$' "$OUT/metrics-intel-pstate-powersave.prom"
 
+# unprivileged, /dev/cpu_dma_latency cannot be read: the global limit is
+# left out, and "no limit held" is not claimed from the per-CPU ones alone
+if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null; then
+	setpriv --reuid=65534 --regid=65534 --clear-groups "$LATDOC" serve --once >"$OUT/stdout" 2>"$OUT/stderr"
+	STATUS=$?
+	check "serve as nobody: exit 0, the global PM QoS limit left out, not called unheld" sh -c "
+		[ $STATUS -eq 0 ] && ! grep -q '^latdoc_pm_qos_cpu_dma_latency_seconds' '$OUT/stdout' &&
+		! grep -q '^latdoc_pm_qos_held 0' '$OUT/stdout' && grep -q '^latdoc_pm_qos_resume_latency_limited_cpus' '$OUT/stdout'"
+else
+	skip "serve as nobody" "needs root and setpriv"
+fi
+
 # --- bad command lines ---------------------------------------------------
 expect_usage_error "serve --measure-every with a dump" "cannot be used with --root" \
 	serve --measure-every 1m --root "$ROOTS/kvm-host"

@@ -173,16 +173,14 @@ static void cpuidle(struct prom_set *s, const struct facts *f)
 static void pm_qos(struct prom_set *s, const struct facts *f)
 {
 	unsigned limited = 0;
-	bool known = f->dma_latency_us != FACT_UNKNOWN;
+	bool global_known = f->dma_latency_us != FACT_UNKNOWN;
+	bool global_held = global_known && f->dma_latency_us < PM_QOS_DEFAULT_US;
 
 	for (size_t i = 0; i < f->ncpus; i++) {
 		long v = f->cpus[i].resume_latency_us;
-		if (v != FACT_UNKNOWN) {
-			known = true;
-			limited += v >= 0;
-		}
+		limited += v != FACT_UNKNOWN && v >= 0;
 	}
-	if (f->dma_latency_us != FACT_UNKNOWN)
+	if (global_known)
 		prom_add(s, prom_family(s, PROM_GAUGE, "latdoc_pm_qos_cpu_dma_latency_seconds", "seconds",
 					"The effective /dev/cpu_dma_latency limit (2000 when none is held); "
 					"readable by root only."),
@@ -190,12 +188,13 @@ static void pm_qos(struct prom_set *s, const struct facts *f)
 	prom_add(s, prom_family(s, PROM_GAUGE, "latdoc_pm_qos_resume_latency_limited_cpus", NULL,
 				"CPUs with a pm_qos_resume_latency_us limit of their own."),
 		 limited, NULL);
-	if (known)
+	/* "none held" needs the global limit read: without root only a
+	 * per-CPU limit can say "held" */
+	if (global_known || limited)
 		prom_add(s, prom_family(s, PROM_GAUGE, "latdoc_pm_qos_held", NULL,
 					"1 while a PM QoS latency limit is held (global or per CPU), 0 when "
 					"none is."),
-			 (f->dma_latency_us != FACT_UNKNOWN && f->dma_latency_us < PM_QOS_DEFAULT_US) || limited,
-			 NULL);
+			 global_held || limited, NULL);
 }
 
 static void memory(struct prom_set *s, const struct facts *f)
