@@ -3,8 +3,8 @@
 # missing ones, so `make run` on a machine that has them costs one dpkg query.
 set -eu
 
-build_pkgs="gcc make meson ninja-build pkg-config libjson-c-dev libxml2-dev libvirt-dev libcurl4-openssl-dev libssl-dev"
-test_pkgs="libcmocka-dev jq util-linux clang libclang-rt-dev zsh time"
+build_pkgs="gcc make meson ninja-build pkg-config libjson-c-dev libxml2-dev libvirt-dev libcurl4-openssl-dev libssl-dev libarchive-dev"
+test_pkgs="libcmocka-dev jq util-linux clang libclang-rt-dev zsh time chromium"
 
 want="$build_pkgs"
 [ "${1:-}" = "--test" ] && want="$want $test_pkgs"
