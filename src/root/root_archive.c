@@ -382,7 +382,8 @@ struct root_archive *root_archive_open(struct root *r, const char *path, const c
 		snprintf(why, sizeof(why), "not a directory; to read it as an archive, %s", missing);
 		return NULL;
 	}
-	if ((fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC)) < 0) {
+	/* blocking: a pipe (check --root /dev/stdin) is read as it comes */
+	if ((fd = open(path, O_RDONLY | O_NOCTTY | O_CLOEXEC)) < 0) {
 		snprintf(why, sizeof(why), "%s", strerror(errno));
 		return NULL;
 	}
@@ -392,14 +393,16 @@ struct root_archive *root_archive_open(struct root *r, const char *path, const c
 	}
 	a->top.type = NODE_DIR;
 	a->top.mode = 0755;
-	if (archive_read_open_fd(ar, fd, 65536) != ARCHIVE_OK) {
-		snprintf(why, sizeof(why), "%s: %s", not_ours,
-			 archive_error_string(ar) ? archive_error_string(ar) : "unreadable");
-		goto fail;
-	}
-	e = load(a, ar, &problem, member, sizeof(member));
-	if (e == -EIO && a->members <= 1 && problem && strstr(problem, "Unrecognized"))
-		snprintf(why, sizeof(why), "%s: %s", not_ours, problem);
+	if (archive_read_open_fd(ar, fd, 65536) != ARCHIVE_OK)
+		e = -EIO;
+	else
+		e = load(a, ar, &problem, member, sizeof(member));
+	if (e == -EIO && !problem)
+		problem = archive_error_string(ar);
+	if (e == -EIO && !a->members)
+		snprintf(why, sizeof(why), "%s: %s", problem && strstr(problem, "Unrecognized archive")
+							 ? not_ours : "a damaged or truncated archive",
+			 problem ? problem : "unreadable");
 	else if (e == -EIO)
 		snprintf(why, sizeof(why), "a damaged or truncated archive, at member %zu ('%s'): %s",
 			 a->members, member, problem ? problem : "unreadable");

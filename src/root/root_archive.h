@@ -15,7 +15,7 @@
 
 #include "root.h"
 
-#define ROOT_ARCHIVE_MAX_MIB 256
+#define ROOT_ARCHIVE_MAX_MIB 128
 #define ROOT_ARCHIVE_MAX_BYTES ((unsigned long long)ROOT_ARCHIVE_MAX_MIB << 20)
 #define ROOT_ARCHIVE_MAX_MEMBERS 200000
 
