@@ -13,6 +13,9 @@ void json_add(json_object *o, const char *key, json_object *v);
 /* A JSON document's head, the same for every command: schema, version, and
  * the host it speaks of (from F's host facts; ROOT the directory read). */
 json_object *json_document(const struct facts *f, const char *root);
+struct report;
+/* The whole check --json document of R: what diff and report compare. */
+json_object *json_report(const struct report *r);
 /* Prints O, pretty, and releases it; -1 when it could not be built. */
 int json_write(FILE *out, json_object *o);
 
