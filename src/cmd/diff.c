@@ -33,15 +33,13 @@ int cmd_diff(const struct opt_result *o)
 		fprintf(stderr, "latdoc diff: --measure measures this machine: one side must be live\n");
 		return EXIT_ERROR;
 	}
-	if (diff_side_load(o->args[0], o->v[MEASURE].set, &a, err, sizeof(err))) {
-		fprintf(stderr, "latdoc diff: A: %s\n", err);
+	struct diff_side sides[2];
+	if (diff_sides_load((const char *const *)o->args, 2, o->v[MEASURE].set, sides, err, sizeof(err))) {
+		fprintf(stderr, "latdoc diff: %s\n", err);
 		return EXIT_ERROR;
 	}
-	if (diff_side_load(o->args[1], o->v[MEASURE].set, &b, err, sizeof(err))) {
-		fprintf(stderr, "latdoc diff: B: %s\n", err);
-		diff_side_free(&a);
-		return EXIT_ERROR;
-	}
+	a = sides[0];
+	b = sides[1];
 	diff_compare(&a, &b, &d);
 	int status = EXIT_ERROR;
 	if (d.out_of_memory) {

@@ -41,14 +41,10 @@ int cmd_report(const struct opt_result *o)
 		fprintf(stderr, "latdoc report: --measure measures this machine: one input must be live\n");
 		return EXIT_ERROR;
 	}
-	for (size_t i = 0; i < n; i++)
-		if (diff_side_load(inputs[i], o->v[MEASURE].set, &sides[i], err, sizeof(err))) {
-			fprintf(stderr, "latdoc report: %s%s%s\n", n > 1 ? (i ? "B" : "A") : "", n > 1 ? ": " : "",
-				err);
-			while (i--)
-				diff_side_free(&sides[i]);
-			return EXIT_ERROR;
-		}
+	if (diff_sides_load(inputs, n, o->v[MEASURE].set, sides, err, sizeof(err))) {
+		fprintf(stderr, "latdoc report: %s\n", err);
+		return EXIT_ERROR;
+	}
 	if (n == 2)
 		diff_compare(&sides[0], &sides[1], &d);
 	FILE *out = stdout;

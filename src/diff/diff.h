@@ -26,6 +26,10 @@ struct diff_side {
  * with what was wrong and what to do in ERR. */
 int diff_side_load(const char *arg, bool measure, struct diff_side *out, char *err, size_t errsz);
 void diff_side_free(struct diff_side *s);
+/* N (1 or 2) sides at once, the second on a thread of its own unless
+ * measuring; ERR says which side ("A: ...") failed. */
+int diff_sides_load(const char *const *args, size_t n, bool measure, struct diff_side *out, char *err,
+		    size_t errsz);
 
 enum diff_section { DIFF_FINDING, DIFF_FACT, DIFF_MEASUREMENT };
 

@@ -41,7 +41,7 @@ struct root_archive {
 	unsigned long long bytes;
 };
 
-static char why[512]; /* root_open's error text */
+static __thread char why[512]; /* root_open's error text: two roots may open at once (diff) */
 static const char not_ours[] = "not a directory, nor a tar archive (plain, or gzip, xz, zstd or "
 			       "bzip2)";
 
