@@ -122,3 +122,18 @@ expect_usage_error "--measure without live" "one side must be live" diff --measu
 nest=$(printf '%0.s[' $(seq 1 2000))
 printf '{"schema": 1, "facts": %s' "$nest" >"$DIFF/deep.json"
 expect_usage_error "a report nested without end" "is not JSON latdoc can read" diff "$DIFF/deep.json" "$ROOTS/kvm-host"
+
+# work in proportion to the reports: 50,000 findings and VMs a side are
+# matched by sorting, not each against each
+big() { # SEV OFFSET
+	jq -n --arg sev "$1" --argjson off "$2" '{schema: 1, version: "0.1.0", host: {hostname: "big"},
+		findings: [range(50000) | {id: "vm.disk.bus", severity: $sev, subject: ("domain:vm" + tostring), title: "t"}],
+		facts: {cpu: {count: 1}, virt: {vms: [range(50000) | {name: ("vm" + (. + $off | tostring)), vcpus: 1, vcpus_pinned: 0}]}}}'
+}
+big warning 0 >"$DIFF/big-a.json"
+big critical 25000 >"$DIFF/big-b.json"
+start=$(date +%s)
+run "$LATDOC" diff --json "$DIFF/big-a.json" "$DIFF/big-b.json"
+secs=$(($(date +%s) - start))
+check "50,000 findings and VMs a side: compared in seconds ($secs s)" sh -c "[ $STATUS -eq 1 ] && [ $secs -lt 30 ] && jq -e '(.findings | length) == 50000 and ([.facts[] | select(.key | startswith(\"vm.\"))] | length) == 50000' '$OUT/stdout' >/dev/null"
+rm -f "$DIFF"/big-*.json

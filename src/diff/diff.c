@@ -33,8 +33,11 @@ static const char *str(json_object *o, const char *key)
 	return json_object_is_type(v, json_type_string) ? json_object_get_string(v) : NULL;
 }
 
-int diff_check_severity(json_object *doc, const char *check)
+int diff_check_severity(struct diff *d, json_object *doc, const char *check)
 {
+	for (size_t i = 0; i < d->nseverity; i++)
+		if (d->severity[i].doc == doc && !strcmp(d->severity[i].check, check))
+			return d->severity[i].worst;
 	json_object *fs = diff_get(doc, "findings");
 	int worst = -1;
 	size_t n = json_object_is_type(fs, json_type_array) ? json_object_array_length(fs) : 0;
@@ -45,6 +48,11 @@ int diff_check_severity(json_object *doc, const char *check)
 		int s = severity_rank(str(x, "severity"));
 		if (id && !strncmp(id, check, strlen(check)) && s > worst)
 			worst = s;
+	}
+	if (d->nseverity < sizeof(d->severity) / sizeof(d->severity[0])) {
+		d->severity[d->nseverity].doc = doc;
+		d->severity[d->nseverity].check = check;
+		d->severity[d->nseverity++].worst = worst;
 	}
 	return worst;
 }
@@ -109,74 +117,107 @@ bool diff_matters(const struct diff *d)
 	return false;
 }
 
+/* A finding of one side, for matching. */
+struct fkey {
+	json_object *x;
+	const char *id, *subject;
+	bool used;
+};
+
+static int by_id_subject(const void *p, const void *q)
+{
+	const struct fkey *a = p, *b = q;
+	int c = strcmp(a->id, b->id);
+	return c ? c : strcmp(a->subject, b->subject);
+}
+
+/* The findings of DOC that have an id, sorted by id and subject: matching
+ * by merging the two lists costs n log n, whatever a hostile report holds. */
+static struct fkey *fkeys(json_object *doc, size_t *n)
+{
+	json_object *fs = diff_get(doc, "findings");
+	size_t len = json_object_is_type(fs, json_type_array) ? json_object_array_length(fs) : 0, k = 0;
+	struct fkey *v = calloc(len + 1, sizeof(*v));
+
+	for (size_t i = 0; v && i < len; i++) {
+		json_object *x = json_object_array_get_idx(fs, i);
+		const char *id = str(x, "id"), *subject = str(x, "subject");
+		if (id)
+			v[k++] = (struct fkey){ x, id, subject ? subject : "", false };
+	}
+	if (v)
+		qsort(v, k, sizeof(*v), by_id_subject);
+	*n = k;
+	return v;
+}
+
+static void finding_row(struct diff *out, json_object *x, json_object *y)
+{
+	const char *sa = x ? str(x, "severity") : NULL, *sb = y ? str(y, "severity") : NULL;
+	int ra = severity_rank(sa), rb = severity_rank(sb);
+	/* in the words of the side it costs more */
+	json_object *worse = ra > rb ? x : y;
+	const char *title = str(worse, "title");
+	struct diff_row *r = diff_add(out, DIFF_FINDING, str(worse, "id"), title ? title : "", sa, sb);
+
+	if (!r)
+		return;
+	r->subject = dup_or_null(str(worse, "subject"));
+	r->matters = true;
+	r->worse = ra > rb ? 'a' : 'b';
+	r->cost = 100 * ((ra > rb ? ra : rb) + 1) + (x && y ? 10 : 20);
+}
+
 /* Findings are matched by id and subject; what is left of one id on each
  * side is paired in order (the same finding on a machine whose CPUs or
  * VMs are numbered otherwise). Of a pair, only a change of severity is a
  * difference: the same cost on both machines does not tell them apart. */
 void diff_findings(const struct diff_side *a, const struct diff_side *b, struct diff *out)
 {
-	json_object *fa = diff_get(a->doc, "findings"), *fb = diff_get(b->doc, "findings");
-	size_t na = json_object_array_length(fa), nb = json_object_array_length(fb);
-	bool *used_b = calloc(nb + 1, sizeof(*used_b)), *used_a = calloc(na + 1, sizeof(*used_a));
+	size_t na, nb;
+	struct fkey *fa = fkeys(a->doc, &na), *fb = fkeys(b->doc, &nb);
 
-	if (!used_a || !used_b) {
+	if (!fa || !fb) {
 		out->out_of_memory = true;
 		goto out;
 	}
-	/* two passes: the same subject first, then any of the same id */
-	for (int pass = 0; pass < 2; pass++)
-		for (size_t i = 0; i < na; i++) {
-			json_object *x = json_object_array_get_idx(fa, i);
-			const char *id = str(x, "id"), *subject = str(x, "subject");
-			if (used_a[i] || !id)
+	/* two merges: the same id and subject, then the same id */
+	for (int pass = 0; pass < 2; pass++) {
+		size_t i = 0, j = 0;
+		while (i < na && j < nb) {
+			if (fa[i].used) {
+				i++;
 				continue;
-			for (size_t j = 0; j < nb; j++) {
-				json_object *y = json_object_array_get_idx(fb, j);
-				const char *yid = str(y, "id"), *ysubject = str(y, "subject");
-				if (used_b[j] || !yid || strcmp(id, yid))
-					continue;
-				if (!pass && (!subject || !ysubject || strcmp(subject, ysubject)))
-					continue;
-				used_a[i] = used_b[j] = true;
-				const char *sa = str(x, "severity"), *sb = str(y, "severity");
-				if (severity_rank(sa) == severity_rank(sb))
-					break;
-				/* in the words of the side it costs more */
-				json_object *worse = severity_rank(sa) > severity_rank(sb) ? x : y;
-				const char *title = str(worse, "title");
-				struct diff_row *r = diff_add(out, DIFF_FINDING, id, title ? title : "", sa, sb);
-				if (r) {
-					r->subject = dup_or_null(str(worse, "subject"));
-					r->matters = true;
-					r->worse = severity_rank(sa) > severity_rank(sb) ? 'a' : 'b';
-					int hi = severity_rank(sa) > severity_rank(sb) ? severity_rank(sa) : severity_rank(sb);
-					r->cost = 100 * (hi + 1) + 10;
-				}
-				break;
 			}
-		}
-	for (int side = 0; side < 2; side++) {
-		json_object *fs = side ? fb : fa;
-		size_t n = side ? nb : na;
-		bool *used = side ? used_b : used_a;
-		for (size_t i = 0; i < n; i++) {
-			json_object *x = json_object_array_get_idx(fs, i);
-			const char *id = str(x, "id"), *sev = str(x, "severity");
-			if (used[i] || !id)
+			if (fb[j].used) {
+				j++;
 				continue;
-			struct diff_row *r = diff_add(out, DIFF_FINDING, id, str(x, "title") ? str(x, "title") : "",
-						      side ? NULL : sev, side ? sev : NULL);
-			if (r) {
-				r->subject = dup_or_null(str(x, "subject"));
-				r->matters = true;
-				r->worse = side ? 'b' : 'a';
-				r->cost = 100 * (severity_rank(sev) + 1) + 20;
+			}
+			int c = strcmp(fa[i].id, fb[j].id);
+			if (!c && !pass)
+				c = strcmp(fa[i].subject, fb[j].subject);
+			if (c < 0) {
+				i++;
+			} else if (c > 0) {
+				j++;
+			} else {
+				fa[i].used = fb[j].used = true;
+				if (severity_rank(str(fa[i].x, "severity")) != severity_rank(str(fb[j].x, "severity")))
+					finding_row(out, fa[i].x, fb[j].x);
+				i++;
+				j++;
 			}
 		}
 	}
+	for (size_t i = 0; i < na; i++)
+		if (!fa[i].used)
+			finding_row(out, fa[i].x, NULL);
+	for (size_t j = 0; j < nb; j++)
+		if (!fb[j].used)
+			finding_row(out, NULL, fb[j].x);
 out:
-	free(used_a);
-	free(used_b);
+	free(fa);
+	free(fb);
 }
 
 static int by_cost(const void *x, const void *y)

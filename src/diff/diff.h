@@ -53,6 +53,13 @@ struct diff {
 	size_t count, cap;
 	bool out_of_memory;
 	char note[2][200]; /* what could not be compared, and why */
+	/* diff_check_severity's answers, by document and check */
+	struct {
+		json_object *doc;
+		const char *check;
+		int worst;
+	} severity[64];
+	size_t nseverity;
 };
 
 /* Compares A with B into OUT, ranked. */
@@ -67,8 +74,9 @@ struct diff_row *diff_add(struct diff *d, enum diff_section section, const char 
 /* The part of a document at PATH ("facts.cpu.model_name"), or NULL. */
 json_object *diff_get(json_object *doc, const char *path);
 /* The severity rank (2 critical, 1 warning, 0 info, -1 none) of the worst
- * finding of DOC whose id starts with CHECK. */
-int diff_check_severity(json_object *doc, const char *check);
+ * finding of DOC whose id starts with CHECK; kept in D, so a table of many
+ * rows reads the findings once per check. */
+int diff_check_severity(struct diff *d, json_object *doc, const char *check);
 
 void diff_findings(const struct diff_side *a, const struct diff_side *b, struct diff *out);
 void diff_facts(const struct diff_side *a, const struct diff_side *b, struct diff *out);

@@ -259,11 +259,11 @@ static bool alike(const char *a, const char *b, double na, double nb, double tol
 
 /* Ranks a row: its table cost, above it the worst finding of its check on
  * either side. */
-static void weigh(struct diff_row *r, const struct diff_side *a, const struct diff_side *b, int cost,
-		  const char *check)
+static void weigh(struct diff *d, struct diff_row *r, const struct diff_side *a, const struct diff_side *b,
+		  int cost, const char *check)
 {
-	int sa = check ? diff_check_severity(a->doc, check) : -1;
-	int sb = check ? diff_check_severity(b->doc, check) : -1;
+	int sa = check ? diff_check_severity(d, a->doc, check) : -1;
+	int sb = check ? diff_check_severity(d, b->doc, check) : -1;
 	r->check = check;
 	r->matters = true;
 	r->worse = sa > sb ? 'a' : sb > sa ? 'b' : 0;
@@ -276,7 +276,7 @@ static void compare_row(struct diff *out, const struct diff_side *a, const struc
 {
 	struct diff_row *r = diff_add(out, DIFF_FACT, key, label, va, vb);
 	if (r)
-		weigh(r, a, b, cost, check);
+		weigh(out, r, a, b, cost, check);
 }
 
 static void params(const struct diff_side *a, const struct diff_side *b, struct diff *out)
@@ -327,32 +327,60 @@ static void vm_facts(json_object *vm, struct vm_facts *f)
 		snprintf(f->nics, sizeof(f->nics), "none");
 }
 
-static json_object *vm_named(json_object *doc, const char *name)
+/* A side's VMs by name, sorted: looking one up costs log n, whatever a
+ * hostile report holds. */
+struct named_vm {
+	const char *name;
+	json_object *vm;
+};
+
+static int by_name(const void *p, const void *q)
+{
+	return strcmp(((const struct named_vm *)p)->name, ((const struct named_vm *)q)->name);
+}
+
+static struct named_vm *named_vms(json_object *doc, size_t *n)
 {
 	json_object *vms = diff_get(doc, "facts.virt.vms");
-	size_t n = json_object_is_type(vms, json_type_array) ? json_object_array_length(vms) : 0;
-	for (size_t i = 0; i < n; i++) {
+	size_t len = json_object_is_type(vms, json_type_array) ? json_object_array_length(vms) : 0, k = 0;
+	struct named_vm *v = calloc(len + 1, sizeof(*v));
+
+	for (size_t i = 0; v && i < len; i++) {
 		json_object *vm = json_object_array_get_idx(vms, i);
-		const char *nm = str_at(vm, "name");
-		if (nm && !strcmp(nm, name))
-			return vm;
+		const char *name = str_at(vm, "name");
+		if (name)
+			v[k++] = (struct named_vm){ name, vm };
 	}
-	return NULL;
+	if (v)
+		qsort(v, k, sizeof(*v), by_name);
+	*n = k;
+	return v;
+}
+
+static json_object *vm_named(const struct named_vm *v, size_t n, const char *name)
+{
+	struct named_vm key = { name, NULL }, *hit = n ? bsearch(&key, v, n, sizeof(*v), by_name) : NULL;
+	return hit ? hit->vm : NULL;
 }
 
 /* The VMs by name: each setting of a VM on both sides, a VM on one side
  * whole. */
 static void vms(const struct diff_side *a, const struct diff_side *b, struct diff *out)
 {
+	size_t n[2];
+	struct named_vm *list[2] = { named_vms(a->doc, &n[0]), named_vms(b->doc, &n[1]) };
+
+	if (!list[0] || !list[1]) {
+		out->out_of_memory = true;
+		goto out;
+	}
 	for (int side = 0; side < 2; side++) {
-		json_object *mine = diff_get(side ? b->doc : a->doc, "facts.virt.vms");
-		size_t n = json_object_is_type(mine, json_type_array) ? json_object_array_length(mine) : 0;
-		for (size_t i = 0; i < n && !out->out_of_memory; i++) {
-			json_object *vm = json_object_array_get_idx(mine, i);
-			const char *name = str_at(vm, "name");
-			if (!name)
-				continue;
-			json_object *other = vm_named(side ? a->doc : b->doc, name);
+		for (size_t i = 0; i < n[side] && !out->out_of_memory; i++) {
+			json_object *vm = list[side][i].vm;
+			const char *name = list[side][i].name;
+			if (i && !strcmp(name, list[side][i - 1].name))
+				continue; /* a name twice: the first is compared */
+			json_object *other = vm_named(list[!side], n[!side], name);
 			if (other && side)
 				continue; /* compared from A's side */
 			struct vm_facts x, y;
@@ -361,8 +389,8 @@ static void vms(const struct diff_side *a, const struct diff_side *b, struct dif
 			if (!other) {
 				snprintf(key, sizeof(key), "vm.%.100s", name);
 				snprintf(label, sizeof(label), "VM %.100s", name);
-				snprintf(whole, sizeof(whole), "CPU %.90s; %.40s; disks %.110s; NICs %.110s", x.mode, x.pins, x.disks,
-					 x.nics);
+				snprintf(whole, sizeof(whole), "CPU %.90s; %.40s; disks %.110s; NICs %.110s", x.mode,
+					 x.pins, x.disks, x.nics);
 				compare_row(out, a, b, key, label, side ? NULL : whole, side ? whole : NULL, 50, "vm");
 				continue;
 			}
@@ -387,6 +415,9 @@ static void vms(const struct diff_side *a, const struct diff_side *b, struct dif
 			}
 		}
 	}
+out:
+	free(list[0]);
+	free(list[1]);
 }
 
 void diff_facts(const struct diff_side *a, const struct diff_side *b, struct diff *out)
