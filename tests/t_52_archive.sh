@@ -109,3 +109,12 @@ for cut in 100 $((size * 2 / 3)); do
 	fi
 done
 expect_usage_error "a file that is no archive" "not a directory, nor a tar archive" check --root "$TOP/README.md"
+
+# a snapshot of an archive: the archive backend records what it read too
+rm -rf "$ARC/from-archive"
+run "$LATDOC" snapshot --root "$ARC/kvm-host-snap.tgz" -o "$ARC/from-archive"
+if [ "$STATUS" -eq 0 ] && sanitizer_clean; then
+	same_as_dir "a snapshot of an archive audits as the directory" "$ROOTS/kvm-host" "$ARC/from-archive"
+else
+	fail "snapshot --root ARCHIVE: exit $STATUS" "$(head -5 "$OUT/stderr")"
+fi

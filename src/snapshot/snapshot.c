@@ -27,11 +27,9 @@ static int rank(enum root_entry_kind k)
 	return k == ROOT_FILE ? 3 : k == ROOT_LINK ? 2 : k == ROOT_DIR ? 1 : 0;
 }
 
-static const struct root_entry *sort_base;
-
-static int by_path(const void *a, const void *b)
+static int by_path(const void *a, const void *b, void *entries)
 {
-	const struct root_entry *x = &sort_base[*(const size_t *)a], *y = &sort_base[*(const size_t *)b];
+	const struct root_entry *e = entries, *x = &e[*(const size_t *)a], *y = &e[*(const size_t *)b];
 	int c = strcmp(x->path, y->path);
 	if (c)
 		return c;
@@ -219,8 +217,7 @@ int snapshot_write(const struct report *rep, struct sink *sink, struct snapshot_
 	}
 	for (size_t i = 0; i < n; i++)
 		order[i] = i;
-	sort_base = e;
-	qsort(order, n, sizeof(*order), by_path);
+	qsort_r(order, n, sizeof(*order), by_path, (void *)e);
 	for (size_t i = 0; i < n; i++)
 		if (*e[order[i]].path && (!uniq || strcmp(e[order[uniq - 1]].path, e[order[i]].path)))
 			order[uniq++] = order[i];
