@@ -231,6 +231,13 @@ run "$LATDOC" check --root "$OUT/hostile" --json
 check "malformed JSON -device: a clear message" \
 	jq -e '[.problems[] | select(startswith("proc/4242/cmdline: -device: its JSON value is malformed"))] | length == 1' "$OUT/stdout"
 
+# any local user can start this; a JSON null member crashed root's audit
+hostile_root
+printf '/usr/bin/qemu-system-x86_64\0-name\0guest=nulls\0-accel\0kvm\0-device\0{"driver":null}\0-object\0{"qom-type":null,"id":null}\0-netdev\0{"type":"tap","id":"h0","vhost":null}\0-device\0{"driver":"e1000","netdev":"h0","id":null}\0' >"$OUT/hostile/$P/cmdline"
+run "$LATDOC" check --root "$OUT/hostile" --json
+check "JSON null members in -device, -object, -netdev: audited, no crash" \
+	sh -c "[ $STATUS -le 1 ] && jq -e '.facts.virt.vms[] | select(.name == \"nulls\") | (.nics | length) == 1 and .nics[0].model == \"e1000\" and .nics[0].id == null' '$OUT/stdout'"
+
 hostile_root
 printf '/usr/bin/qemu-system-x86_64\0-name\0guest=short\0-cpu\0' >"$OUT/hostile/$P/cmdline"
 run "$LATDOC" check --root "$OUT/hostile" --json

@@ -80,7 +80,18 @@ static int kv_from_opts(const char *s, const char *implied, struct kv *kv)
 	return 0;
 }
 
-/* A JSON object's scalar members, as text; nested objects are skipped. */
+/* A member's value as text, or NULL for what is not a scalar: null (QEMU
+ * takes it as "not given"), nested objects and arrays. */
+static const char *json_scalar(json_object *v)
+{
+	if (!v || json_object_is_type(v, json_type_object) || json_object_is_type(v, json_type_array))
+		return NULL;
+	if (json_object_is_type(v, json_type_boolean))
+		return json_object_get_boolean(v) ? "on" : "off";
+	return json_object_get_string(v);
+}
+
+/* A JSON object's scalar members, as text; the rest are skipped. */
 static int kv_from_json(const char *s, struct kv *kv, bool *malformed)
 {
 	json_object *o = json_tokener_parse(s);
@@ -94,8 +105,9 @@ static int kv_from_json(const char *s, struct kv *kv, bool *malformed)
 		return 0;
 	}
 	json_object_object_foreach(o, key, val) {
-		(void)val;
-		need += strlen(key) + 1 + strlen(json_object_get_string(val)) + 1;
+		const char *text = json_scalar(val);
+		if (text)
+			need += strlen(key) + 1 + strlen(text) + 1;
 	}
 	char *w = kv->buf = malloc(need + 1);
 	if (!w) {
@@ -103,12 +115,9 @@ static int kv_from_json(const char *s, struct kv *kv, bool *malformed)
 		return -ENOMEM;
 	}
 	json_object_object_foreach(o, k, v) {
-		if (kv->n == KV_MAX || json_object_is_type(v, json_type_object) ||
-		    json_object_is_type(v, json_type_array))
+		const char *text = json_scalar(v);
+		if (kv->n == KV_MAX || !text)
 			continue;
-		const char *text = json_object_is_type(v, json_type_boolean)
-					   ? (json_object_get_boolean(v) ? "on" : "off")
-					   : json_object_get_string(v);
 		kv->key[kv->n] = strcpy(w, k);
 		w += strlen(k) + 1;
 		kv->val[kv->n++] = strcpy(w, text);

@@ -128,6 +128,26 @@ static void refuses_bad_command_lines(void **state)
 	vm_view_free(&q.view);
 }
 
+/* Any local user can start a process called qemu-system-x86 with these:
+ * a JSON null (or a nested value) is "not given", never a crash. */
+static void reads_json_null_and_nested_members(void **state)
+{
+	(void)state;
+	struct qemu_args q;
+	char err[256];
+	assert_int_equal(parse("qemu-system-x86_64|-accel|kvm|-device|{\"driver\":null}|"
+			       "-netdev|{\"type\":null,\"id\":null}|-object|{\"qom-type\":null}|"
+			       "-device|{\"driver\":\"e1000\",\"id\":\"n1\",\"romfile\":null,"
+			       "\"netdev\":\"h1\",\"x\":{\"y\":null},\"z\":[null]}|"
+			       "-netdev|{\"type\":\"tap\",\"id\":\"h1\",\"vhost\":null}", &q, err), 0);
+	assert_int_equal(q.view.nnics, 1);
+	assert_string_equal(q.view.nics[0].id, "n1");
+	assert_string_equal(q.view.nics[0].model, "e1000");
+	assert_string_equal(q.view.nics[0].backend, "qemu"); /* vhost null: not on */
+	assert_int_equal(q.view.iothreads, 0);
+	vm_view_free(&q.view);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -135,6 +155,7 @@ int main(void)
 		cmocka_unit_test(reads_keyval_options),
 		cmocka_unit_test(reads_json_options),
 		cmocka_unit_test(refuses_bad_command_lines),
+		cmocka_unit_test(reads_json_null_and_nested_members),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
