@@ -270,6 +270,21 @@ printf 'Name:\tCPU 0/KVM\nCpus_allowed_list:\t0-7\n' >"$OUT/variant/proc/4242/ta
 check "pins in the XML, but a vCPU thread runs anywhere: vm.vcpu.pin" \
 	sh -c "'$LATDOC' check --root '$OUT/variant' --json | jq -e '.findings[] | select(.id == \"vm.vcpu.pin\" and .subject == \"domain:db01\") | .title == \"db01 has 1 of 2 vCPUs pinned\" and (.evidence | map(.source) | index(\"/proc/4242/task\") != null)'"
 
+# A status file cut right after "Cpus_allowed_list:" (4095 bytes, so that
+# the buffer ends with it; malloc_fill makes what lies past the NUL not a
+# newline): the pinning of that thread is unknown, said as a problem.
+variant
+awk 'BEGIN { s = "Name:\tCPU 0/KVM\n"; t = "\nCpus_allowed_list:"; printf "%s", s;
+	for (i = length(s) + length(t); i < 4095; i++) printf "X"; printf "%s", t }' \
+	>"$OUT/variant/proc/4242/task/4250/status"
+ASAN_OPTIONS="$ASAN_OPTIONS:max_malloc_fill_size=1048576" run "$LATDOC" check --root "$OUT/variant" --json
+if [ "$STATUS" -le 1 ] && sanitizer_clean; then
+	check "a status cut after Cpus_allowed_list: a problem, one vCPU thread counted" \
+		jq -e '([.problems[] | select(. == "proc/4242/task/4250/status: no Cpus_allowed_list with a CPU in it; the thread'"'"'s pinning is not known")] | length == 1) and (.facts.virt.vms[] | select(.name == "db01") | .vcpu_threads == 1)' "$OUT/stdout"
+else
+	fail "a status cut after Cpus_allowed_list: exit $STATUS" "$(head -20 "$OUT/stderr")"
+fi
+
 variant
 sed -i "s/nodeset='1'/nodeset='0'/" "$OUT/variant/run/libvirt/qemu/db01.xml"
 check "memory bound to node 0, vCPUs pinned on node 1: vm.numa, and the pending restart" \

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../parse/proc_status.h"
 #include "../parse/qemu_args.h"
 #include "../parse/text.h"
 #include "../root/root.h"
@@ -57,16 +58,17 @@ static void vcpu_threads(struct root *r, struct facts *f, const char *pid, struc
 		snprintf(path, sizeof(path), "%s/%s/status", dir, tids[i]);
 		if (root_read(r, path, &status, &len))
 			continue;
-		const char *line = strstr(status, "\nCpus_allowed_list:");
+		char list[1024];
 		struct cpuset allowed = { 0 };
-		if (line) {
-			char list[1024];
-			snprintf(list, sizeof(list), "%.*s", (int)strcspn(line + 20, "\n"), line + 20);
-			if (!cpuset_parse(&allowed, trim(list))) {
-				vm->vcpu_threads = (vm->vcpu_threads < 0 ? 0 : vm->vcpu_threads) + 1;
-				vm->vcpu_threads_pinned = (vm->vcpu_threads_pinned < 0 ? 0 : vm->vcpu_threads_pinned) +
-							  (online > 0 && cpuset_count(&allowed) < online);
-			}
+		/* a thread may always run somewhere: an empty list is a cut file */
+		if (!proc_status_field(status, len, "Cpus_allowed_list", list, sizeof(list)) &&
+		    list[0] && !cpuset_parse(&allowed, list) && cpuset_count(&allowed) > 0) {
+			vm->vcpu_threads = (vm->vcpu_threads < 0 ? 0 : vm->vcpu_threads) + 1;
+			vm->vcpu_threads_pinned = (vm->vcpu_threads_pinned < 0 ? 0 : vm->vcpu_threads_pinned) +
+						  (online > 0 && cpuset_count(&allowed) < online);
+		} else {
+			facts_problem(f, path, "no Cpus_allowed_list with a CPU in it; the thread's "
+				      "pinning is not known");
 		}
 		cpuset_clear(&allowed);
 		free(status);
