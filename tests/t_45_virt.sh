@@ -183,6 +183,39 @@ hostile "external entity" "xxe.xml: has a DOCTYPE or entity declaration"
 check "external entity: nothing of the file was read into a name" \
 	jq -e '[.facts.virt.vms[].name | select(contains("root"))] == []' "$OUT/stdout"
 
+# UTF-16 hid the DOCTYPE from a byte search; libxml2 then honoured its
+# entities: the entity's text reached the report, and expansion the memory.
+utf16() { printf '\377\376'; iconv -f UTF-8 -t UTF-16LE; } # a BOM, then the text
+hostile_root
+{ printf '%s\n' "<?xml version='1.0' encoding='UTF-16'?>" \
+	"<!DOCTYPE domain [ <!ENTITY s 'LEAKEDENTITYTEXT'> ]>" \
+	"<domain type='kvm'><name>u16&s;</name><vcpu>&s;</vcpu></domain>"; } | utf16 >"$OUT/hostile/$Q/u16.xml"
+hostile "a UTF-16 document with a DTD" "u16.xml: has a DOCTYPE or entity declaration"
+check "a UTF-16 document with a DTD: the entity's text is nowhere in the report" \
+	sh -c "! grep -q LEAKEDENTITYTEXT '$OUT/stdout'"
+# 160 kB per reference, 20,000 references: 3.2 GB if expanded. The plain
+# build runs under a 300 MB address-space limit (ASan's cannot).
+PLAIN=$TOP/${BUILD:-build}/latdoc
+if [ -x "$PLAIN" ]; then
+	hostile_root
+	{ printf '%s\n' "<?xml version='1.0' encoding='UTF-16'?>" "<!DOCTYPE domain ["
+		printf ' <!ENTITY a "%s">\n' "$(head -c 4000 /dev/zero | tr '\0' a)"
+		printf ' <!ENTITY b "%s">\n' "$(for i in $(seq 40); do printf '&a;'; done)"
+		printf "]>\n<domain type='kvm'><name>bomb16</name><vcpu>"
+		for i in $(seq 20000); do printf '&b;'; done
+		printf '</vcpu></domain>\n'; } | utf16 >"$OUT/hostile/$Q/bomb16.xml"
+	(ulimit -v 300000; timeout 60 "$PLAIN" check --root "$OUT/hostile" --json >"$OUT/stdout" 2>"$OUT/stderr")
+	STATUS=$?
+	if [ "$STATUS" -le 1 ] && [ ! -s "$OUT/stderr" ] &&
+		jq -e '[.problems[] | select(contains("bomb16.xml: has a DOCTYPE"))] | length == 1' "$OUT/stdout" >/dev/null; then
+		pass "a UTF-16 entity bomb: refused within 300 MB"
+	else
+		fail "a UTF-16 entity bomb: exit $STATUS" "$(head -5 "$OUT/stderr")"
+	fi
+else
+	skip "a UTF-16 entity bomb within 300 MB" "no $PLAIN"
+fi
+
 hostile_root
 head -c 900 "$KVM/$Q/db01.xml" | sed 's/db01/cut01/; s/9e3f6c11/9e3f6c13/' >"$OUT/hostile/$Q/cut01.xml"
 hostile "truncated XML" "cut01.xml: not well-formed XML: line"
