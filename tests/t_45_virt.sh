@@ -299,6 +299,33 @@ run "$LATDOC" check --root "$OUT/hostile" --json
 check "unknown devices and options: audited, the NIC without a netdev kept" \
 	jq -e '.facts.virt.vms[] | select(.name == "weird") | .cpu.mode == "host-passthrough" and (.disks | length) == 0 and .nics[0].model == "nonsense"' "$OUT/stdout"
 
+# --- whose QEMU processes: any local user can start one ---------------
+# alice's process calls itself db01, with db01's uuid: it stays apart, marked
+hostile_root
+mkdir -p "$OUT/hostile/proc/5555"
+echo qemu-system-x86 >"$OUT/hostile/proc/5555/comm"
+printf '/usr/bin/qemu-system-x86_64\0-name\0guest=db01\0-uuid\09e3f6c11-7d2a-4c55-8b1e-0f6a3d2c9b02\0-accel\0kvm\0-cpu\0host\0' >"$OUT/hostile/proc/5555/cmdline"
+printf 'Name:\tqemu-system-x86\nPid:\t5555\nUid:\t1000\t1000\t1000\t1000\n' >"$OUT/hostile/proc/5555/status"
+run "$LATDOC" check --root "$OUT/hostile" --json
+check "a QEMU process of libvirt's service user: its owner, not marked" \
+	jq -e '.facts.virt.vms[] | select(.name == "db01") | .pid == 4242 and .owner == {uid: 64055, user: "libvirt-qemu", ordinary_user: false}' "$OUT/stdout"
+check "an ordinary user's QEMU process: marked, and not merged into the VM it names" \
+	jq -e '[.facts.virt.vms[] | select(.owner.ordinary_user)] | length == 1 and .[0].name == "db01 (pid 5555)" and .[0].uuid == null and .[0].owner.user == "alice" and (.[0].sources | keys == ["process"])' "$OUT/stdout"
+run "$LATDOC" check --root "$OUT/hostile"
+check "an ordinary user's QEMU process: the VM table says so" \
+	sh -c "tr -s ' \n' '  ' <'$OUT/stdout' | grep -q \"db01 (pid 5555): running, kvm, 1 vCPU, cpu host-passthrough; disks: none; nics: none; from process; QEMU pid 5555, run by alice (uid 1000): an ordinary user's process, not a VM that libvirt or root started\""
+# snapshot keeps the names of the processes it keeps, no other
+mkdir -p "$OUT/hostile/proc/6666"
+echo bash >"$OUT/hostile/proc/6666/comm"
+printf 'bash\0-c\0PGPASSWORD=s3cret psql\0' >"$OUT/hostile/proc/6666/cmdline"
+rm -rf "$OUT/snap-procs"
+run "$LATDOC" snapshot -o "$OUT/snap-procs" --root "$OUT/hostile"
+check "snapshot: the comm and status of the QEMU processes, and etc/passwd, are kept" \
+	test "$STATUS" -eq 0 -a -f "$OUT/snap-procs/proc/4242/comm" -a -f "$OUT/snap-procs/proc/5555/status" -a -f "$OUT/snap-procs/etc/passwd"
+check "snapshot: nothing of another process, not even its name" test ! -e "$OUT/snap-procs/proc/6666"
+check "snapshot: the VMs and their owners come out the same from the copy" \
+	sh -c "'$LATDOC' check --root '$OUT/snap-procs' --json | jq -e '[.facts.virt.vms[] | {name, owner}] == [{name: \"db01\", owner: {uid: 64055, user: \"libvirt-qemu\", ordinary_user: false}}, {name: \"web01\", owner: null}, {name: \"db01 (pid 5555)\", owner: {uid: 1000, user: \"alice\", ordinary_user: true}}]'"
+
 # --- this machine, inside a VM ------------------------------------------
 run "$LATDOC" check --json
 if jq -e '.host.platform.role == "guest"' "$OUT/stdout" >/dev/null; then

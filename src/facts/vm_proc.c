@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../parse/passwd.h"
 #include "../parse/proc_status.h"
 #include "../parse/qemu_args.h"
 #include "../parse/text.h"
@@ -22,18 +23,28 @@ static bool all_digits(const char *s)
 	return true;
 }
 
+static bool qemu_comm(const char *comm)
+{
+	return !strncmp(comm, "qemu-system", 11) || !strcmp(comm, "qemu-kvm") || !strcmp(comm, "kvm");
+}
+
 /* Only processes whose name says QEMU have their command line read: the
  * command lines of other programs may hold secrets, and a snapshot keeps
- * whatever check reads. The kernel's own "kvm" threads have an empty one. */
+ * whatever check reads. So does the name: it is read with the record
+ * paused, and read again into the record only for a process kept. The
+ * kernel's own "kvm" threads have an empty command line. */
 static bool looks_like_qemu(struct root *r, const char *pid)
 {
 	char path[64], comm[32];
+	bool recording = root_recording(r);
 
 	snprintf(path, sizeof(path), "proc/%s/comm", pid);
-	if (root_read_line(r, path, comm, sizeof(comm)))
-		return false;
-	return !strncmp(comm, "qemu-system-", 12) || !strcmp(comm, "qemu-kvm") || !strcmp(comm, "kvm") ||
-	       !strncmp(comm, "qemu-system", 11);
+	root_record(r, false);
+	bool qemu = !root_read_line(r, path, comm, sizeof(comm)) && qemu_comm(comm);
+	root_record(r, recording);
+	if (qemu && recording)
+		qemu = !root_read_line(r, path, comm, sizeof(comm)) && qemu_comm(comm);
+	return qemu;
 }
 
 /* libvirt passes debug-threads=on, so vCPU threads are called "CPU n/KVM";
@@ -76,12 +87,69 @@ static void vcpu_threads(struct root *r, struct facts *f, const char *pid, struc
 	root_free_names(tids);
 }
 
-static int read_process(struct root *r, struct facts *f, const char *pid)
+/* The accounts libvirt and distributions run QEMU as. */
+static bool service_user(const char *name)
 {
-	struct qemu_args qa;
-	char path[64], why[256];
+	static const char *const users[] = { "qemu", "libvirt-qemu", "libvirt", "kvm" };
+	for (size_t i = 0; i < sizeof(users) / sizeof(users[0]); i++)
+		if (!strcmp(name, users[i]))
+			return true;
+	return false;
+}
+
+/* etc/passwd, read once and only when a QEMU process is found. */
+struct accounts {
+	bool read;
 	char *buf;
 	size_t len;
+};
+
+static int load_accounts(struct root *r, struct facts *f, struct accounts *a)
+{
+	if (a->read)
+		return 0;
+	a->read = true;
+	int err = facts_read_file(r, f, "etc/passwd", &a->buf, &a->len);
+	if (err)
+		a->buf = NULL;
+	return err == -ENOMEM ? err : 0;
+}
+
+/* The process's owner, from the real uid of its status: -1 unknown. */
+static int owner(struct root *r, struct facts *f, struct accounts *a, const char *pid, long *uid,
+		 char *user, size_t usersz)
+{
+	char path[64], *buf;
+	size_t len;
+
+	*uid = -1;
+	user[0] = '\0';
+	snprintf(path, sizeof(path), "proc/%s/status", pid);
+	int err = facts_read_file(r, f, path, &buf, &len);
+	if (err)
+		return err == -ENOMEM ? err : 0;
+	*uid = proc_status_uid(buf, len);
+	free(buf);
+	if (*uid < 0) {
+		facts_problem(f, path, "no Uid line with a number: the process's owner is not known");
+		return 0;
+	}
+	if ((err = load_accounts(r, f, a)))
+		return err;
+	if (a->buf)
+		passwd_name(a->buf, a->len, *uid, user, usersz);
+	if (!user[0] && *uid == 0)
+		str_copy(user, usersz, "root");
+	return 0;
+}
+
+static int read_process(struct root *r, struct facts *f, struct accounts *a, const char *pid)
+{
+	struct qemu_args qa;
+	char path[64], why[256], user[33];
+	char *buf;
+	size_t len;
+	long uid;
 
 	snprintf(path, sizeof(path), "proc/%s/cmdline", pid);
 	int err = root_read(r, path, &buf, &len);
@@ -104,20 +172,37 @@ static int read_process(struct root *r, struct facts *f, const char *pid)
 		facts_problem(f, path, "%s", why);
 		return 0;
 	}
+	if ((err = owner(r, f, a, pid, &uid, user, sizeof(user)))) {
+		vm_view_free(&qa.view);
+		return err;
+	}
+	bool ordinary = uid > 0 && !service_user(user);
 	char where[80];
 	qa.view.pid = strtol(pid, NULL, 10);
 	snprintf(where, sizeof(where), "/%s", path);
-	if (!qa.name[0])
+	if (!qa.name[0]) {
 		snprintf(qa.name, sizeof(qa.name), "pid %s", pid);
+	} else if (ordinary) {
+		/* it names itself: never let it pass for (or merge into) a VM
+		 * that libvirt or root runs */
+		char own[sizeof(qa.name)];
+		snprintf(own, sizeof(own), "%.40s (pid %s)", qa.name, pid);
+		memcpy(qa.name, own, sizeof(own));
+		qa.uuid[0] = '\0';
+	}
 	struct vm *vm = facts_add_vm_view(f, qa.name, qa.uuid, VM_PROCESS, &qa.view, where);
 	if (!vm)
 		return -ENOMEM;
+	vm->uid = uid;
+	str_copy(vm->user, sizeof(vm->user), user);
+	vm->user_ordinary = ordinary;
 	vcpu_threads(r, f, pid, vm);
 	return 0;
 }
 
 int collect_vm_processes(struct root *r, struct facts *f)
 {
+	struct accounts a = { 0 };
 	char **names;
 	size_t count;
 	int err = root_list(r, "proc", &names, &count);
@@ -126,7 +211,8 @@ int collect_vm_processes(struct root *r, struct facts *f)
 		return err == -ENOMEM ? err : 0;
 	for (size_t i = 0; i < count && !err; i++)
 		if (all_digits(names[i]) && looks_like_qemu(r, names[i]))
-			err = read_process(r, f, names[i]);
+			err = read_process(r, f, &a, names[i]);
 	root_free_names(names);
+	free(a.buf);
 	return err;
 }

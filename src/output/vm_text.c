@@ -120,11 +120,25 @@ static void vm_text(FILE *out, const struct vm *vm)
 		if (vm->view[s])
 			len += (size_t)snprintf(sources + len, sizeof(sources) - len, "%s%s",
 						len ? ", " : "", vm_source_name(s));
-	snprintf(line, sizeof(line),
-		 "%s: %s, %s, %d vCPU%s, cpu %s; disks: %s; nics: %s; from %s", vm->name,
-		 vm->view[VM_RUNNING] || vm->view[VM_PROCESS] ? "running" : "defined",
-		 v->type[0] ? v->type : "type unknown", v->vcpus, v->vcpus == 1 ? "" : "s", cpu,
-		 disks, nics, sources);
+	len = (size_t)snprintf(line, sizeof(line),
+			       "%s: %s, %s, %d vCPU%s, cpu %s; disks: %s; nics: %s; from %s", vm->name,
+			       vm->view[VM_RUNNING] || vm->view[VM_PROCESS] ? "running" : "defined",
+			       v->type[0] ? v->type : "type unknown", v->vcpus, v->vcpus == 1 ? "" : "s",
+			       cpu, disks, nics, sources);
+	const struct vm_view *p = vm->view[VM_PROCESS];
+	if (p && len < sizeof(line)) {
+		char who[80];
+		if (vm->uid < 0)
+			snprintf(who, sizeof(who), "an owner not known");
+		else if (vm->user[0])
+			snprintf(who, sizeof(who), "%s (uid %ld)", vm->user, vm->uid);
+		else
+			snprintf(who, sizeof(who), "uid %ld (not in etc/passwd)", vm->uid);
+		snprintf(line + len, sizeof(line) - len, "; QEMU pid %ld, run by %s%s", p->pid, who,
+			 vm->user_ordinary ? ": an ordinary user's process, not a VM that libvirt "
+					     "or root started"
+					   : "");
+	}
 	output_wrapped(out, line, 2, 4);
 }
 

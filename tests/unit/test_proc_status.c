@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "parse/passwd.h"
 #include "parse/proc_status.h"
 
 /* The buffer holds exactly the text, no NUL after it: a read past LEN is
@@ -71,12 +72,37 @@ static void refuses_bad_uids(void **state)
 	}
 }
 
+static void names_uids_from_passwd(void **state)
+{
+	(void)state;
+	size_t len;
+	char out[33];
+	char *b = exact("root:x:0:0:root:/root:/bin/bash\n# a comment\n::5:5::/:\nbad line\n"
+			"libvirt-qemu:x:64055:108:Libvirt Qemu,,,:/var/lib/libvirt:/usr/sbin/nologin\n"
+			"x:x:1000x:1:::\nalice:x:1000:1000::/home/alice:/bin/bash", &len);
+	assert_int_equal(passwd_name(b, len, 64055, out, sizeof(out)), 0);
+	assert_string_equal(out, "libvirt-qemu");
+	assert_int_equal(passwd_name(b, len, 0, out, sizeof(out)), 0);
+	assert_string_equal(out, "root");
+	/* the last line has no newline; "1000x" is not 1000 */
+	assert_int_equal(passwd_name(b, len, 1000, out, sizeof(out)), 0);
+	assert_string_equal(out, "alice");
+	assert_int_equal(passwd_name(b, len, 5, out, sizeof(out)), -ENOENT); /* no name */
+	assert_int_equal(passwd_name(b, len, 7, out, sizeof(out)), -ENOENT);
+	assert_int_equal(passwd_name(b, len, 64055, out, 4), -ENAMETOOLONG);
+	free(b);
+	b = exact("alice:x:10", &len); /* cut in the uid */
+	assert_int_equal(passwd_name(b, len, 10, out, sizeof(out)), -ENOENT);
+	free(b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(finds_fields),
 		cmocka_unit_test(stops_at_the_end),
 		cmocka_unit_test(refuses_bad_uids),
+		cmocka_unit_test(names_uids_from_passwd),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
