@@ -280,6 +280,12 @@ run "$LATDOC" check --root "$OUT/hostile" --json
 check "malformed JSON -device: a clear message" \
 	jq -e '[.problems[] | select(startswith("proc/4242/cmdline: -device: its JSON value is malformed"))] | length == 1' "$OUT/stdout"
 
+hostile_root
+printf '/usr/bin/qemu-system-x86_64\0-name\0guest=sec\0-object\0{"qom-type":"secret","id":"sec0","data":"SECRETVALUE\0' >"$OUT/hostile/$P/cmdline"
+run "$LATDOC" check --root "$OUT/hostile" --json
+check "a malformed JSON secret: where and what, not its bytes" \
+	sh -c "jq -e '[.problems[] | select(. == \"proc/4242/cmdline: -object: its JSON value is malformed (word 4): it ends at byte 52, inside the object\")] | length == 1' '$OUT/stdout' && ! grep -q SECRET '$OUT/stdout'"
+
 # any local user can start this; a JSON null member crashed root's audit
 hostile_root
 printf '/usr/bin/qemu-system-x86_64\0-name\0guest=nulls\0-accel\0kvm\0-device\0{"driver":null}\0-object\0{"qom-type":null,"id":null}\0-netdev\0{"type":"tap","id":"h0","vhost":null}\0-device\0{"driver":"e1000","netdev":"h0","id":null}\0' >"$OUT/hostile/$P/cmdline"

@@ -353,8 +353,10 @@ int domain_xml_parse(const char *buf, size_t len, struct domain_xml *out, char *
 	if (!doc) {
 		const xmlError *e = xmlCtxtGetLastError(ctxt);
 		if (e && e->message) {
+			/* its first line: later ones quote the document's bytes
+			 * ("Bytes: 0xE9 0x74 ..."), which may be a password's */
 			char msg[160];
-			snprintf(msg, sizeof(msg), "%s", e->message);
+			snprintf(msg, sizeof(msg), "%.*s", (int)strcspn(e->message, "\n"), e->message);
 			trim(msg);
 			snprintf(err, errsz, "not well-formed XML: line %d: %s", e->line, msg);
 		} else {

@@ -188,6 +188,20 @@ static void refuses_a_dtd_in_any_encoding(void **state)
 	assert_non_null(strstr(err, "not well-formed XML"));
 }
 
+/* libxml2's later lines quote the document's bytes, a password's maybe */
+static void quotes_no_bytes_of_a_bad_document(void **state)
+{
+	(void)state;
+	struct domain_xml d;
+	char err[256];
+	assert_int_equal(parse("<domain><name>a</name><devices><graphics type='vnc' passwd='s\xe9" "cr\xe9" "t'/>"
+			       "</devices></domain>", &d, err), -EINVAL);
+	assert_non_null(strstr(err, "not well-formed XML: line 1: "));
+	assert_null(strstr(err, "Bytes"));
+	assert_null(strstr(err, "0x"));
+	assert_null(strchr(err, '\n'));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -196,6 +210,7 @@ int main(void)
 		cmocka_unit_test(reads_domstatus),
 		cmocka_unit_test(refuses_what_is_not_a_domain),
 		cmocka_unit_test(refuses_a_dtd_in_any_encoding),
+		cmocka_unit_test(quotes_no_bytes_of_a_bad_document),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
