@@ -383,6 +383,37 @@ rm -r "$OUT/variant/sys/module/vhost_net"
 check "halt polling off and no vhost-net on a host with VMs: kvm.halt_poll, kvm.vhost_net" \
 	sh -c "'$LATDOC' check --root '$OUT/variant' --json | jq -e '[.findings[] | select(.id | startswith(\"kvm.\")) | .id] | sort == [\"kvm.halt_poll\", \"kvm.vhost_net\"]'"
 
+# --- where vCPUs get pinned -----------------------------------------------
+# a 2-CPU host: the fix said cpuset 2 and 3, CPUs it does not have
+rm -rf "$OUT/twocpu" && mkdir -p "$OUT/twocpu/etc/libvirt/qemu" && machine_skeleton "$OUT/twocpu"
+echo 0-1 >"$OUT/twocpu/sys/devices/system/cpu/online"
+echo 0-1 >"$OUT/twocpu/sys/devices/system/cpu/present"
+sed 's/^processor.*: 0/processor\t: 1/' "$OUT/twocpu/proc/cpuinfo" >>"$OUT/twocpu/proc/cpuinfo.1" &&
+	cat "$OUT/twocpu/proc/cpuinfo.1" >>"$OUT/twocpu/proc/cpuinfo" && rm "$OUT/twocpu/proc/cpuinfo.1"
+echo "<domain type='kvm'><name>pair</name><vcpu>2</vcpu></domain>" >"$OUT/twocpu/etc/libvirt/qemu/pair.xml"
+echo "<domain type='kvm'><name>solo</name><vcpu>1</vcpu></domain>" >"$OUT/twocpu/etc/libvirt/qemu/solo.xml"
+run "$LATDOC" check --root "$OUT/twocpu" --json
+check "2-CPU host: a 2-vCPU VM gets no pin to a CPU the host lacks, and says why" \
+	jq -e '.findings[] | select(.id == "vm.vcpu.pin" and .subject == "domain:pair") | (.fix.actions == []) and (.fix.persistent | contains("no pinning of a CPU to each vCPU fits: it has 2 vCPUs and 1 CPU is free for them: of 2 online, 0 is kept for the host (CPU 0 and its SMT siblings)"))' "$OUT/stdout"
+check "2-CPU host: a 1-vCPU VM is pinned to CPU 1, its emulator to CPU 0" \
+	jq -e '[.findings[] | select(.id == "vm.vcpu.pin" and .subject == "domain:solo") | .fix.actions[] | {key, want}] == [{key: "/domain/cputune/vcpupin[@vcpu='"'0'"']/@cpuset", want: "1"}, {key: "/domain/cputune/emulatorpin/@cpuset", want: "0"}]' "$OUT/stdout"
+check "2-CPU host: no fix names a CPU above 1" \
+	sh -c "! jq -r '.findings[].fix | .persistent, (.actions[] | .want)' '$OUT/stdout' | grep -qE \"cpuset='[2-9]|^[2-9]\$\""
+
+# Proxmox's --affinity binds the whole process to one set: not a pin
+variant_pve() { rm -rf "$OUT/pve" && cp -a "$ROOTS/proxmox-qemu" "$OUT/pve"; }
+variant_pve
+for t in 3140 3141; do
+	sed -i 's/^Cpus_allowed_list:.*/Cpus_allowed_list:\t2-5/' "$OUT/pve/proc/3131/task/$t/status"
+done
+check "Proxmox --affinity 2-5 on every vCPU thread: still unpinned (vm.vcpu.pin)" \
+	sh -c "'$LATDOC' check --root '$OUT/pve' --json | jq -e '.findings[] | select(.id == \"vm.vcpu.pin\") | .title == \"vm100 has 2 unpinned vCPUs\" and (.fix.persistent | contains(\"--affinity puts all of the VM\"))'"
+variant_pve
+sed -i 's/^Cpus_allowed_list:.*/Cpus_allowed_list:\t2/' "$OUT/pve/proc/3131/task/3140/status"
+sed -i 's/^Cpus_allowed_list:.*/Cpus_allowed_list:\t3/' "$OUT/pve/proc/3131/task/3141/status"
+check "each vCPU thread on a CPU of its own: pinned, no vm.vcpu.pin" \
+	sh -c "'$LATDOC' check --root '$OUT/pve' --json | jq -e '[.findings[] | select(.id == \"vm.vcpu.pin\")] == [] and .facts.virt.vms[0].vcpu_threads_pinned == 2'"
+
 # --- a guest's sysfs, broken ----------------------------------------------
 rm -rf "$OUT/gsys" && cp -a "$ROOTS/guest-emulated" "$OUT/gsys"
 G=$OUT/gsys/sys

@@ -47,19 +47,49 @@ static bool looks_like_qemu(struct root *r, const char *pid)
 	return qemu;
 }
 
-/* libvirt passes debug-threads=on, so vCPU threads are called "CPU n/KVM";
- * a thread allowed on fewer CPUs than are online is pinned. */
-static void vcpu_threads(struct root *r, struct facts *f, const char *pid, struct vm *vm)
+static int by_string(const void *a, const void *b)
 {
-	char dir[64], **tids;
-	size_t count;
-	int online = cpuset_count(&f->online);
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Counts the vCPU threads whose allowed CPUs (LISTS, N of them, each the
+ * kernel's list with COUNTS[i] CPUs) make a pin: one CPU, or a set of
+ * fewer than are online that no other vCPU thread shares. One set for all
+ * (Proxmox's --affinity, taskset on the process) binds the process, not
+ * each vCPU to a core of its own. Sorts LISTS. */
+static int pinned_threads(char **lists, size_t n, int online)
+{
+	int pinned = 0;
+
+	qsort(lists, n, sizeof(*lists), by_string);
+	for (size_t i = 0; i < n; i++) {
+		struct cpuset s = { 0 };
+		int count = cpuset_parse(&s, lists[i]) ? 0 : cpuset_count(&s);
+		bool shared = (i > 0 && !strcmp(lists[i], lists[i - 1])) ||
+			      (i + 1 < n && !strcmp(lists[i], lists[i + 1]));
+		pinned += count == 1 || (count > 0 && count < online && !shared);
+		cpuset_clear(&s);
+	}
+	return pinned;
+}
+
+/* libvirt passes debug-threads=on, so vCPU threads are called "CPU n/KVM";
+ * their Cpus_allowed_list says whether they are pinned. */
+static int vcpu_threads(struct root *r, struct facts *f, const char *pid, struct vm *vm)
+{
+	char dir[64], **tids, **lists;
+	size_t count, n = 0;
+	int err = 0;
 
 	snprintf(dir, sizeof(dir), "proc/%s/task", pid);
-	if (root_list(r, dir, &tids, &count))
-		return;
-	for (size_t i = 0; i < count; i++) {
-		char path[128], comm[32], *status;
+	if ((err = root_list(r, dir, &tids, &count)))
+		return err == -ENOMEM ? err : 0;
+	if (!(lists = calloc(count ? count : 1, sizeof(*lists)))) {
+		root_free_names(tids);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < count && !err; i++) {
+		char path[128], comm[32], *status = NULL, list[1024];
 		size_t len;
 		int cpu;
 
@@ -67,16 +97,18 @@ static void vcpu_threads(struct root *r, struct facts *f, const char *pid, struc
 		if (root_read_line(r, path, comm, sizeof(comm)) || sscanf(comm, "CPU %d/KVM", &cpu) != 1)
 			continue;
 		snprintf(path, sizeof(path), "%s/%s/status", dir, tids[i]);
-		if (root_read(r, path, &status, &len))
+		if ((err = root_read(r, path, &status, &len)) && err != -ENOMEM)
+			err = 0; /* the thread ended, or its status is unreadable */
+		if (!status)
 			continue;
-		char list[1024];
 		struct cpuset allowed = { 0 };
 		/* a thread may always run somewhere: an empty list is a cut file */
 		if (!proc_status_field(status, len, "Cpus_allowed_list", list, sizeof(list)) &&
 		    list[0] && !cpuset_parse(&allowed, list) && cpuset_count(&allowed) > 0) {
-			vm->vcpu_threads = (vm->vcpu_threads < 0 ? 0 : vm->vcpu_threads) + 1;
-			vm->vcpu_threads_pinned = (vm->vcpu_threads_pinned < 0 ? 0 : vm->vcpu_threads_pinned) +
-						  (online > 0 && cpuset_count(&allowed) < online);
+			/* one spelling of each set, for comparing them */
+			cpuset_format(&allowed, list, sizeof(list));
+			if (!(lists[n++] = strdup(list)))
+				err = -ENOMEM;
 		} else {
 			facts_problem(f, path, "no Cpus_allowed_list with a CPU in it; the thread's "
 				      "pinning is not known");
@@ -84,7 +116,15 @@ static void vcpu_threads(struct root *r, struct facts *f, const char *pid, struc
 		cpuset_clear(&allowed);
 		free(status);
 	}
+	if (!err && n) {
+		vm->vcpu_threads = (int)n;
+		vm->vcpu_threads_pinned = pinned_threads(lists, n, cpuset_count(&f->online));
+	}
+	for (size_t i = 0; i < n; i++)
+		free(lists[i]);
+	free(lists);
 	root_free_names(tids);
+	return err;
 }
 
 /* The accounts libvirt and distributions run QEMU as. */
@@ -196,8 +236,7 @@ static int read_process(struct root *r, struct facts *f, struct accounts *a, con
 	vm->uid = uid;
 	str_copy(vm->user, sizeof(vm->user), user);
 	vm->user_ordinary = ordinary;
-	vcpu_threads(r, f, pid, vm);
-	return 0;
+	return vcpu_threads(r, f, pid, vm);
 }
 
 int collect_vm_processes(struct root *r, struct facts *f)

@@ -18,6 +18,7 @@ static json_object *disks(const struct vm_view *v)
 		json_add(o, "controller", json_str_or_null(d->controller));
 		json_add(o, "cache", json_str_or_null(d->cache));
 		json_add(o, "io", json_str_or_null(d->io));
+		json_add(o, "format", json_str_or_null(d->format));
 		json_add(o, "iothread", json_object_new_boolean(d->iothread));
 		json_object_array_add(a, o);
 	}
@@ -31,6 +32,7 @@ static json_object *nics(const struct vm_view *v)
 		const struct vm_nic *n = &v->nics[i];
 		json_object *o = json_object_new_object();
 		json_add(o, "id", json_str_or_null(n->id));
+		json_add(o, "mac", json_str_or_null(n->mac));
 		json_add(o, "type", json_str_or_null(n->type));
 		json_add(o, "model", json_str_or_null(n->model));
 		json_add(o, "model_default", json_object_new_boolean(n->model_default));

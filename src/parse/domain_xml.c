@@ -235,6 +235,7 @@ static int read_disk(const xmlNode *d, const struct controllers *ctl, const char
 		bus_from_target(disk->target, disk->bus, sizeof(disk->bus));
 	attr(driver, "cache", disk->cache, sizeof(disk->cache));
 	attr(driver, "io", disk->io, sizeof(disk->io));
+	attr(driver, "type", disk->format, sizeof(disk->format));
 	disk->iothread = driver_iothread(driver);
 
 	if (!strcmp(disk->bus, "scsi")) {
@@ -263,6 +264,7 @@ static int read_interface(const xmlNode *i, const char *arch, struct vm_view *v)
 		return -ENOMEM;
 	attr(i, "type", nic->type, sizeof(nic->type));
 	attr(child(i, "mac"), "address", nic->id, sizeof(nic->id));
+	str_copy(nic->mac, sizeof(nic->mac), nic->id);
 	if (!strcmp(nic->type, "hostdev"))
 		return 0; /* a host NIC handed to the guest: no model, no emulation */
 	if (!attr(child(i, "model"), "type", nic->model, sizeof(nic->model))) {

@@ -159,7 +159,7 @@ struct dev {
 	char id[32];
 	char bus[32];
 	char netdev[32];
-	char extra[24]; /* -drive if=, -drive media=, netdev vhost */
+	char extra[24]; /* -drive if=, -drive media=, netdev vhost, -device mac= */
 	bool iothread;
 };
 
@@ -265,6 +265,7 @@ static void on_device(struct state *st, struct vm_view *v, const struct kv *kv)
 	COPY(d->id, kv_get(kv, "id"));
 	COPY(d->bus, kv_get(kv, "bus"));
 	COPY(d->netdev, kv_get(kv, "netdev"));
+	COPY(d->extra, kv_get(kv, "mac"));
 	d->iothread = kv_get(kv, "iothread") || kv_get(kv, "iothread-vq-mapping");
 }
 
@@ -401,13 +402,14 @@ static const char *nic_model(const char *driver)
 	return !strncmp(driver, "virtio-net", 10) || !strcmp(driver, "virtio") ? "virtio" : driver;
 }
 
-static int add_nic(struct vm_view *v, const char *id, const char *type, const char *model,
-		   const char *backend)
+static int add_nic(struct vm_view *v, const char *id, const char *mac, const char *type,
+		   const char *model, const char *backend)
 {
 	struct vm_nic *nic = vm_view_add_nic(v);
 	if (!nic)
 		return -ENOMEM;
 	COPY(nic->id, id);
+	COPY(nic->mac, mac);
 	COPY(nic->type, type);
 	COPY(nic->model, nic_model(model));
 	COPY(nic->backend, backend);
@@ -425,11 +427,11 @@ static int resolve(const struct state *st, struct vm_view *v)
 			const char *type = n ? n->driver : "";
 			/* tap without vhost=on runs virtio-net in QEMU's own thread */
 			const char *backend = !strcmp(type, "tap") ? (n->extra[0] ? "vhost" : "qemu") : "";
-			err = add_nic(v, d->id, type, d->driver, backend);
+			err = add_nic(v, d->id, d->extra, type, d->driver, backend);
 		} else if (d->kind == 'd') {
 			err = resolve_disk(st, v, d);
 		} else if (d->kind == 'r' && !strcmp(d->driver, "nic")) {
-			err = add_nic(v, d->id, "", d->extra[0] ? d->extra : vm_default_nic_model(v->arch),
+			err = add_nic(v, d->id, "", "", d->extra[0] ? d->extra : vm_default_nic_model(v->arch),
 				      d->netdev);
 		} else if (d->kind == 'r') {
 			const char *iface = d->bus;
