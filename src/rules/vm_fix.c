@@ -33,7 +33,7 @@ struct fix {
 	bool actions;            /* plain libvirt: the XML changes as data */
 	size_t nactions, dropped;
 	char name[160];          /* the domain's name as one shell word */
-	char first[512];         /* what to do before any way: a risk */
+	char first[512];         /* what must be true before the change */
 	char text[P_COUNT][1536];
 };
 
@@ -173,8 +173,6 @@ static void finish(struct fix *fx)
 	if (fx->dropped)
 		say(fx, P_LIBVIRT, " (as data: the first %d changes; %zu more of the same kind are "
 				   "left to do by hand)", ACTIONS_MAX, fx->dropped);
-	if (fx->first[0])
-		n += (size_t)snprintf(buf, sizeof(buf), "first: %s", fx->first);
 	for (int p = 0; p < P_COUNT && n < sizeof(buf); p++) {
 		if (!fx->way[p] || !fx->text[p][0])
 			continue;
@@ -189,7 +187,10 @@ static void finish(struct fix *fx)
 	bool any = false;
 	for (int p = 0; p < P_COUNT; p++)
 		any |= fx->way[p] && fx->text[p][0];
-	finding_fix(fx->out, fx->x, NULL, any ? buf : NULL);
+	/* what must be true before the change is said first: "fix now" */
+	char before[600];
+	snprintf(before, sizeof(before), "before the change: %s", fx->first);
+	finding_fix(fx->out, fx->x, fx->first[0] ? before : NULL, any ? buf : NULL);
 }
 
 /* "i-2-10-VM's uuid" for CloudStack and OpenStack, whose libvirt domains

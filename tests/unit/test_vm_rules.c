@@ -272,7 +272,8 @@ static void actions_of_an_untuned_domain(void **state)
 	assert_string_equal(now(bus, "/domain/devices/disk[target/@dev='hda']/target/@bus"), "ide");
 	assert_string_equal(want(bus, "/domain/devices/disk[target/@dev='hda']/address"), "");
 	assert_null(action(bus, "/domain/devices/disk[target/@dev='hdc']/target/@bus")); /* a CD-ROM */
-	assert_non_null(strstr(bus->fix_persistent, "initramfs must carry virtio_blk"));
+	assert_non_null(strstr(bus->fix_runtime, "before the change: the guest's initramfs must carry "
+						 "virtio_blk"));
 
 	/* cache and io change; the image's own type, qcow2, is kept */
 	const struct finding *cache = find(&fs, "vm.disk.cache", dom);
@@ -299,7 +300,7 @@ static void actions_of_an_untuned_domain(void **state)
 	assert_int_equal(hpet->nactions, 1);
 	assert_string_equal(want(find(&fs, "vm.hugepages", dom), "/domain/memoryBacking/hugepages/page/@size"),
 			    "2048");
-	assert_non_null(strstr(find(&fs, "vm.hugepages", dom)->fix_persistent, "does not start"));
+	assert_non_null(strstr(find(&fs, "vm.hugepages", dom)->fix_runtime, "does not start"));
 	assert_string_equal(want(find(&fs, "vm.vcpu.pin", dom), "/domain/cputune/vcpupin[@vcpu='0']/@cpuset"),
 			    "1");
 
