@@ -4,7 +4,7 @@
 
 #include "cmd/commands.h"
 
-static const struct opt none[] = { { NULL, 0, OPT_FLAG, NULL, NULL, NULL, 0, 0, false, 0 } };
+static const struct opt none[] = { { .name = NULL } };
 /* a table of no options: count 0, so the sentinel above is never read */
 const struct opt_table no_options = { none, 0 };
 
@@ -19,6 +19,10 @@ const struct command commands[] = {
 	  COMPLETE_NONE, &ttfb_options },
 	{ "snapshot", cmd_snapshot, "copy every file check reads into a directory", "", NULL,
 	  COMPLETE_NONE, &snapshot_options },
+	{ "serve", cmd_serve, "a Prometheus exporter: the audit, and measurements, as metrics", "", NULL,
+	  COMPLETE_NONE, &serve_options },
+	{ "fleet", cmd_fleet, "summarise many hosts' check --json reports: findings, outliers, stale",
+	  "DIR...", NULL, COMPLETE_DIR, &fleet_options },
 	{ "help", cmd_help, "show the commands, or one command's options", "[COMMAND]", NULL,
 	  COMPLETE_NONE, &no_options },
 	{ "version", cmd_version, "print the version", "", NULL, COMPLETE_NONE, &no_options },

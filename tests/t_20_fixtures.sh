@@ -110,3 +110,53 @@ check "topology: 2 sockets, 2 NUMA nodes, CPU 5 on node 1" jq -e '.facts.cpu.soc
 check "kernel parameters parsed" jq -e '.facts.kernel.params.root == "/dev/mapper/vg0-root" and .facts.kernel.params.ro == true' "$OUT/stdout"
 run "$LATDOC" check --root "$ROOTS/firmware-pm" --json
 check "firmware-pm: command-line caps shown as evidence" jq -e '.facts.kernel.params["intel_idle.max_cstate"] == "1"' "$OUT/stdout"
+
+# A finding never contradicts its own evidence: every clock (MHz) and latency
+# (us) its title and why quote is one its evidence shows (or within a range it
+# shows), and a text that says "A of B MHz" of a clock at the top of its range
+# is never more than info (a powersave whose minimum was raised to the maximum
+# runs at full clock: issue 11's "2201 of 2201 MHz ... runs slow").
+QUOTES='def nums(s): [s | scan("([0-9]+(?:\\.[0-9]+)?) ?(?:MHz|us)\\b") | .[0] | tonumber];
+def ranges(s): [s | scan("([0-9]+)-([0-9]+) ?(?:MHz|us)\\b") | map(tonumber)];
+.findings[] | . as $f
+| ([.evidence[].value] | join(" ")) as $ev | nums($ev) as $en | ranges($ev) as $er
+| (.title + " " + (.why // "")) as $text
+| ([nums($text)[] | . as $n | select(($en | index($n)) == null
+	and ([$er[] | select(.[0] <= $n and $n <= .[1])] | length) == 0)]) as $unquoted
+| ([$text | scan("([0-9]+) of ([0-9]+) MHz") | map(tonumber) | select(.[0] >= 0.9 * .[1])]) as $at_top
+| select(($unquoted | length) > 0 or (($at_top | length) > 0 and $f.severity != "info"))
+| "\($f.id) on \($f.subject): quotes \($unquoted) not in its evidence; at the top \($at_top)"'
+for root in "$ROOTS"/*/; do
+	name=$(basename "$root")
+	check_json "$OUT/quotes.json" --root "$root" || continue
+	contradictions=$(jq -r "$QUOTES" "$OUT/quotes.json")
+	if [ -z "$contradictions" ]; then
+		pass "$name: every number a finding quotes is in its evidence"
+	else
+		fail "$name: findings that contradict their evidence" "$contradictions"
+	fi
+done
+# the check itself catches what it is for
+printf '%s' '{"findings":[{"id":"cpu.governor","subject":"cpus 0-3","severity":"critical","title":"governor powersave","why":"pins the clock at scaling_min_freq (2201 of 2201 MHz): every request runs slow","evidence":[{"source":"x","value":"2201 MHz (maximum 2201 MHz)"}]}]}' >"$OUT/quotes.json"
+check "the evidence check flags a slow verdict on a clock at the top" sh -c "jq -r '$(printf '%s' "$QUOTES" | sed "s/'/'\\\\''/g")' '$OUT/quotes.json' | grep -q 'at the top \[\[2201,2201\]\]'"
+
+# The distribution decides how a fix is made for good (os-release): Ubuntu's
+# ondemand.service resets the governor after boot, GRUB is updated with
+# update-grub on Debian and Ubuntu and with grubby on RHEL.
+rm -rf "$OUT/ubuntu" && cp -a "$ROOTS/acpi-powersave-pinned" "$OUT/ubuntu"
+mkdir -p "$OUT/ubuntu/etc" "$OUT/ubuntu/lib/systemd/system"
+printf 'PRETTY_NAME="Ubuntu 22.04.4 LTS"\nID=ubuntu\nID_LIKE=debian\n' >"$OUT/ubuntu/etc/os-release"
+: >"$OUT/ubuntu/lib/systemd/system/ondemand.service"
+if check_json "$OUT/ubuntu.json" --root "$OUT/ubuntu"; then
+	check "os-release: the distribution is named" jq -e '.host.os == "Ubuntu 22.04.4 LTS"' "$OUT/ubuntu.json"
+	check "Ubuntu: ondemand.service disabled for good, with the governor" jq -e \
+		'[.findings[] | select(.id == "cpu.governor") | .fix.actions[] | select(.kind == "service" and .target == "ondemand.service" and .want == "disabled" and .when == "persistent")] | length == 1' "$OUT/ubuntu.json"
+	check "Ubuntu: the C-state cap goes in through update-grub" jq -e \
+		'.findings[] | select(.id == "cpu.cstate.deep") | .fix.persistent | contains("/etc/default/grub.d/") and contains("update-grub") and (contains("grubby") | not)' "$OUT/ubuntu.json"
+fi
+printf 'PRETTY_NAME="Rocky Linux 9.3"\nID="rocky"\nID_LIKE="rhel centos fedora"\n' >"$OUT/ubuntu/etc/os-release"
+rm "$OUT/ubuntu/lib/systemd/system/ondemand.service"
+if check_json "$OUT/rocky.json" --root "$OUT/ubuntu"; then
+	check "RHEL-like: grubby, and no ondemand.service to disable" jq -e \
+		'(.findings[] | select(.id == "cpu.cstate.deep") | .fix.persistent | contains("grubby --update-kernel=ALL") and (contains("update-grub") | not)) and ([.findings[].fix.actions[] | select(.target == "ondemand.service")] == [])' "$OUT/rocky.json"
+fi

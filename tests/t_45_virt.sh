@@ -50,6 +50,30 @@ expect_usage_error "libvirt test driver with a missing node file: exit 2" \
 	"--connect test:///$OUT/missing-node.xml: no answer at test:///" \
 	check --root "$KVM" --connect "test:///$OUT/missing-node.xml" --json
 
+# --- libvirt is loaded when needed, not linked ----------------------------
+# a plain web server runs latdoc without libvirt's libraries installed
+if ldd "$LATDOC" >"$OUT/ldd" 2>&1; then
+	check "the binary does not link libvirt (it is loaded when a KVM host or --connect needs it)" \
+		sh -c "! grep -q libvirt '$OUT/ldd'"
+else
+	skip "ldd of latdoc" "ldd failed: $(head -1 "$OUT/ldd")"
+fi
+LIBVIRT_SO=$(ldconfig -p 2>/dev/null | awk '/libvirt\.so\.0 / {print $NF; exit}')
+if [ -n "$LIBVIRT_SO" ] && unshare -m true 2>/dev/null; then
+	# a private mount namespace hides libvirt.so.0 from latdoc alone
+	hide() { unshare -m sh -c "mount --bind /dev/null '$LIBVIRT_SO' && exec \"\$@\"" sh "$@"; }
+	hide timeout 60 "$LATDOC" check --root "$KVM" --connect test:///default >"$OUT/stdout" 2>"$OUT/stderr"
+	STATUS=$?
+	check "libvirt missing, --connect named: exit 2 and says which library" \
+		sh -c "[ $STATUS -eq 2 ] && grep -q 'connect test:///default: libvirt.so.0 is not installed (or did not load)' '$OUT/stderr'"
+	hide timeout 60 "$LATDOC" check --root "$KVM" --json >"$OUT/stdout" 2>"$OUT/stderr"
+	STATUS=$?
+	check "libvirt missing, no --connect: the VMs come from the files and processes" \
+		sh -c "[ $STATUS -le 1 ] && jq -e '[.facts.virt.vms[].name] == [\"db01\", \"web01\"]' '$OUT/stdout'"
+else
+	skip "libvirt missing" "no libvirt.so.0, or no private mount namespace here"
+fi
+
 # --- domain types -------------------------------------------------------
 sed -e "s/type='kvm'/type='qemu'/" -e 's/db01/tcg01/' -e 's/9e3f6c11/9e3f6c12/' \
 	"$KVM/etc/libvirt/qemu/db01.xml" >"$OUT/tcg01.xml"
@@ -304,6 +328,13 @@ printf '/usr/bin/qemu-system-x86_64\0-name\0guest=weird\0-accel\0kvm\0-device\0t
 run "$LATDOC" check --root "$OUT/hostile" --json
 check "unknown devices and options: audited, the NIC without a netdev kept" \
 	jq -e '.facts.virt.vms[] | select(.name == "weird") | .cpu.mode == "host-passthrough" and (.disks | length) == 0 and .nics[0].model == "nonsense"' "$OUT/stdout"
+
+# a process names itself: its name reaches the terminal escaped
+hostile_root
+printf '/usr/bin/qemu-system-x86_64\0-name\0guest=ev\033[31mRED\nfake line\0-accel\0kvm\0' >"$OUT/hostile/$P/cmdline"
+run "$LATDOC" check --root "$OUT/hostile"
+check "a VM name with ESC and a newline: escaped in the VM table, no forged line" \
+	sh -c "[ $STATUS -le 1 ] && ! grep -q \"\$(printf '\\033')\" '$OUT/stdout' && ! grep -q '^  fake line' '$OUT/stdout' && grep -q 'ev\\\\x1b\\[31mRED\\\\x0afake line: running' '$OUT/stdout'"
 
 # --- whose QEMU processes: any local user can start one ---------------
 # alice's process calls itself db01, with db01's uuid: it stays apart, marked

@@ -3,6 +3,8 @@
  * audited. */
 #include "output.h"
 
+#include "../lib/escape.h"
+
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -139,7 +141,11 @@ static void vm_text(FILE *out, const struct vm *vm)
 					     "or root started"
 					   : "");
 	}
-	output_wrapped(out, line, 2, 4);
+	/* names, models and users come from the machine, and any local user
+	 * names a QEMU process: no control byte reaches the terminal */
+	char safe[2048];
+	str_escape(safe, sizeof(safe), line, false);
+	output_wrapped(out, safe, 2, 4);
 }
 
 void output_vms_text(FILE *out, const struct facts *f)
@@ -160,16 +166,22 @@ void output_vms_text(FILE *out, const struct facts *f)
 
 void output_guest_text(FILE *out, const struct facts *f)
 {
+	char line[2048] = "Virtual hardware:", safe[4096];
+	size_t len = strlen(line);
+
 	if (f->platform.role != ROLE_GUEST || (!f->guest.ndisks && !f->guest.nnics))
 		return;
-	fprintf(out, "Virtual hardware:");
-	for (size_t i = 0; i < f->guest.ndisks; i++)
-		fprintf(out, " %s %s%s", f->guest.disks[i].name,
-			f->guest.disks[i].driver[0] ? f->guest.disks[i].driver : "(no driver)",
-			i + 1 < f->guest.ndisks || f->guest.nnics ? "," : "");
-	for (size_t i = 0; i < f->guest.nnics; i++)
-		fprintf(out, " %s %s%s", f->guest.nics[i].name,
-			f->guest.nics[i].driver[0] ? f->guest.nics[i].driver : "(no driver)",
-			i + 1 < f->guest.nnics ? "," : "");
-	fprintf(out, "; clocksource %s\n\n", f->clocksource[0] ? f->clocksource : "unknown");
+	for (size_t i = 0; i < f->guest.ndisks && len < sizeof(line); i++)
+		len += (size_t)snprintf(line + len, sizeof(line) - len, " %s %s%s", f->guest.disks[i].name,
+					f->guest.disks[i].driver[0] ? f->guest.disks[i].driver : "(no driver)",
+					i + 1 < f->guest.ndisks || f->guest.nnics ? "," : "");
+	for (size_t i = 0; i < f->guest.nnics && len < sizeof(line); i++)
+		len += (size_t)snprintf(line + len, sizeof(line) - len, " %s %s%s", f->guest.nics[i].name,
+					f->guest.nics[i].driver[0] ? f->guest.nics[i].driver : "(no driver)",
+					i + 1 < f->guest.nnics ? "," : "");
+	if (len < sizeof(line))
+		snprintf(line + len, sizeof(line) - len, "; clocksource %s",
+			 f->clocksource[0] ? f->clocksource : "unknown");
+	str_escape(safe, sizeof(safe), line, false);
+	fprintf(out, "%s\n\n", safe);
 }
