@@ -190,7 +190,7 @@ static void finish(struct fix *fx)
 	/* what must be true before the change is said first: "fix now" */
 	char before[600];
 	snprintf(before, sizeof(before), "before the change: %s", fx->first);
-	finding_fix(fx->out, fx->x, fx->first[0] ? before : NULL, any ? buf : NULL);
+	finding_fix(fx->out, fx->x, any && fx->first[0] ? before : NULL, any ? buf : NULL);
 }
 
 /* "i-2-10-VM's uuid" for CloudStack and OpenStack, whose libvirt domains
@@ -198,6 +198,12 @@ static void finish(struct fix *fx)
 static const char *uuid_or(const struct fix *fx, const char *placeholder)
 {
 	return fx->vm && fx->vm->uuid[0] ? fx->vm->uuid : placeholder;
+}
+
+/* A guest's device on an emulated driver: not virtio, nor a native one. */
+static bool guest_emulated(const char *driver)
+{
+	return *driver && strncmp(driver, "virtio", 6) && strcmp(driver, "nvme");
 }
 
 /* CloudStack's updateVirtualMachine reads only details[0] and replaces
@@ -216,8 +222,15 @@ static void cloudstack_details(struct fix *fx, bool disks, bool nics)
 	for (size_t i = 0; fx->v && i < fx->v->nnics; i++)
 		emulated_nics += vm_nic_emulated(&fx->v->nics[i]);
 	if (!fx->v) {
+		/* inside the guest: what its drivers say, so that the one call
+		 * carries the disk's key and the NIC's alike */
 		emulated_disks = disks;
 		emulated_nics = nics;
+		for (size_t i = 0; i < fx->f->guest.ndisks; i++)
+			emulated_disks += guest_emulated(fx->f->guest.disks[i].driver);
+		for (size_t i = 0; i < fx->f->guest.nnics; i++)
+			emulated_nics += guest_emulated(fx->f->guest.nics[i].driver);
+		emulated_disks = emulated_disks > 0; /* the root disk's key alone */
 	}
 	if (emulated_disks)
 		strcat(keys, " details[0].rootDiskController=virtio");

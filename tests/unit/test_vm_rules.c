@@ -359,6 +359,37 @@ static void managed_domains_get_their_platforms_way(void **state)
 	facts_free(&f);
 }
 
+/* Inside a CloudStack guest with an emulated disk and NIC: both findings
+ * give the same one call, with both keys. */
+static void cloudstack_guest_gets_one_call(void **state)
+{
+	(void)state;
+	struct facts f;
+	struct findings fs = { 0 };
+	struct guest_device disk = { .name = "sda", .driver = "ata_piix" };
+	struct guest_device nic = { .name = "ens3", .driver = "e1000" };
+
+	host(&f, 2, 2, 2);
+	f.platform.role = ROLE_GUEST;
+	f.platform.kvm_host = false;
+	strcpy(f.platform.cloud, "cloudstack");
+	f.guest.disks = malloc(sizeof(disk));
+	f.guest.nics = malloc(sizeof(nic));
+	assert_non_null(f.guest.disks);
+	assert_non_null(f.guest.nics);
+	*f.guest.disks = disk;
+	*f.guest.nics = nic;
+	f.guest.ndisks = f.guest.nnics = 1;
+	rules_run(&f, &fs, "guest.");
+	const char *call = "details[0].rootDiskController=virtio details[0].nicAdapter=virtio, and "
+			   "in the same call";
+	assert_non_null(strstr(find(&fs, "guest.disk.driver", "disk:sda")->fix_persistent, call));
+	assert_non_null(strstr(find(&fs, "guest.nic.driver", "nic:ens3")->fix_persistent, call));
+	assert_null(strstr(find(&fs, "guest.nic.driver", "nic:ens3")->fix_persistent, "virsh edit"));
+	findings_free(&fs);
+	facts_free(&f);
+}
+
 /* A domain that runs another config than it defines: restart it, and wait
  * for "shut off" between shutdown and start. */
 static void pending_config_restarts(void **state)
@@ -416,6 +447,7 @@ int main(void)
 		cmocka_unit_test(pins_a_core_each_before_siblings),
 		cmocka_unit_test(actions_of_an_untuned_domain),
 		cmocka_unit_test(managed_domains_get_their_platforms_way),
+		cmocka_unit_test(cloudstack_guest_gets_one_call),
 		cmocka_unit_test(pending_config_restarts),
 		cmocka_unit_test(hostile_names_make_no_keys),
 	};
