@@ -482,9 +482,9 @@ static void hugepages(struct fix *fx)
 	bool x86 = !fx->v || !fx->v->arch[0] || !strcmp(fx->v->arch, "x86_64") ||
 		   !strcmp(fx->v->arch, "i686");
 
-	first(fx, "reserve the VM's memory in huge pages on the host (vm.nr_hugepages, or per node "
-		  "/sys/devices/system/node/nodeN/hugepages/hugepages-2048kB/nr_hugepages): a VM "
-		  "whose pages are not free does not start, and reserved pages are lost to the "
+	first(fx, "reserve the VM's memory in huge pages on the host (vm.nr_hugepages, or on its "
+		  "node: hugepages-2048kB/nr_hugepages under /sys/devices/system/node/nodeN/hugepages): "
+		  "a VM whose pages are not free does not start, and reserved pages are lost to the "
 		  "host's other work");
 	say(fx, P_LIBVIRT, "<memoryBacking><hugepages>%s</hugepages></memoryBacking>; <locked/> "
 			   "as well only with a <memtune><hard_limit>: locking lifts the limit on "
