@@ -110,7 +110,10 @@ void fix_action_describe(const struct fix_action *a, const char *target, char *o
 		snprintf(out, outsz, "%s: %s%s%s%s", target, a->want, was, now, end);
 		return;
 	case FIX_LIBVIRT:
-		if (!*a->want)
+		if (!a->key)
+			snprintf(out, outsz, "domain %s: %s (shut it down, wait until virsh domstate says "
+				 "\"shut off\", start it)", target, a->want);
+		else if (!*a->want)
 			snprintf(out, outsz, "domain %s: remove %s, from its next start", target, a->key);
 		else
 			snprintf(out, outsz, "domain %s: %s = %s%s%s%s, from its next start", target,

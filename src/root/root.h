@@ -72,6 +72,9 @@ void root_free_names(char **names);
 
 /* Start or stop keeping a record of what is read. */
 void root_record(struct root *r, bool on);
+/* Whether it is kept: a collector pauses it to look at a file the record
+ * must not carry unless it turns out to matter (a process's name). */
+bool root_recording(const struct root *r);
 const struct root_entry *root_entries(const struct root *r, size_t *count);
 
 #endif
