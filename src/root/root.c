@@ -818,11 +818,6 @@ void root_record(struct root *r, bool on)
 	r->recording = on;
 }
 
-bool root_recording(const struct root *r)
-{
-	return r->recording;
-}
-
 const struct root_entry *root_entries(const struct root *r, size_t *count)
 {
 	*count = r->nentries;
