@@ -18,6 +18,7 @@ struct vm_disk {
 	char io[16];         /* native, threads, io_uring; "" not said */
 	char format[16];     /* the image's format (<driver type=>): raw, qcow2; "" not said */
 	bool iothread;       /* served by an I/O thread */
+	bool readonly;       /* <readonly/>, read-only=on: nothing written, nothing to wait on */
 };
 
 struct vm_nic {
@@ -27,6 +28,13 @@ struct vm_nic {
 	char model[24];    /* virtio, e1000, rtl8139 ...; "" for passthrough */
 	bool model_default; /* no model given: the hypervisor's default applies */
 	char backend[8];   /* vhost, qemu; "" not said */
+	int queues;        /* queue pairs asked for (<driver queues=>, queues=, fds=); 0 not said */
+};
+
+/* One <vcpupin>: where vCPU VCPU is pinned, as the XML says it. */
+struct vm_vcpupin {
+	int vcpu;
+	char cpuset[64];
 };
 
 struct vm_view {
@@ -41,9 +49,17 @@ struct vm_view {
 	int vcpus_pinned;          /* vCPUs with a pin of their own */
 	struct cpuset vcpu_cpuset; /* <vcpu cpuset=>: where unpinned vCPUs may run */
 	struct cpuset pinned_cpus; /* host CPUs named by vcpupin */
+	struct vm_vcpupin *vcpupins; /* each vcpupin, as written */
+	size_t nvcpupins;
 	bool emulator_pinned;
+	struct cpuset emulator_cpus; /* <emulatorpin cpuset=> */
 	int iothreads, iothreads_pinned;
+	struct cpuset iothread_cpus; /* every <iothreadpin cpuset=> */
+	bool realtime;       /* <vcpusched scheduler='fifo|rr'>: vCPUs under a real-time policy */
+	unsigned cpu_features_off; /* latency features (vm_cpu_feature_name()) turned off */
+	long long memory_kib; /* what the guest is given at boot; 0 not said */
 	bool hugepages, locked, nosharepages;
+	long hugepage_kib;   /* the huge page size asked for; 0 the host's default */
 	char memballoon[16]; /* virtio, none, ...; "" not said */
 	int hpet;            /* 1 present, 0 off, -1 not said */
 	char numa_mode[12];  /* numatune memory mode */
@@ -59,6 +75,10 @@ void vm_view_free(struct vm_view *v);
 /* Grow the device arrays by one zeroed element; NULL when out of memory. */
 struct vm_disk *vm_view_add_disk(struct vm_view *v);
 struct vm_nic *vm_view_add_nic(struct vm_view *v);
+/* Records vCPU VCPU's pin as written; -ENOMEM. */
+int vm_view_add_vcpupin(struct vm_view *v, int vcpu, const char *cpuset);
+/* vCPU VCPU's pin as written, NULL when it has none. */
+const char *vm_view_vcpupin(const struct vm_view *v, int vcpu);
 
 /* The NIC model a hypervisor gives an interface that names none (libvirt's
  * qemuDomainDefaultNetModel): virtio where the machine has no PCI legacy,
@@ -66,5 +86,24 @@ struct vm_nic *vm_view_add_nic(struct vm_view *v);
 const char *vm_default_nic_model(const char *arch);
 /* A CPU model that stands for no real CPU: qemu64, kvm64, ... */
 bool vm_cpu_model_generic(const char *model);
+
+/* CPU features whose absence costs a guest latency, by bit: PCID and
+ * INVPCID (TLB flushes on every switch with page-table isolation), invtsc
+ * (the TSC as the guest's clocksource), tsc-deadline and x2apic (timer and
+ * interrupt delivery without exits), arat, kvmclock, kvm-pv-eoi. */
+#define VM_CPU_FEATURES 8
+/* The name of feature BIT, NULL past the last. */
+const char *vm_cpu_feature_name(int bit);
+/* The bit of feature NAME (QEMU's or libvirt's spelling: "tsc_deadline"
+ * and "tsc-deadline" alike), -1 for a feature that is not one of these. */
+int vm_cpu_feature_bit(const char *name);
+
+/* The QEMU CPU models of the host's own generation, by the host's
+ * /proc/cpuinfo vendor, family and model: "Skylake-Server Cascadelake-Server
+ * Cooperlake" for family 6 model 85. NULL when the generation is not known. */
+const char *vm_cpu_host_models(const char *vendor, int family, int model);
+/* Whether MODEL (with its version and "-IBRS", "-noTSX" suffixes) names one
+ * of MODELS, a list from vm_cpu_host_models(). */
+bool vm_cpu_model_in(const char *model, const char *models);
 
 #endif

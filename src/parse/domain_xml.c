@@ -99,9 +99,17 @@ static int libvirt_cpuset(const char *spec, struct cpuset *out)
 	return err;
 }
 
+static void feature_off(struct vm_view *v, const char *name)
+{
+	int bit = vm_cpu_feature_bit(name);
+	if (bit >= 0)
+		v->cpu_features_off |= 1u << bit;
+}
+
 static void read_cpu(const xmlNode *dom, struct vm_view *v)
 {
 	const xmlNode *cpu = child(dom, "cpu");
+	char name[32], policy[16], state[8];
 
 	/* no <cpu>, or one without a mode: custom, with the hypervisor's
 	 * default model unless it names one */
@@ -109,6 +117,43 @@ static void read_cpu(const xmlNode *dom, struct vm_view *v)
 		snprintf(v->cpu_mode, sizeof(v->cpu_mode), "custom");
 	if (!strcmp(v->cpu_mode, "custom"))
 		text(child(cpu, "model"), v->cpu_model, sizeof(v->cpu_model));
+	/* policy 'disable' turns a feature off, 'forbid' refuses a host
+	 * that has it (formatdomain.rst, "CPU model and topology") */
+	for (const xmlNode *c = cpu ? cpu->children : NULL; c; c = c->next)
+		if (is(c, "feature") && attr(c, "name", name, sizeof(name)) &&
+		    attr(c, "policy", policy, sizeof(policy)) &&
+		    (!strcmp(policy, "disable") || !strcmp(policy, "forbid")))
+			feature_off(v, name);
+	/* <features><apic eoi='off'/> is QEMU's kvm-pv-eoi=off */
+	if (attr(child(child(dom, "features"), "apic"), "eoi", state, sizeof(state)) &&
+	    !strcmp(state, "off"))
+		feature_off(v, "kvm-pv-eoi");
+}
+
+/* A size in KiB from a value and libvirt's unit names (formatdomain.rst,
+ * "Memory Allocation"; the default unit is KiB); -1 when malformed. */
+static long long size_kib(const char *value, const char *unit)
+{
+	static const struct {
+		const char *unit;
+		double kib;
+	} units[] = {
+		{ "", 1 },	     { "k", 1 },	{ "KiB", 1 },	       { "b", 1.0 / 1024 },
+		{ "bytes", 1.0 / 1024 }, { "KB", 1000.0 / 1024 }, { "M", 1024 },   { "MiB", 1024 },
+		{ "MB", 1e6 / 1024 },    { "G", 1048576 },	  { "GiB", 1048576 }, { "GB", 1e9 / 1024 },
+		{ "T", 1073741824.0 },   { "TiB", 1073741824.0 }, { "TB", 1e12 / 1024 },
+	};
+	long n;
+
+	if (parse_long(value, &n) || n < 0)
+		return -1;
+	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++)
+		if (!strcmp(unit, units[i].unit)) {
+			double kib = (double)n * units[i].kib;
+			/* a hostile size past any host's memory is no size */
+			return kib < 9.2e15 ? (long long)(kib + 0.999) : -1;
+		}
+	return -1;
 }
 
 static int read_cputune(const xmlNode *dom, struct vm_view *v)
@@ -132,12 +177,22 @@ static int read_cputune(const xmlNode *dom, struct vm_view *v)
 			err = libvirt_cpuset(buf, &v->pinned_cpus);
 			if (!err && !cpuset_has(&pinned_vcpus, (int)id)) {
 				err = cpuset_add(&pinned_vcpus, (int)id);
+				if (!err)
+					err = vm_view_add_vcpupin(v, (int)id, buf);
 				v->vcpus_pinned++;
 			}
 		} else if (is(c, "emulatorpin")) {
 			v->emulator_pinned = true;
+			if (attr(c, "cpuset", buf, sizeof(buf)))
+				err = libvirt_cpuset(buf, &v->emulator_cpus);
 		} else if (is(c, "iothreadpin")) {
 			v->iothreads_pinned++;
+			if (attr(c, "cpuset", buf, sizeof(buf)))
+				err = libvirt_cpuset(buf, &v->iothread_cpus);
+		} else if (is(c, "vcpusched")) {
+			char sched[16];
+			attr(c, "scheduler", sched, sizeof(sched));
+			v->realtime |= !strcmp(sched, "fifo") || !strcmp(sched, "rr");
 		}
 	}
 	cpuset_clear(&pinned_vcpus);
@@ -159,7 +214,27 @@ static int read_memory(const xmlNode *dom, struct vm_view *v)
 	char buf[512];
 
 	v->hugepages = child(mb, "hugepages") != NULL;
+	/* one page size for the whole guest: the first <page> that names one */
+	for (const xmlNode *p = child(child(mb, "hugepages"), "page"); p && !v->hugepage_kib; p = p->next) {
+		char size[32], unit[8];
+		long long kib;
+		if (is(p, "page") && attr(p, "size", size, sizeof(size))) {
+			attr(p, "unit", unit, sizeof(unit));
+			kib = size_kib(size, unit);
+			v->hugepage_kib = kib > 0 && kib <= 16777216 ? (long)kib : 0;
+		}
+	}
 	v->locked = child(mb, "locked") != NULL;
+
+	const xmlNode *m = child(dom, "memory");
+	if (m) {
+		char unit[8];
+		long long kib;
+		text(m, buf, sizeof(buf));
+		attr(m, "unit", unit, sizeof(unit));
+		kib = size_kib(buf, unit);
+		v->memory_kib = kib > 0 ? kib : 0;
+	}
 	v->nosharepages = child(mb, "nosharepages") != NULL;
 
 	const xmlNode *mem = child(child(dom, "numatune"), "memory");
@@ -172,8 +247,13 @@ static int read_memory(const xmlNode *dom, struct vm_view *v)
 
 	for (const xmlNode *t = child(child(dom, "clock"), "timer"); t; t = t->next) {
 		char name[16], present[8];
-		if (is(t, "timer") && attr(t, "name", name, sizeof(name)) && !strcmp(name, "hpet"))
-			v->hpet = attr(t, "present", present, sizeof(present)) ? !strcmp(present, "yes") : 1;
+		if (!is(t, "timer") || !attr(t, "name", name, sizeof(name)))
+			continue;
+		bool present_set = attr(t, "present", present, sizeof(present));
+		if (!strcmp(name, "hpet"))
+			v->hpet = present_set ? !strcmp(present, "yes") : 1;
+		else if (!strcmp(name, "kvmclock") && present_set && !strcmp(present, "no"))
+			feature_off(v, "kvmclock");
 	}
 	return 0;
 }
@@ -237,6 +317,7 @@ static int read_disk(const xmlNode *d, const struct controllers *ctl, const char
 	attr(driver, "io", disk->io, sizeof(disk->io));
 	attr(driver, "type", disk->format, sizeof(disk->format));
 	disk->iothread = driver_iothread(driver);
+	disk->readonly = child(d, "readonly") != NULL;
 
 	if (!strcmp(disk->bus, "scsi")) {
 		long index = attr_long(child(d, "address"), "controller", 0);
@@ -272,6 +353,8 @@ static int read_interface(const xmlNode *i, const char *arch, struct vm_view *v)
 		nic->model_default = true;
 	}
 	attr(driver, "name", nic->backend, sizeof(nic->backend));
+	long queues = attr_long(driver, "queues", 0);
+	nic->queues = queues > 0 && queues <= 1024 ? (int)queues : 0;
 	return 0;
 }
 

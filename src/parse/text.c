@@ -3,6 +3,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -153,4 +154,24 @@ bool str_copy(char *dst, size_t sz, const char *src)
 	memcpy(dst, src ? src : "", n);
 	dst[n] = '\0';
 	return cut;
+}
+
+bool env_value(const char *buf, const char *key, char *out, size_t outsz)
+{
+	size_t klen = strlen(key);
+	bool found = false;
+
+	for (const char *line = buf; *line; line += strcspn(line, "\n"), line += *line == '\n') {
+		if (strncmp(line, key, klen) || line[klen] != '=')
+			continue;
+		const char *v = line + klen + 1;
+		size_t n = strcspn(v, "\n");
+		if (n >= 2 && (v[0] == '"' || v[0] == '\'') && v[n - 1] == v[0]) {
+			v++;
+			n -= 2;
+		}
+		snprintf(out, outsz, "%.*s", (int)(n < outsz ? n : outsz - 1), v);
+		found = true;
+	}
+	return found;
 }

@@ -27,6 +27,12 @@ int word_in_list(const char *list, const char *word);
  * copies as ""). Returns true when it was cut. */
 bool str_copy(char *dst, size_t sz, const char *src);
 
+/* KEY's value in BUF, a file of KEY=value lines as os-release and
+ * systemd's EnvironmentFile= take them (the value may be in quotes; the
+ * last assignment wins), into OUT. Returns whether KEY is assigned: an
+ * empty value is a value. */
+bool env_value(const char *buf, const char *key, char *out, size_t outsz);
+
 /* Strips leading and trailing blanks in place; returns the start. */
 char *trim(char *s);
 

@@ -202,6 +202,80 @@ static void quotes_no_bytes_of_a_bad_document(void **state)
 	assert_null(strchr(err, '\n'));
 }
 
+/* What the host-side rules need: where emulator and I/O threads are
+ * pinned, real-time vCPUs, the memory and its page size, CPU features
+ * turned off, read-only disks, NIC queues. */
+static void reads_pins_memory_and_features(void **state)
+{
+	(void)state;
+	struct domain_xml d;
+	char err[256];
+	assert_int_equal(parse("<domain type='kvm'><name>rt</name><memory unit='GiB'>4</memory>"
+			       "<vcpu>2</vcpu><iothreads>2</iothreads><cputune>"
+			       "<vcpupin vcpu='0' cpuset='2'/><vcpupin vcpu='1' cpuset='3'/>"
+			       "<emulatorpin cpuset='0-1,^1'/><iothreadpin iothread='1' cpuset='1'/>"
+			       "<iothreadpin iothread='2' cpuset='5'/>"
+			       "<vcpusched vcpus='0-1' scheduler='fifo' priority='1'/></cputune>"
+			       "<memoryBacking><hugepages><page size='1' unit='G' nodeset='0'/>"
+			       "</hugepages></memoryBacking>"
+			       "<features><apic eoi='off'/></features>"
+			       "<cpu mode='host-passthrough'><feature policy='disable' name='pcid'/>"
+			       "<feature policy='forbid' name='tsc_deadline'/>"
+			       "<feature policy='require' name='x2apic'/><feature name='arat'/></cpu>"
+			       "<clock><timer name='kvmclock' present='no'/></clock>"
+			       "<devices><disk device='disk'><target dev='vdb'/><readonly/></disk>"
+			       "<interface type='bridge'><mac address='52:54:00:00:00:01'/>"
+			       "<model type='virtio'/><driver name='vhost' queues='4'/></interface>"
+			       "<interface type='bridge'><driver queues='99999'/></interface>"
+			       "</devices></domain>", &d, err), 0);
+	const struct vm_view *v = &d.view;
+	assert_true(cpuset_has(&v->emulator_cpus, 0) && cpuset_count(&v->emulator_cpus) == 1);
+	assert_int_equal(cpuset_count(&v->iothread_cpus), 2);
+	assert_true(cpuset_has(&v->iothread_cpus, 1) && cpuset_has(&v->iothread_cpus, 5));
+	assert_string_equal(vm_view_vcpupin(v, 1), "3");
+	assert_null(vm_view_vcpupin(v, 2));
+	assert_true(v->realtime);
+	assert_int_equal(v->memory_kib, 4194304);
+	assert_int_equal(v->hugepage_kib, 1048576);
+	/* disable and forbid turn off; require and the default policy do not */
+	assert_int_equal(v->cpu_features_off, (1u << vm_cpu_feature_bit("pcid")) |
+						      (1u << vm_cpu_feature_bit("tsc-deadline")) |
+						      (1u << vm_cpu_feature_bit("kvmclock")) |
+						      (1u << vm_cpu_feature_bit("kvm-pv-eoi")));
+	assert_true(v->disks[0].readonly);
+	assert_int_equal(v->nics[0].queues, 4);
+	assert_int_equal(v->nics[1].queues, 0); /* beyond any NIC: not said */
+	vm_view_free(&d.view);
+
+	/* a size past any machine is no size */
+	assert_int_equal(parse("<domain><name>big</name><memory unit='T'>99999999999999</memory>"
+			       "<memoryBacking><hugepages><page size='-2'/></hugepages></memoryBacking>"
+			       "</domain>", &d, err), 0);
+	assert_int_equal(d.view.memory_kib, 0);
+	assert_int_equal(d.view.hugepage_kib, 0);
+	vm_view_free(&d.view);
+}
+
+/* The QEMU models of the host's generation, and a model's suffixes. */
+static void knows_the_hosts_generation(void **state)
+{
+	(void)state;
+	const char *skx = vm_cpu_host_models("GenuineIntel", 6, 85);
+	assert_non_null(skx);
+	assert_true(vm_cpu_model_in("Cascadelake-Server-v4", skx));
+	assert_true(vm_cpu_model_in("Skylake-Server-IBRS", skx));
+	assert_false(vm_cpu_model_in("Haswell-noTSX-IBRS", skx));
+	assert_false(vm_cpu_model_in("Skylake", skx));
+	assert_true(vm_cpu_model_in("EPYC-Rome-v4", vm_cpu_host_models("AuthenticAMD", 23, 0x31)));
+	assert_true(vm_cpu_model_in("EPYC-Turin", vm_cpu_host_models("AuthenticAMD", 26, 2)));
+	assert_true(vm_cpu_model_in("EPYC-Genoa", vm_cpu_host_models("AuthenticAMD", 25, 0x11)));
+	assert_null(vm_cpu_host_models("GenuineIntel", 6, 1));
+	assert_null(vm_cpu_host_models("ARM", 0, 0));
+	assert_false(vm_cpu_model_in("", skx));
+	assert_int_equal(vm_cpu_feature_bit("kvm_pv_eoi"), vm_cpu_feature_bit("kvm-pv-eoi"));
+	assert_int_equal(vm_cpu_feature_bit("avx512f"), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -211,6 +285,8 @@ int main(void)
 		cmocka_unit_test(refuses_what_is_not_a_domain),
 		cmocka_unit_test(refuses_a_dtd_in_any_encoding),
 		cmocka_unit_test(quotes_no_bytes_of_a_bad_document),
+		cmocka_unit_test(reads_pins_memory_and_features),
+		cmocka_unit_test(knows_the_hosts_generation),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -171,6 +171,75 @@ static void says_where_not_what(void **state)
 	assert_string_equal(err, "word 3, an option, has no value");
 }
 
+/* The running process's disk modes, from -blockdev's node chain (libvirt's
+ * shape) and -drive; the vhost fd, queues, features, memory. */
+static void reads_what_runs(void **state)
+{
+	(void)state;
+	struct qemu_args q;
+	char err[256];
+	assert_int_equal(parse("/usr/bin/qemu-system-x86_64|-accel|kvm|-m|size=4194304k|"
+			       "-cpu|Skylake-Server-IBRS,pcid=off,-x2apic,+invtsc,kvm_pv_eoi=on|"
+			       "-object|{\"qom-type\":\"memory-backend-file\",\"id\":\"m\","
+			       "\"mem-path\":\"/dev/hugepages1G/libvirt/qemu/1-a\",\"host-nodes\":[1],"
+			       "\"policy\":\"bind\",\"prealloc\":true}|"
+			       "-blockdev|{\"driver\":\"file\",\"filename\":\"/a.img\",\"node-name\":"
+			       "\"libvirt-1-storage\",\"aio\":\"threads\",\"cache\":{\"direct\":true,"
+			       "\"no-flush\":false}}|"
+			       "-blockdev|{\"node-name\":\"libvirt-1-format\",\"read-only\":false,"
+			       "\"driver\":\"qcow2\",\"file\":\"libvirt-1-storage\"}|"
+			       "-device|{\"driver\":\"virtio-blk-pci\",\"drive\":\"libvirt-1-format\","
+			       "\"id\":\"virtio-disk0\",\"write-cache\":\"on\"}|"
+			       "-blockdev|{\"driver\":\"file\",\"filename\":\"/b.iso\",\"node-name\":"
+			       "\"n2\",\"read-only\":true}|"
+			       "-device|{\"driver\":\"virtio-blk-pci\",\"drive\":\"n2\",\"id\":\"d1\","
+			       "\"write-cache\":\"off\"}|"
+			       "-drive|file=/c.img,if=none,id=drive-scsi0,cache=writeback,aio=native|"
+			       "-device|virtio-scsi-pci,id=scsihw0|"
+			       "-device|scsi-hd,bus=scsihw0.0,drive=drive-scsi0,id=scsi0|"
+			       "-drive|file=/d.img,if=virtio,cache.direct=on,cache.no-flush=on|"
+			       "-netdev|{\"type\":\"tap\",\"fd\":\"33\",\"vhostfd\":\"35\",\"id\":\"h0\"}|"
+			       "-device|{\"driver\":\"virtio-net-pci\",\"netdev\":\"h0\",\"id\":\"net0\","
+			       "\"mac\":\"52:54:00:00:00:01\"}|"
+			       "-netdev|tap,id=h1,fds=20:21:22:23,vhost=on|"
+			       "-device|virtio-net-pci,netdev=h1,mq=on,id=net1|"
+			       "-netdev|tap,id=h2,fd=24|-device|virtio-net-pci,netdev=h2,id=net2", &q, err), 0);
+	const struct vm_view *v = &q.view;
+	assert_int_equal(v->memory_kib, 4194304);
+	assert_string_equal(v->cpu_model, "Skylake-Server-IBRS");
+	assert_int_equal(v->cpu_features_off,
+			 (1u << vm_cpu_feature_bit("pcid")) | (1u << vm_cpu_feature_bit("x2apic")));
+	assert_true(v->hugepages);
+	assert_int_equal(v->hugepage_kib, 1048576);
+	assert_string_equal(v->numa_mode, "strict");
+	assert_true(cpuset_has(&v->numa_nodes, 1) && cpuset_count(&v->numa_nodes) == 1);
+	assert_int_equal(v->ndisks, 4);
+	/* format node -> storage node: direct with the write cache on is none */
+	assert_string_equal(v->disks[0].cache, "none");
+	assert_string_equal(v->disks[0].io, "threads");
+	assert_false(v->disks[0].readonly);
+	assert_true(v->disks[1].readonly);
+	assert_string_equal(v->disks[1].cache, "writethrough");
+	assert_string_equal(v->disks[2].cache, "writeback"); /* -drive cache= as it is */
+	assert_string_equal(v->disks[2].io, "native");
+	assert_string_equal(v->disks[2].controller, "virtio-scsi");
+	assert_string_equal(v->disks[3].cache, "unsafe");
+	assert_int_equal(v->nnics, 3);
+	assert_string_equal(v->nics[0].backend, "vhost"); /* a vhostfd is vhost */
+	assert_string_equal(v->nics[0].mac, "52:54:00:00:00:01");
+	assert_int_equal(v->nics[1].queues, 4);
+	assert_string_equal(v->nics[2].backend, "qemu");
+	vm_view_free(&q.view);
+
+	/* a node chain that loops ends; a size past any machine is none */
+	assert_int_equal(parse("qemu-system-x86_64|-m|99999999999999T|"
+			       "-blockdev|driver=qcow2,node-name=a,file=b|-blockdev|driver=qcow2,node-name=b,file=a|"
+			       "-device|virtio-blk-pci,drive=a,id=d", &q, err), 0);
+	assert_int_equal(q.view.memory_kib, 0);
+	assert_string_equal(q.view.disks[0].cache, "");
+	vm_view_free(&q.view);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -180,6 +249,7 @@ int main(void)
 		cmocka_unit_test(refuses_bad_command_lines),
 		cmocka_unit_test(reads_json_null_and_nested_members),
 		cmocka_unit_test(says_where_not_what),
+		cmocka_unit_test(reads_what_runs),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
