@@ -15,7 +15,8 @@
 static int (*const collectors[])(struct root *, struct facts *) = {
 	collect_host,   collect_os,      collect_cpuinfo, collect_topology, collect_cpufreq, collect_cpuidle,
 	collect_pmqos,  collect_kernel,  collect_memory,   collect_platform,
-	collect_kvm_host, collect_vm_xml, collect_vm_processes, collect_guest_devices,
+	collect_kvm_host, collect_vm_xml, collect_vm_processes, collect_hugepages,
+	collect_host_irqs, collect_guest_devices,
 };
 
 int facts_collect(struct root *r, struct facts *f)
@@ -27,6 +28,7 @@ int facts_collect(struct root *r, struct facts *f)
 	f->dma_latency_us = FACT_UNKNOWN;
 	f->steal_pct = -1;
 	f->virt.halt_poll_ns = -1;
+	f->virt.hugepage_default_kib = -1;
 	for (size_t i = 0; i < sizeof(collectors) / sizeof(collectors[0]); i++) {
 		int err = collectors[i](r, f);
 		if (err)
@@ -65,12 +67,22 @@ void facts_free(struct facts *f)
 	free(f->cpuinfo_mhz);
 	free(f->cmdline_raw);
 	cmdline_free(&f->cmdline);
-	for (size_t i = 0; i < f->virt.count; i++)
+	for (size_t i = 0; i < f->virt.count; i++) {
+		struct vm *vm = &f->virt.vms[i];
 		for (int s = 0; s < VM_SOURCES; s++) {
-			vm_view_free(f->virt.vms[i].view[s]);
-			free(f->virt.vms[i].view[s]);
+			vm_view_free(vm->view[s]);
+			free(vm->view[s]);
 		}
+		cpuset_clear(&vm->vcpu_allowed);
+		cpuset_clear(&vm->emulator_allowed);
+		cpuset_clear(&vm->io_allowed);
+	}
 	free(f->virt.vms);
+	free(f->virt.hugepages);
+	for (size_t i = 0; i < f->virt.nirqs; i++)
+		cpuset_clear(&f->virt.irqs[i].allowed);
+	free(f->virt.irqs);
+	cpuset_clear(&f->virt.irqbalance.banned);
 	free(f->guest.disks);
 	free(f->guest.nics);
 	for (size_t i = 0; i < f->nproblems; i++)

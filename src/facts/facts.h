@@ -25,6 +25,7 @@ enum os_service {
 	OS_SERVICE_KSMTUNED = 4, /* Debian, Proxmox, RHEL: runs KSM by memory pressure */
 	OS_SERVICE_TUNED = 8,
 	OS_QEMU_KVM_DEFAULTS = 16, /* Ubuntu's etc/default/qemu-kvm, whose KSM_ENABLED starts KSM */
+	OS_SERVICE_IRQBALANCE = 32,
 };
 struct freq_result;
 struct wake_result;
@@ -75,6 +76,21 @@ struct guest_device {
 	char name[32];   /* vda, sda, eth0 */
 	char driver[32]; /* virtio_blk, ata_piix, e1000 ... */
 	char path[160];  /* the device's sysfs directory, "/sys/devices/..." */
+};
+
+/* A huge page pool: the host's (NODE -1, sys/kernel/mm/hugepages) or one
+ * NUMA node's. Counts are pages, -1 unknown. */
+struct hugepage_pool {
+	long size_kib;
+	int node;
+	long nr, free, resv; /* resv: the host's pool only */
+};
+
+/* An interrupt of one of the host's NICs and where it may land. */
+struct host_irq {
+	int irq;
+	char nic[16];
+	struct cpuset allowed; /* /proc/irq/N/smp_affinity_list */
 };
 
 enum platform_role {
@@ -169,6 +185,24 @@ struct facts {
 		char libvirt_note[192]; /* why it gave nothing */
 		long halt_poll_ns;      /* kvm module parameter, -1 absent */
 		bool vhost_net;         /* /dev/vhost-net is there */
+		/* What the host gives its VMs, read on a KVM host only: the huge
+		 * page pools, the default page size (/proc/meminfo), and where
+		 * the NICs' interrupts may land, read when a VM is pinned. */
+		struct hugepage_pool *hugepages;
+		size_t nhugepages;
+		long hugepage_default_kib; /* -1 unknown */
+		struct host_irq *irqs;
+		size_t nirqs;
+		bool irqs_read;
+		/* irqbalance: enabled at boot, and the CPUs it keeps interrupts
+		 * off (its config's IRQBALANCE_BANNED_CPULIST or _CPUS; without
+		 * either, the isolated and nohz_full CPUs, as irqbalance does) */
+		struct {
+			bool enabled;
+			bool configured;   /* the config names the banned CPUs */
+			struct cpuset banned;
+			char source[64];   /* where the banned set was read */
+		} irqbalance;
 	} virt;
 
 	/* virtualization, guest side: the virtual hardware seen from inside */
@@ -215,6 +249,8 @@ int collect_vm_xml(struct root *r, struct facts *f);
 int collect_vm_processes(struct root *r, struct facts *f);
 int collect_kvm_host(struct root *r, struct facts *f);
 int collect_guest_devices(struct root *r, struct facts *f);
+int collect_hugepages(struct root *r, struct facts *f);
+int collect_host_irqs(struct root *r, struct facts *f);
 
 /* Asks libvirt at URI for its domains and merges them in; not a file
  * collector, so `check` calls it after facts_collect(). EXPLICIT says the

@@ -18,24 +18,6 @@ int collect_host(struct root *r, struct facts *f)
 	return 0;
 }
 
-/* One os-release assignment, KEY=value or KEY="value", into OUT. */
-static void os_release_value(const char *buf, const char *key, char *out, size_t outsz)
-{
-	size_t klen = strlen(key);
-	for (const char *line = buf; *line; line += strcspn(line, "\n"), line += *line == '\n') {
-		if (strncmp(line, key, klen) || line[klen] != '=')
-			continue;
-		const char *v = line + klen + 1;
-		size_t n = strcspn(v, "\n");
-		if (n >= 2 && (v[0] == '"' || v[0] == '\'') && v[n - 1] == v[0]) {
-			v++;
-			n -= 2;
-		}
-		snprintf(out, outsz, "%.*s", (int)(n < outsz ? n : outsz - 1), v);
-		return;
-	}
-}
-
 int collect_os(struct root *r, struct facts *f)
 {
 	static const struct {
@@ -46,6 +28,7 @@ int collect_os(struct root *r, struct facts *f)
 		{ OS_SERVICE_KSM, "ksm.service" },
 		{ OS_SERVICE_KSMTUNED, "ksmtuned.service" },
 		{ OS_SERVICE_TUNED, "tuned.service" },
+		{ OS_SERVICE_IRQBALANCE, "irqbalance.service" },
 	};
 	static const char *const unit_dirs[] = { "etc/systemd/system", "usr/lib/systemd/system",
 						 "lib/systemd/system" };
@@ -58,9 +41,9 @@ int collect_os(struct root *r, struct facts *f)
 	if (err == -ENOMEM)
 		return err;
 	if (!err) {
-		os_release_value(buf, "ID", f->os.id, sizeof(f->os.id));
-		os_release_value(buf, "ID_LIKE", f->os.id_like, sizeof(f->os.id_like));
-		os_release_value(buf, "PRETTY_NAME", f->os.pretty, sizeof(f->os.pretty));
+		env_value(buf, "ID", f->os.id, sizeof(f->os.id));
+		env_value(buf, "ID_LIKE", f->os.id_like, sizeof(f->os.id_like));
+		env_value(buf, "PRETTY_NAME", f->os.pretty, sizeof(f->os.pretty));
 		free(buf);
 	}
 	f->os.kernel_cmdline_file = !root_exists(r, "etc/kernel/cmdline");

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #if defined(__x86_64__) || defined(__i386__)
 #include <cpuid.h>
 #endif
@@ -80,8 +81,16 @@ static void from_dmi(struct root *r, struct facts *f)
 	facts_read_line(r, f, path, board, sizeof(board));
 
 	const char *v = f->platform.dmi_vendor, *p = f->platform.dmi_product;
+	/* AWS's Xen-based instances say "Xen" and "HVM domU": their uuid starts
+	 * with "ec2" (cloud-init's ds-identify, ec2_identify_platform), their
+	 * BIOS version ends in "amazon". Read quietly: product_uuid is root's. */
+	char uuid[64] = "", bios[64] = "";
+	if (root_read_line(r, "sys/hypervisor/uuid", uuid, sizeof(uuid)))
+		root_read_line(r, "sys/class/dmi/id/product_uuid", uuid, sizeof(uuid));
+	root_read_line(r, "sys/class/dmi/id/bios_version", bios, sizeof(bios));
+	bool ec2_xen = !strncasecmp(uuid, "ec2", 3) || strstr(bios, "amazon");
 	/* cloud-init's ds-identify reads the same fields */
-	if (!strcmp(v, "Amazon EC2") || !strncmp(p, "Amazon EC2", 10))
+	if (!strcmp(v, "Amazon EC2") || !strncmp(p, "Amazon EC2", 10) || ec2_xen)
 		SET(f->platform.cloud, "aws");
 	else if (!strcmp(p, "Google Compute Engine") || !strcmp(v, "Google"))
 		SET(f->platform.cloud, "gce");

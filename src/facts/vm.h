@@ -22,6 +22,10 @@ struct vm {
 	/* From the process's threads ("CPU n/KVM" and their affinity), the
 	 * only proof that pins are in force; -1 when not seen. */
 	int vcpu_threads, vcpu_threads_pinned;
+	/* Where the process's threads may run (their Cpus_allowed_list): the
+	 * vCPU threads' together, the main thread's (QEMU's emulator loop)
+	 * and the I/O threads' ("IO iothread1"). Empty when not seen. */
+	struct cpuset vcpu_allowed, emulator_allowed, io_allowed;
 	/* Who runs the QEMU process: its real uid (-1 when no process was
 	 * seen), its name in etc/passwd ("" when not there), and whether that
 	 * is an ordinary user, not root nor a service user libvirt or QEMU

@@ -73,8 +73,33 @@ static int pinned_threads(char **lists, size_t n, int online)
 	return pinned;
 }
 
-/* libvirt passes debug-threads=on, so vCPU threads are called "CPU n/KVM";
- * their Cpus_allowed_list says whether they are pinned. */
+/* A thread's Cpus_allowed_list from its status at PATH into SET. Returns
+ * 1 when read, 0 when not (the thread ended, the file is cut: a problem
+ * then), or -ENOMEM. */
+static int thread_allowed(struct root *r, struct facts *f, const char *path, struct cpuset *set)
+{
+	char *status = NULL, list[1024];
+	size_t len;
+	int err = root_read(r, path, &status, &len), got = 0;
+
+	if (err == -ENOMEM)
+		return err;
+	if (!status)
+		return 0; /* the thread ended, or its status is unreadable */
+	/* a thread may always run somewhere: an empty list is a cut file */
+	if (!proc_status_field(status, len, "Cpus_allowed_list", list, sizeof(list)) && list[0] &&
+	    !cpuset_parse(set, list) && cpuset_count(set) > 0)
+		got = 1;
+	else
+		facts_problem(f, path, "no Cpus_allowed_list with a CPU in it; the thread's pinning is "
+			      "not known");
+	free(status);
+	return got;
+}
+
+/* libvirt passes debug-threads=on, so vCPU threads are called "CPU n/KVM"
+ * and I/O threads "IO " and their id; the main thread runs QEMU's loop.
+ * Their Cpus_allowed_list says whether and where they are pinned. */
 static int vcpu_threads(struct root *r, struct facts *f, const char *pid, struct vm *vm)
 {
 	char dir[64], **tids, **lists;
@@ -88,34 +113,31 @@ static int vcpu_threads(struct root *r, struct facts *f, const char *pid, struct
 		root_free_names(tids);
 		return -ENOMEM;
 	}
-	for (size_t i = 0; i < count && !err; i++) {
-		char path[128], comm[32], *status = NULL, list[1024];
-		size_t len;
+	for (size_t i = 0; i < count && err >= 0; i++) {
+		char path[128], comm[32], list[1024];
 		int cpu;
 
 		snprintf(path, sizeof(path), "%s/%s/comm", dir, tids[i]);
-		if (root_read_line(r, path, comm, sizeof(comm)) || sscanf(comm, "CPU %d/KVM", &cpu) != 1)
+		if (root_read_line(r, path, comm, sizeof(comm)))
 			continue;
 		snprintf(path, sizeof(path), "%s/%s/status", dir, tids[i]);
-		if ((err = root_read(r, path, &status, &len)) && err != -ENOMEM)
-			err = 0; /* the thread ended, or its status is unreadable */
-		if (!status)
-			continue;
 		struct cpuset allowed = { 0 };
-		/* a thread may always run somewhere: an empty list is a cut file */
-		if (!proc_status_field(status, len, "Cpus_allowed_list", list, sizeof(list)) &&
-		    list[0] && !cpuset_parse(&allowed, list) && cpuset_count(&allowed) > 0) {
+		bool vcpu = sscanf(comm, "CPU %d/KVM", &cpu) == 1;
+		if (vcpu || !strcmp(tids[i], pid) || !strncmp(comm, "IO ", 3))
+			err = thread_allowed(r, f, path, &allowed);
+		if (err > 0 && vcpu) {
 			/* one spelling of each set, for comparing them */
 			cpuset_format(&allowed, list, sizeof(list));
-			if (!(lists[n++] = strdup(list)))
+			if (!(lists[n++] = strdup(list)) || cpuset_merge(&vm->vcpu_allowed, &allowed))
 				err = -ENOMEM;
-		} else {
-			facts_problem(f, path, "no Cpus_allowed_list with a CPU in it; the thread's "
-				      "pinning is not known");
+		} else if (err > 0) {
+			err = cpuset_merge(strcmp(tids[i], pid) ? &vm->io_allowed : &vm->emulator_allowed,
+					   &allowed);
 		}
 		cpuset_clear(&allowed);
-		free(status);
 	}
+	if (err > 0)
+		err = 0;
 	if (!err && n) {
 		vm->vcpu_threads = (int)n;
 		vm->vcpu_threads_pinned = pinned_threads(lists, n, cpuset_count(&f->online));
