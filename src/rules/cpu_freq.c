@@ -406,6 +406,17 @@ static void governor_finding(const struct facts *f, struct findings *out, const 
 	governor_advice(f, out, x, p);
 }
 
+bool cpu_policy_slow(const struct facts *f, const struct cpufreq_policy *p)
+{
+	enum hold hold = governor_hold(f, p);
+	return hold == HOLD_FOLLOWS_LOAD || hold == HOLD_PINNED_LOW;
+}
+
+bool cpu_epp_slow(const struct cpufreq_policy *p)
+{
+	return p->epp[0] && strcmp(p->epp, "performance") && strcmp(p->epp, "0");
+}
+
 void rule_cpu_governor(const struct facts *f, struct findings *out)
 {
 	grouping_facts = f;
@@ -431,7 +442,7 @@ static enum severity epp_severity(const char *epp)
 static void epp_finding(const struct facts *f, struct findings *out, const struct cpufreq_policy *p,
 		       const struct cpuset *cpus, int members)
 {
-	if (!p->epp[0] || !strcmp(p->epp, "performance") || !strcmp(p->epp, "0"))
+	if (!cpu_epp_slow(p))
 		return;
 	char subject[300], src[160];
 	cpus_subject(cpus, subject, sizeof(subject));

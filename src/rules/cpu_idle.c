@@ -20,8 +20,7 @@ static long qos_limit_us(const struct facts *f, const struct cpu *c)
 	return limit;
 }
 
-/* The deepest state CPU C can still enter; NULL when none is deep. */
-static const struct idle_state *deepest_reachable(const struct facts *f, const struct cpu *c)
+const struct idle_state *cpu_deep_idle(const struct facts *f, const struct cpu *c)
 {
 	const struct idle_state *deepest = NULL;
 	long limit = qos_limit_us(f, c);
@@ -57,12 +56,13 @@ static void cmdline_caps(const struct facts *f, struct findings *out, struct fin
 
 /* Disable each deep state, chosen by its exit latency (never by index:
  * state3 is C6 on one CPU and C3 on another), as saptune does. */
-static void cstate_actions(const struct facts *f, struct findings *out, struct finding *x)
+void cpu_cstate_actions(const struct facts *f, struct findings *out, struct finding *x,
+			const struct cpuset *only)
 {
 	for (size_t i = 0; i < f->ncpus; i++) {
 		const struct cpu *c = &f->cpus[i];
 		long limit = qos_limit_us(f, c);
-		if (!c->online)
+		if (!c->online || (only && !cpuset_has(only, c->id)))
 			continue;
 		for (size_t k = 0; k < c->nstates; k++) {
 			const struct idle_state *s = &c->states[k];
@@ -118,7 +118,7 @@ void rule_cpu_cstate_deep(const struct facts *f, struct findings *out)
 
 	for (size_t i = 0; i < f->ncpus; i++) {
 		const struct cpu *c = &f->cpus[i];
-		const struct idle_state *s = c->online ? deepest_reachable(f, c) : NULL;
+		const struct idle_state *s = c->online ? cpu_deep_idle(f, c) : NULL;
 		if (!s)
 			continue;
 		if (cpuset_add(&cpus, c->id)) {
@@ -171,7 +171,7 @@ void rule_cpu_cstate_deep(const struct facts *f, struct findings *out)
 		    "that is added to the request. Fast request streams keep CPUs out of it; "
 		    "light traffic, where latency is judged, lands in it.",
 		    worst->name, worst->latency_us);
-	cstate_actions(f, out, x);
+	cpu_cstate_actions(f, out, x, NULL);
 	cstate_advice(f, out, x);
 	weigh_measured_cstate_cost(f, out, x);
 	cpuset_clear(&cpus);

@@ -51,6 +51,13 @@ void rule_vm_hugepages(const struct facts *f, struct findings *out);
 void rule_vm_balloon(const struct facts *f, struct findings *out);
 void rule_vm_hpet(const struct facts *f, struct findings *out);
 void rule_vm_config_pending(const struct facts *f, struct findings *out);
+void rule_vm_vcpu_shared(const struct facts *f, struct findings *out);
+void rule_vm_host_cpus(const struct facts *f, struct findings *out);
+void rule_vm_host_irq(const struct facts *f, struct findings *out);
+void rule_vm_hugepages_pool(const struct facts *f, struct findings *out);
+void rule_vm_cpu_features(const struct facts *f, struct findings *out);
+void rule_vm_disk_aio(const struct facts *f, struct findings *out);
+void rule_vm_nic_queues(const struct facts *f, struct findings *out);
 void rule_kvm_halt_poll(const struct facts *f, struct findings *out);
 void rule_kvm_vhost_net(const struct facts *f, struct findings *out);
 void rule_guest_cpu_model(const struct facts *f, struct findings *out);
@@ -58,6 +65,7 @@ void rule_guest_disk_driver(const struct facts *f, struct findings *out);
 void rule_guest_nic_driver(const struct facts *f, struct findings *out);
 void rule_guest_clocksource(const struct facts *f, struct findings *out);
 void rule_guest_steal(const struct facts *f, struct findings *out);
+void rule_guest_cloud_nic(const struct facts *f, struct findings *out);
 
 /* Weigh a finding with what was measured (f->measured), if anything:
  * evidence and severity. */
@@ -79,6 +87,9 @@ enum vm_fix_kind {
 	VM_FIX_HUGEPAGES,
 	VM_FIX_BALLOON,
 	VM_FIX_HPET,
+	VM_FIX_CPU_FEATURES,
+	VM_FIX_DISK_AIO,
+	VM_FIX_NIC_QUEUES,
 };
 /* Sets X's fix to KIND's fix on the platforms that manage VM (NULL for a
  * finding made inside a guest, which gets its cloud's or every stack's). */
@@ -97,6 +108,19 @@ void fix_policies(const struct facts *f, struct findings *out, struct finding *x
 /* sysctl KEY to WANT now (NOW the value read, -1 unknown) and at boot. */
 void fix_sysctl(struct findings *out, struct finding *x, const char *key, long now,
 		const char *want);
+
+/* Whether a policy's governor keeps its clock low under light load (not
+ * performance, nor held at the top by a raised minimum). */
+bool cpu_policy_slow(const struct facts *f, const struct cpufreq_policy *p);
+/* Whether a policy's energy_performance_preference is not performance. */
+bool cpu_epp_slow(const struct cpufreq_policy *p);
+/* The deepest idle state CPU C can still enter that counts as deep (exit
+ * latency above DEEP_IDLE_LATENCY_US, within any PM QoS limit); NULL. */
+const struct idle_state *cpu_deep_idle(const struct facts *f, const struct cpu *c);
+/* The actions that disable each deep idle state, on ONLY's CPUs (every
+ * online CPU when NULL), runtime and persistent, variant "disable". */
+void cpu_cstate_actions(const struct facts *f, struct findings *out, struct finding *x,
+			const struct cpuset *only);
 
 /* "cpu 3" or "cpus 0-7,16-23" */
 void cpus_subject(const struct cpuset *cpus, char *out, size_t outsz);

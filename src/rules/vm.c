@@ -9,16 +9,18 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
-static bool audited(const struct vm_view *v)
+bool vm_audited(const struct vm_view *v)
 {
 	return !strcmp(v->type, "kvm") || !strcmp(v->type, "qemu") || !strcmp(v->type, "test");
 }
 
-static bool accelerated(const struct vm_view *v)
+bool vm_accelerated(const struct vm_view *v)
 {
 	return !strcmp(v->type, "kvm") || !strcmp(v->type, "test");
 }
+
 
 static bool x86(const struct facts *f, const struct vm_view *v)
 {
@@ -27,25 +29,19 @@ static bool x86(const struct facts *f, const struct vm_view *v)
 	return !strcmp(v->arch, "x86_64") || !strcmp(v->arch, "i686");
 }
 
-/* Calls EACH for every VM whose effective view is audited. */
-static void each_vm(const struct facts *f, struct findings *out,
-		    void (*each)(const struct facts *, struct findings *, const struct vm *,
-				 const struct vm_view *))
+void vm_each(const struct facts *f, struct findings *out,
+	     void (*each)(const struct facts *, struct findings *, const struct vm *, const struct vm_view *))
 {
 	for (size_t i = 0; i < f->virt.count; i++) {
 		const struct vm *vm = &f->virt.vms[i];
 		const struct vm_view *v = vm_effective(vm);
-		if (v && audited(v))
+		if (v && vm_audited(v))
 			each(f, out, vm, v);
 	}
 }
 
-static struct finding *vm_finding(struct findings *out, enum severity sev,
-				  const struct vm *vm, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static struct finding *vm_finding(struct findings *out, enum severity sev,
-				  const struct vm *vm, const char *fmt, ...)
+struct finding *vm_finding(struct findings *out, enum severity sev, const struct vm *vm,
+			   const char *fmt, ...)
 {
 	char subject[96], title[256];
 	va_list ap;
@@ -73,19 +69,38 @@ static void accel(const struct facts *f, struct findings *out, const struct vm *
 
 void rule_vm_accel(const struct facts *f, struct findings *out)
 {
-	each_vm(f, out, accel);
+	vm_each(f, out, accel);
+}
+
+/* The QEMU models of the host CPU's generation, for an x86 guest on an x86
+ * host; NULL when not known. */
+static const char *host_generation(const struct facts *f, const struct vm_view *v)
+{
+	return x86(f, v) && !strcmp(f->arch, "x86") ? vm_cpu_host_models(f->vendor, f->family, f->model)
+						    : NULL;
 }
 
 static void cpu_mode(const struct facts *f, struct findings *out, const struct vm *vm,
 		     const struct vm_view *v)
 {
-	if (!accelerated(v) || strcmp(v->cpu_mode, "custom"))
+	if (!vm_accelerated(v) || strcmp(v->cpu_mode, "custom"))
 		return; /* host-passthrough, maximum and host-model show the host's CPU */
 	bool generic = vm_cpu_model_generic(v->cpu_model);
+	const char *gen = host_generation(f, v), *d = vm->view[VM_DEFINED] ? vm->view[VM_DEFINED]->cpu_mode : "";
+	/* the host's own generation, named (libvirt writes host-model out so
+	 * in the running XML, and on QEMU's command line): not emulated */
+	if (!generic && gen && vm_cpu_model_in(v->cpu_model, gen))
+		return;
 	const char *model = v->cpu_model[0] ? v->cpu_model : "the hypervisor's default";
 	struct finding *x = vm_finding(out, generic ? SEV_WARNING : SEV_INFO, vm,
 				       "%s has an emulated CPU model (%s)", vm->name, model);
 	finding_evidence(out, x, v->where, "cpu mode %s, model %s", v->cpu_mode, model);
+	if (!strcmp(d, "host-model"))
+		finding_evidence(out, x, vm->view[VM_DEFINED]->where,
+				 "cpu mode host-model: libvirt expanded it to %s", model);
+	if (gen && !generic)
+		finding_evidence(out, x, "/proc/cpuinfo", "the host is %s (%s), a newer generation",
+				 f->model_name, gen);
 	if (generic)
 		finding_why(out, x,
 			    "A generic model like qemu64 hides the host CPU's features from the "
@@ -101,11 +116,10 @@ static void cpu_mode(const struct facts *f, struct findings *out, const struct v
 
 void rule_vm_cpu_mode(const struct facts *f, struct findings *out)
 {
-	each_vm(f, out, cpu_mode);
+	vm_each(f, out, cpu_mode);
 }
 
-/* vCPUs pinned, from the threads where they were seen, else the config. */
-static int pinned_vcpus(const struct vm *vm, const struct vm_view *v)
+int vm_pinned_vcpus(const struct vm *vm, const struct vm_view *v)
 {
 	return vm->vcpu_threads > 0 ? vm->vcpu_threads_pinned : v->vcpus_pinned;
 }
@@ -126,10 +140,11 @@ static int running_vcpus(const struct facts *f)
 }
 
 static void vcpu_pin(const struct facts *f, struct findings *out, const struct vm *vm,
-		     const struct vm_view *v, struct vm_pin_host *h, int want)
+		     const struct vm_view *v, const struct vm_pin_host *h,
+		     const struct vm_pin_plan *plan, int want)
 {
-	int pinned = pinned_vcpus(vm, v), online = cpuset_count(&f->online);
-	if (!accelerated(v) || pinned >= v->vcpus)
+	int pinned = vm_pinned_vcpus(vm, v), online = cpuset_count(&f->online);
+	if (!vm_accelerated(v) || pinned >= v->vcpus)
 		return;
 	/* it matters where vCPUs compete for cores or memory is remote */
 	bool matters = f->nodes > 1 || (online > 0 && want > online);
@@ -160,41 +175,35 @@ static void vcpu_pin(const struct facts *f, struct findings *out, const struct v
 		    "An unpinned vCPU thread is moved between host cores by the scheduler: its "
 		    "caches go cold, it waits behind other threads, and on a multi-node host its "
 		    "memory ends up remote. The libvirt real-time guide pins each vCPU to its own core.");
-	struct vm_pin_plan plan;
-	if (vm_pin_plan(h, v, &plan)) {
-		out->out_of_memory = true;
-		return;
-	}
-	vm_fix_vcpu_pin(out, x, f, vm, h, &plan);
-	vm_pin_plan_free(&plan);
+	vm_fix_vcpu_pin(out, x, f, vm, h, plan);
 }
 
 /* One plan for the host: the VMs get their CPUs in turn, none twice. */
 void rule_vm_vcpu_pin(const struct facts *f, struct findings *out)
 {
-	struct vm_pin_host h;
+	struct vm_host_plan p;
 	int want = running_vcpus(f);
 
 	if (!f->virt.count)
 		return;
-	if (vm_pin_host_init(f, &h)) {
+	if (vm_host_plan_make(f, &p)) {
 		out->out_of_memory = true;
 		return;
 	}
 	for (size_t i = 0; i < f->virt.count; i++) {
 		const struct vm *vm = &f->virt.vms[i];
 		const struct vm_view *v = vm_effective(vm);
-		if (v && audited(v))
-			vcpu_pin(f, out, vm, v, &h, want);
+		if (v && vm_audited(v))
+			vcpu_pin(f, out, vm, v, &p.h, &p.plan[i], want);
 	}
-	vm_pin_host_free(&h);
+	vm_host_plan_free(f, &p);
 }
 
 static void emulator_pin(const struct facts *f, struct findings *out, const struct vm *vm,
 			 const struct vm_view *v, const struct vm_pin_host *h)
 {
 	/* only libvirt's XML says where the emulator runs */
-	if (!accelerated(v) || v == vm->view[VM_PROCESS] || pinned_vcpus(vm, v) < v->vcpus ||
+	if (!vm_accelerated(v) || v == vm->view[VM_PROCESS] || vm_pinned_vcpus(vm, v) < v->vcpus ||
 	    (v->emulator_pinned && v->iothreads_pinned >= v->iothreads))
 		return;
 	struct finding *x = vm_finding(out, SEV_INFO, vm,
@@ -221,7 +230,7 @@ void rule_vm_emulator_pin(const struct facts *f, struct findings *out)
 	for (size_t i = 0; i < f->virt.count; i++) {
 		const struct vm *vm = &f->virt.vms[i];
 		const struct vm_view *v = vm_effective(vm);
-		if (v && audited(v))
+		if (v && vm_audited(v))
 			emulator_pin(f, out, vm, v, &h);
 	}
 	vm_pin_host_free(&h);
@@ -233,7 +242,7 @@ static void numa(const struct facts *f, struct findings *out, const struct vm *v
 	struct cpuset nodes = { 0 };
 	char cpu_nodes[64], mem_nodes[64];
 
-	if (f->nodes <= 1 || !accelerated(v) || !cpuset_count(&v->pinned_cpus))
+	if (f->nodes <= 1 || !vm_accelerated(v) || !cpuset_count(&v->pinned_cpus))
 		return;
 	for (size_t i = 0; i < f->ncpus; i++)
 		if (cpuset_has(&v->pinned_cpus, f->cpus[i].id) && f->cpus[i].node >= 0 &&
@@ -262,7 +271,7 @@ static void numa(const struct facts *f, struct findings *out, const struct vm *v
 
 void rule_vm_numa(const struct facts *f, struct findings *out)
 {
-	each_vm(f, out, numa);
+	vm_each(f, out, numa);
 }
 
 bool vm_disk_emulated(const struct vm_disk *d, char *why, size_t sz)
@@ -305,11 +314,18 @@ bool vm_nic_userspace(const struct vm_nic *n)
 	return !strcmp(n->model, "virtio") && !strcmp(n->backend, "qemu");
 }
 
-/* Appends ITEM to the LEN-long LIST while it fits, else counts it in MORE. */
-static void list_item(char *list, size_t sz, size_t *len, size_t *more, const char *fmt, ...)
-	__attribute__((format(printf, 5, 6)));
+bool vm_nic_fell_back(const struct vm *vm, const struct vm_nic *n)
+{
+	const struct vm_view *p = vm->view[VM_PROCESS];
+	if (!p || n->backend[0] || strcmp(n->model, "virtio") || !n->mac[0])
+		return false;
+	for (size_t i = 0; i < p->nnics; i++)
+		if (!strcasecmp(p->nics[i].mac, n->mac))
+			return !strcmp(p->nics[i].backend, "qemu");
+	return false;
+}
 
-static void list_item(char *list, size_t sz, size_t *len, size_t *more, const char *fmt, ...)
+void vm_list_item(char *list, size_t sz, size_t *len, size_t *more, const char *fmt, ...)
 {
 	char item[160];
 	va_list ap;
@@ -322,7 +338,7 @@ static void list_item(char *list, size_t sz, size_t *len, size_t *more, const ch
 		(*more)++;
 }
 
-static void list_end(char *list, size_t sz, size_t len, size_t more)
+void vm_list_end(char *list, size_t sz, size_t len, size_t more)
 {
 	if (more)
 		snprintf(list + len, sz - len, " and %zu more", more);
@@ -337,14 +353,14 @@ static void disk_bus(const struct facts *f, struct findings *out, const struct v
 	for (size_t i = 0; i < v->ndisks; i++)
 		if (vm_disk_emulated(&v->disks[i], why, sizeof(why))) {
 			const char *dev = v->disks[i].target[0] ? v->disks[i].target : "?";
-			list_item(list, sizeof(list), &len, &more, "%s (%s)", dev, why);
-			list_item(brief, sizeof(brief), &blen, &bmore, "%s (%s)", dev, why);
+			vm_list_item(list, sizeof(list), &len, &more, "%s (%s)", dev, why);
+			vm_list_item(brief, sizeof(brief), &blen, &bmore, "%s (%s)", dev, why);
 			n++;
 		}
 	if (!n)
 		return;
-	list_end(list, sizeof(list), len, more);
-	list_end(brief, sizeof(brief), blen, bmore);
+	vm_list_end(list, sizeof(list), len, more);
+	vm_list_end(brief, sizeof(brief), blen, bmore);
 	struct finding *x = vm_finding(out, SEV_WARNING, vm, "%s has %zu disk%s on an "
 				       "emulated bus: %s", vm->name, n, n == 1 ? "" : "s", brief);
 	finding_evidence(out, x, v->where, "%s", list);
@@ -357,14 +373,14 @@ static void disk_bus(const struct facts *f, struct findings *out, const struct v
 
 void rule_vm_disk_bus(const struct facts *f, struct findings *out)
 {
-	each_vm(f, out, disk_bus);
+	vm_each(f, out, disk_bus);
 }
 
 static void disk_iothread(const struct facts *f, struct findings *out, const struct vm *vm,
 			  const struct vm_view *v)
 {
 	size_t n = 0;
-	if (!accelerated(v))
+	if (!vm_accelerated(v))
 		return;
 	for (size_t i = 0; i < v->ndisks; i++) {
 		if (!vm_disk_virtio(&v->disks[i]))
@@ -387,7 +403,7 @@ static void disk_iothread(const struct facts *f, struct findings *out, const str
 
 void rule_vm_disk_iothread(const struct facts *f, struct findings *out)
 {
-	each_vm(f, out, disk_iothread);
+	vm_each(f, out, disk_iothread);
 }
 
 static void disk_cache(const struct facts *f, struct findings *out, const struct vm *vm,
@@ -401,13 +417,13 @@ static void disk_cache(const struct facts *f, struct findings *out, const struct
 		const struct vm_disk *d = &v->disks[i];
 		if (!vm_disk_cached(d))
 			continue;
-		list_item(list, sizeof(list), &len, &more, "%s (cache '%s', io '%s')", d->target,
+		vm_list_item(list, sizeof(list), &len, &more, "%s (cache '%s', io '%s')", d->target,
 			  d->cache, d->io[0] ? d->io : "default");
 		one = n++ ? NULL : d;
 	}
 	if (!n)
 		return;
-	list_end(list, sizeof(list), len, more);
+	vm_list_end(list, sizeof(list), len, more);
 	/* one finding a VM, however many disks: a domain may have thousands */
 	struct finding *x = one ? vm_finding(out, SEV_INFO, vm,
 					     "%s disk %s goes through the host page cache (cache=%s)",
@@ -430,7 +446,7 @@ static void disk_cache(const struct facts *f, struct findings *out, const struct
 
 void rule_vm_disk_cache(const struct facts *f, struct findings *out)
 {
-	each_vm(f, out, disk_cache);
+	vm_each(f, out, disk_cache);
 }
 
 static void nic_model(const struct facts *f, struct findings *out, const struct vm *vm,
@@ -445,15 +461,15 @@ static void nic_model(const struct facts *f, struct findings *out, const struct 
 		if (!vm_nic_emulated(nic))
 			continue;
 		const char *dflt = nic->model_default ? " (no model given)" : "";
-		list_item(list, sizeof(list), &len, &more, "%s%s", nic->model, dflt);
-		list_item(brief, sizeof(brief), &blen, &bmore, "%s%s", nic->model, dflt);
+		vm_list_item(list, sizeof(list), &len, &more, "%s%s", nic->model, dflt);
+		vm_list_item(brief, sizeof(brief), &blen, &bmore, "%s%s", nic->model, dflt);
 		defaulted |= nic->model_default;
 		n++;
 	}
 	if (!n)
 		return;
-	list_end(list, sizeof(list), len, more);
-	list_end(brief, sizeof(brief), blen, bmore);
+	vm_list_end(list, sizeof(list), len, more);
+	vm_list_end(brief, sizeof(brief), blen, bmore);
 	struct finding *x = vm_finding(out, SEV_WARNING, vm,
 				       "%s has %zu emulated NIC%s: %s", vm->name, n, n == 1 ? "" : "s", brief);
 	finding_evidence(out, x, v->where, "interface models: %s", list);
@@ -468,7 +484,7 @@ static void nic_model(const struct facts *f, struct findings *out, const struct 
 
 void rule_vm_nic_model(const struct facts *f, struct findings *out)
 {
-	each_vm(f, out, nic_model);
+	vm_each(f, out, nic_model);
 }
 
 static void nic_vhost(const struct facts *f, struct findings *out, const struct vm *vm,
@@ -478,16 +494,19 @@ static void nic_vhost(const struct facts *f, struct findings *out, const struct 
 	size_t n = 0, len = 0, more = 0;
 	const struct vm_nic *one = NULL;
 
+	size_t fell = 0;
 	for (size_t i = 0; i < v->nnics; i++) {
 		const struct vm_nic *nic = &v->nics[i];
-		if (!vm_nic_userspace(nic))
+		bool fell_back = vm_nic_fell_back(vm, nic);
+		if (!vm_nic_userspace(nic) && !fell_back)
 			continue;
-		list_item(list, sizeof(list), &len, &more, "%s", nic->id[0] ? nic->id : "?");
+		vm_list_item(list, sizeof(list), &len, &more, "%s", nic->id[0] ? nic->id : "?");
 		one = n++ ? NULL : nic;
+		fell += fell_back;
 	}
 	if (!n)
 		return;
-	list_end(list, sizeof(list), len, more);
+	vm_list_end(list, sizeof(list), len, more);
 	struct finding *x = one ? vm_finding(out, SEV_WARNING, vm,
 					     "%s NIC %s is served by QEMU, not vhost-net", vm->name,
 					     one->id[0] ? one->id : "?")
@@ -495,24 +514,30 @@ static void nic_vhost(const struct facts *f, struct findings *out, const struct 
 					     "%s has %zu NICs served by QEMU, not vhost-net", vm->name, n);
 	if (one)
 		finding_evidence(out, x, v->where, "interface %s: type %s, backend %s", one->id,
-				 one->type[0] ? one->type : "?", one->backend);
+				 one->type[0] ? one->type : "?", one->backend[0] ? one->backend : "not said");
 	else
 		finding_evidence(out, x, v->where, "interfaces on QEMU's backend: %s", list);
+	if (fell)
+		finding_evidence(out, x, vm->view[VM_PROCESS]->where,
+				 "its tap netdev%s without vhost=on or a vhostfd: libvirt fell back to QEMU's "
+				 "backend", fell == 1 ? "" : "s");
 	finding_why(out, x,
 		    "With the userspace backend, every packet goes through QEMU's main loop "
-		    "and an extra copy; vhost-net moves it in the host kernel.");
+		    "and an extra copy; vhost-net moves it in the host kernel.%s",
+		    fell ? " Without <driver name='vhost'/> libvirt uses vhost-net when it can open "
+			   "/dev/vhost-net and falls back to QEMU without an error when it cannot." : "");
 	vm_fix(out, x, f, VM_FIX_NIC_VHOST, vm);
 }
 
 void rule_vm_nic_vhost(const struct facts *f, struct findings *out)
 {
-	each_vm(f, out, nic_vhost);
+	vm_each(f, out, nic_vhost);
 }
 
 static void hugepages(const struct facts *f, struct findings *out, const struct vm *vm,
 		      const struct vm_view *v)
 {
-	if (!accelerated(v) || v->hugepages)
+	if (!vm_accelerated(v) || v->hugepages)
 		return;
 	struct finding *x = vm_finding(out, SEV_INFO, vm,
 				       "%s's memory is not backed by huge pages", vm->name);
@@ -527,13 +552,13 @@ static void hugepages(const struct facts *f, struct findings *out, const struct 
 
 void rule_vm_hugepages(const struct facts *f, struct findings *out)
 {
-	each_vm(f, out, hugepages);
+	vm_each(f, out, hugepages);
 }
 
 static void balloon(const struct facts *f, struct findings *out, const struct vm *vm,
 		    const struct vm_view *v)
 {
-	if (!accelerated(v) || strcmp(v->memballoon, "virtio"))
+	if (!vm_accelerated(v) || strcmp(v->memballoon, "virtio"))
 		return;
 	struct finding *x = vm_finding(out, SEV_INFO, vm, "%s has a memory balloon",
 				       vm->name);
@@ -546,13 +571,13 @@ static void balloon(const struct facts *f, struct findings *out, const struct vm
 
 void rule_vm_balloon(const struct facts *f, struct findings *out)
 {
-	each_vm(f, out, balloon);
+	vm_each(f, out, balloon);
 }
 
 static void hpet(const struct facts *f, struct findings *out, const struct vm *vm,
 		 const struct vm_view *v)
 {
-	if (!accelerated(v) || v->hpet == 0 || !x86(f, v))
+	if (!vm_accelerated(v) || v->hpet == 0 || !x86(f, v))
 		return;
 	struct finding *x = vm_finding(out, SEV_INFO, vm, "%s has an emulated HPET",
 				       vm->name);
@@ -567,7 +592,7 @@ static void hpet(const struct facts *f, struct findings *out, const struct vm *v
 
 void rule_vm_hpet(const struct facts *f, struct findings *out)
 {
-	each_vm(f, out, hpet);
+	vm_each(f, out, hpet);
 }
 
 /* Appends NAME to LIST when A and B differ on it. */
@@ -605,10 +630,14 @@ void rule_vm_config_pending(const struct facts *f, struct findings *out)
 		const struct vm *vm = &f->virt.vms[i];
 		const struct vm_view *d = vm->view[VM_DEFINED], *r = vm->view[VM_RUNNING];
 		char list[256] = "";
-		if (!d || !r || !audited(r))
+		if (!d || !r || !vm_audited(r))
 			continue;
 		differs(list, sizeof(list), strcmp(d->type, r->type), "domain type");
-		differs(list, sizeof(list), strcmp(d->cpu_mode, r->cpu_mode) || strcmp(d->cpu_model, r->cpu_model),
+		/* host-model is written out as the model it stands for when the
+		 * VM starts (formatdomain.rst): that is no change */
+		bool expanded = !strcmp(d->cpu_mode, "host-model") && !strcmp(r->cpu_mode, "custom");
+		differs(list, sizeof(list),
+			!expanded && (strcmp(d->cpu_mode, r->cpu_mode) || strcmp(d->cpu_model, r->cpu_model)),
 			"CPU mode");
 		differs(list, sizeof(list), d->vcpus != r->vcpus, "vCPU count");
 		differs(list, sizeof(list), d->vcpus_pinned != r->vcpus_pinned ||

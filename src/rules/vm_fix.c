@@ -247,21 +247,6 @@ static void cloudstack_details(struct fix *fx, bool disks, bool nics)
 	    id, id, keys, id, id);
 }
 
-/* The host node of the CPUs V is pinned to, when they share one; -1. */
-static int pinned_node(const struct facts *f, const struct vm_view *v)
-{
-	int node = -1;
-	for (size_t i = 0; i < f->ncpus; i++) {
-		const struct cpu *c = &f->cpus[i];
-		if (!cpuset_has(&v->pinned_cpus, c->id) || c->node < 0)
-			continue;
-		if (node >= 0 && c->node != node)
-			return -1;
-		node = c->node;
-	}
-	return node;
-}
-
 static void accel(struct fix *fx)
 {
 	say(fx, P_LIBVIRT, "<domain type='kvm'> (with kvm_intel or kvm_amd loaded on the host)");
@@ -296,7 +281,7 @@ static void cpu_mode(struct fix *fx)
 static void numa(struct fix *fx)
 {
 	const struct vm_view *v = fx->v;
-	int node = v ? pinned_node(fx->f, v) : -1;
+	int node = v ? vm_pinned_node(fx->f, v) : -1;
 	char n[16] = "N", now[64] = "";
 
 	if (node >= 0)
@@ -468,7 +453,8 @@ static void nic_vhost(struct fix *fx)
 	say(fx, P_LIBVIRT, "<driver name='vhost'/> in each virtio <interface> on QEMU's backend, "
 			   "and %s", module);
 	for (size_t i = 0; v && i < v->nnics; i++)
-		if (vm_nic_userspace(&v->nics[i]) && key_safe(v->nics[i].mac))
+		if ((vm_nic_userspace(&v->nics[i]) || vm_nic_fell_back(fx->vm, &v->nics[i])) &&
+		    key_safe(v->nics[i].mac))
 			act(fx, v->nics[i].backend, "vhost",
 			    "/domain/devices/interface[mac/@address='%s']/driver/@name", v->nics[i].mac);
 	say(fx, P_CLOUDSTACK, "%s; the VM uses it from its next start", module);
@@ -521,6 +507,95 @@ static void hpet(struct fix *fx)
 	say(fx, P_QEMU, "-machine ...,hpet=off");
 }
 
+static void cpu_features(struct fix *fx)
+{
+	const struct vm_view *x = fx->vm ? (fx->vm->view[VM_RUNNING] ? fx->vm->view[VM_RUNNING]
+								   : fx->vm->view[VM_DEFINED])
+					 : NULL;
+	const struct vm_view *p = fx->vm ? fx->vm->view[VM_PROCESS] : NULL;
+	unsigned all = (x ? x->cpu_features_off : 0) | (p ? p->cpu_features_off : 0);
+	char list[160] = "", flags[160] = "";
+	size_t len = 0, flen = 0;
+
+	for (int bit = 0; bit < VM_CPU_FEATURES; bit++) {
+		const char *name = vm_cpu_feature_name(bit);
+		if (!(all & (1u << bit)))
+			continue;
+		len += (size_t)snprintf(list + len, sizeof(list) - len, "%s%s", len ? ", " : "", name);
+		flen += (size_t)snprintf(flags + flen, sizeof(flags) - flen, "%s+%s", flen ? ";" : "", name);
+		if (!x || !(x->cpu_features_off & (1u << bit)))
+			continue;
+		/* the XML's own ways of turning each off, undone */
+		if (!strcmp(name, "kvmclock"))
+			act(fx, "no", "yes", "/domain/clock/timer[@name='kvmclock']/@present");
+		else if (!strcmp(name, "kvm-pv-eoi"))
+			act(fx, "off", "on", "/domain/features/apic/@eoi");
+		else
+			act(fx, NULL, "", "/domain/cpu/feature[@name='%s']", name);
+	}
+	say(fx, P_LIBVIRT, "no <feature policy='disable'> (or 'forbid') for %s in <cpu>%s%s", list,
+	    all & (1u << vm_cpu_feature_bit("kvmclock")) ? ", <timer name='kvmclock' present='yes'/>" : "",
+	    all & (1u << vm_cpu_feature_bit("kvm-pv-eoi")) ? ", <apic eoi='on'/> in <features>" : "");
+	if (all & (1u << vm_cpu_feature_bit("invtsc")))
+		say(fx, P_LIBVIRT, "; an invariant TSC blocks live migration");
+	if (all & (1u << vm_cpu_feature_bit("kvmclock")))
+		say(fx, P_CLOUDSTACK, "agent.properties: kvmclock.disable=false (its default), restart "
+				      "cloudstack-agent; a VM gets kvmclock when stopped and started");
+	if (all & ~(1u << vm_cpu_feature_bit("kvmclock")))
+		say(fx, P_CLOUDSTACK, "%sagent.properties: guest.cpu.features without %s",
+		    all & (1u << vm_cpu_feature_bit("kvmclock")) ? "; " : "", list);
+	say(fx, P_OPENSTACK, "nova.conf [libvirt] cpu_model_extra_flags = %s, restart nova-compute; an "
+			     "instance gets them at its next hard reboot", list);
+	say(fx, P_PROXMOX, "qm set VMID --cpu MODEL,flags=%s (the model it has, from qm config)", flags);
+	say(fx, P_QEMU, "no -FEATURE or FEATURE=off in -cpu for %s", list);
+}
+
+static void disk_aio(struct fix *fx)
+{
+	const struct vm_view *v = fx->v;
+	char list[256] = "";
+	size_t n = 0;
+
+	for (size_t i = 0; v && i < v->ndisks; i++) {
+		const struct vm_disk *d = &v->disks[i];
+		if (!vm_disk_aio_threads(d))
+			continue;
+		if (n++ < 8) {
+			size_t len = strlen(list);
+			snprintf(list + len, sizeof(list) - len, "%s%s", len ? ", " : "",
+				 d->target[0] ? d->target : "?");
+		}
+		if (key_safe(d->target))
+			act(fx, d->io, "native", "/domain/devices/disk[target/@dev='%s']/driver/@io", d->target);
+	}
+	say(fx, P_LIBVIRT, "io='native' on the <driver> of %s%s (io='io_uring' too, with QEMU 5.0 and "
+			   "Linux 5.1 or later)", n > 1 ? "disks " : n ? "disk " : "the disk", list);
+	say(fx, P_PROXMOX, "qm set VMID --scsiN VOLUME,OPTIONS,aio=native with the volume and options "
+			   "copied from qm config (--scsiN replaces the whole drive entry)");
+	say(fx, P_QEMU, "-blockdev ...,cache.direct=on,aio=native (or -drive ...,cache=none,aio=native)");
+}
+
+static void nic_queues(struct fix *fx)
+{
+	const struct vm_view *v = fx->v;
+	int queues = v && v->vcpus > 0 ? (v->vcpus < 16 ? v->vcpus : 16) : 4;
+	char want[16];
+
+	snprintf(want, sizeof(want), "%d", queues);
+	for (size_t i = 0; v && i < v->nnics; i++)
+		if (vm_nic_few_queues(v, &v->nics[i]) && key_safe(v->nics[i].mac))
+			act(fx, v->nics[i].queues == 1 ? "1" : NULL, want,
+			    "/domain/devices/interface[mac/@address='%s']/driver/@queues", v->nics[i].mac);
+	say(fx, P_LIBVIRT, "<driver name='vhost' queues='%d'/> in each virtio <interface>: a queue "
+			   "pair per vCPU (a guest that does not turn them on itself: ethtool -L IFACE "
+			   "combined %d)", queues, queues);
+	say(fx, P_OPENSTACK, "openstack image set IMAGE --property hw_vif_multiqueue_enabled=true "
+			     "(new instances from the image; an existing one through a rebuild)");
+	say(fx, P_PROXMOX, "qm set VMID --net0 virtio=MAC,bridge=BRIDGE,queues=%d with the MAC, bridge, "
+			   "tag and firewall copied from qm config (--net0 replaces the whole entry)", queues);
+	say(fx, P_QEMU, "-netdev tap,...,queues=%d -device virtio-net-pci,mq=on,...", queues);
+}
+
 void vm_fix(struct findings *out, struct finding *x, const struct facts *f, enum vm_fix_kind kind,
 	    const struct vm *vm)
 {
@@ -530,7 +605,8 @@ void vm_fix(struct findings *out, struct finding *x, const struct facts *f, enum
 		[VM_FIX_DISK_IOTHREAD] = disk_iothread, [VM_FIX_DISK_CACHE] = disk_cache,
 		[VM_FIX_NIC_MODEL] = nic_model, [VM_FIX_NIC_VHOST] = nic_vhost,
 		[VM_FIX_HUGEPAGES] = hugepages, [VM_FIX_BALLOON] = balloon,
-		[VM_FIX_HPET] = hpet,
+		[VM_FIX_HPET] = hpet,		[VM_FIX_CPU_FEATURES] = cpu_features,
+		[VM_FIX_DISK_AIO] = disk_aio,	[VM_FIX_NIC_QUEUES] = nic_queues,
 	};
 	struct fix fx;
 
@@ -539,6 +615,19 @@ void vm_fix(struct findings *out, struct finding *x, const struct facts *f, enum
 	begin(&fx, out, x, f, vm);
 	ways[kind](&fx);
 	finish(&fx);
+}
+
+/* The emulator to the host's CPUs HOST: unpinned, or pinned elsewhere. */
+static void emulator_act(struct fix *fx, const char *host)
+{
+	char now[128] = "";
+	if (!fx->v)
+		return;
+	cpuset_format(&fx->v->emulator_cpus, now, sizeof(now));
+	if (!fx->v->emulator_pinned)
+		act(fx, NULL, host, "/domain/cputune/emulatorpin/@cpuset");
+	else if (strcmp(now, host))
+		act(fx, now, host, "/domain/cputune/emulatorpin/@cpuset");
 }
 
 /* "vCPU 0 on CPU 2, 1 on 3, ..." */
@@ -587,10 +676,10 @@ void vm_fix_vcpu_pin(struct findings *out, struct finding *x, const struct facts
 		for (int i = 0; i < p->nvcpus; i++) {
 			char cpu[16];
 			snprintf(cpu, sizeof(cpu), "%d", p->cpu[i]);
-			act(&fx, NULL, cpu, "/domain/cputune/vcpupin[@vcpu='%d']/@cpuset", i);
+			act(&fx, fx.v ? vm_view_vcpupin(fx.v, i) : NULL, cpu,
+			    "/domain/cputune/vcpupin[@vcpu='%d']/@cpuset", i);
 		}
-		if (fx.v && !fx.v->emulator_pinned)
-			act(&fx, NULL, host, "/domain/cputune/emulatorpin/@cpuset");
+		emulator_act(&fx, host);
 		say(&fx, P_CLOUDSTACK, "CloudStack pins no vCPU and rebuilds the XML at each start: pin "
 				       "after each start from a libvirt hook (/etc/libvirt/hooks/qemu) "
 				       "with virsh vcpupin %s VCPU CPU --live: %s",
@@ -622,11 +711,15 @@ void vm_fix_emulator_pin(struct findings *out, struct finding *x, const struct f
 	if (fx.v && fx.v->iothreads_pinned < fx.v->iothreads)
 		say(&fx, P_LIBVIRT, "<iothreadpin iothread='N' cpuset='%s'/> for each I/O thread N", host);
 	say(&fx, P_LIBVIRT, "</cputune>: the host's CPUs, which the vCPUs do not use");
-	if (fx.v && !fx.v->emulator_pinned)
-		act(&fx, NULL, host, "/domain/cputune/emulatorpin/@cpuset");
-	for (int i = 1; fx.v && fx.v->iothreads_pinned < fx.v->iothreads && i <= fx.v->iothreads &&
-			i <= IOTHREADS_PINNED; i++)
-		act(&fx, NULL, host, "/domain/cputune/iothreadpin[@iothread='%d']/@cpuset", i);
+	emulator_act(&fx, host);
+	char io[128] = "";
+	if (fx.v)
+		cpuset_format(&fx.v->iothread_cpus, io, sizeof(io));
+	/* unpinned I/O threads, or pinned off the host's CPUs: each gets them */
+	bool io_move = fx.v && (fx.v->iothreads_pinned < fx.v->iothreads || (io[0] && strcmp(io, host)));
+	for (int i = 1; io_move && i <= fx.v->iothreads && i <= IOTHREADS_PINNED; i++)
+		act(&fx, fx.v->iothreads_pinned >= fx.v->iothreads ? io : NULL, host,
+		    "/domain/cputune/iothreadpin[@iothread='%d']/@cpuset", i);
 	say(&fx, P_CLOUDSTACK, "CloudStack rebuilds the XML at each start: from a libvirt hook "
 			       "(/etc/libvirt/hooks/qemu), virsh emulatorpin %s %s --live after each "
 			       "start", fx.name, host);

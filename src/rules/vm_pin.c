@@ -68,12 +68,17 @@ int vm_pin_host_init(const struct facts *f, struct vm_pin_host *h)
 	}
 	if (!err)
 		err = cpuset_merge(&h->free, &h->for_vms);
-	/* what VMs are pinned to is theirs */
+	/* what VMs are pinned to is theirs: their vCPUs', and their emulator
+	 * and I/O threads' where those sit on CPUs for VMs */
 	for (size_t i = 0; i < f->virt.count && !err; i++) {
 		const struct vm_view *v = vm_effective(&f->virt.vms[i]);
-		for (int cpu = 0; v && cpu < v->pinned_cpus.size; cpu++)
-			if (cpuset_has(&v->pinned_cpus, cpu))
+		for (int cpu = 0; v && cpu < CPUSET_MAX; cpu++)
+			if (cpuset_has(&v->pinned_cpus, cpu) || cpuset_has(&v->emulator_cpus, cpu) ||
+			    cpuset_has(&v->iothread_cpus, cpu))
 				cpuset_del(&h->free, cpu);
+			else if (cpu >= v->pinned_cpus.size && cpu >= v->emulator_cpus.size &&
+				 cpu >= v->iothread_cpus.size)
+				break;
 	}
 	cpuset_clear(&iso);
 	if (err)
@@ -165,11 +170,8 @@ static int cores_first(const struct facts *f, const struct cpu **cpus, size_t n)
 	return err;
 }
 
-/* The node the VM's memory or pins already name, or -1. */
-static int named_node(const struct facts *f, const struct vm_view *v)
+int vm_pinned_node(const struct facts *f, const struct vm_view *v)
 {
-	if (cpuset_count(&v->numa_nodes) == 1)
-		return cpuset_last(&v->numa_nodes);
 	int node = -1;
 	for (size_t i = 0; i < f->ncpus; i++) {
 		const struct cpu *c = &f->cpus[i];
@@ -180,6 +182,14 @@ static int named_node(const struct facts *f, const struct vm_view *v)
 		node = c->node;
 	}
 	return node;
+}
+
+/* The node the VM's memory or pins already name, or -1. */
+static int named_node(const struct facts *f, const struct vm_view *v)
+{
+	if (cpuset_count(&v->numa_nodes) == 1)
+		return cpuset_last(&v->numa_nodes);
+	return vm_pinned_node(f, v);
 }
 
 /* The node for WANT vCPUs among the N CANDS: the one named if it has room,

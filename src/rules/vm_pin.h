@@ -40,6 +40,9 @@ void vm_pin_host_free(struct vm_pin_host *h);
 int vm_pin_plan(struct vm_pin_host *h, const struct vm_view *v, struct vm_pin_plan *plan);
 void vm_pin_plan_free(struct vm_pin_plan *plan);
 
+/* The host node of the CPUs V is pinned to, when they share one; -1. */
+int vm_pinned_node(const struct facts *f, const struct vm_view *v);
+
 /* The kernel's isolated CPUs: isolcpus= (its flags skipped) and nohz_full=. */
 int vm_isolated_cpus(const struct facts *f, struct cpuset *out);
 
