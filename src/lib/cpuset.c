@@ -42,6 +42,25 @@ int cpuset_merge(struct cpuset *into, const struct cpuset *from)
 	return 0;
 }
 
+bool cpuset_intersects(const struct cpuset *a, const struct cpuset *b)
+{
+	int bytes = (a->size < b->size ? a->size : b->size) / 8;
+	for (int i = 0; i < bytes; i++)
+		if (a->bits[i] & b->bits[i])
+			return true;
+	return false;
+}
+
+int cpuset_merge_and(struct cpuset *into, const struct cpuset *a, const struct cpuset *b)
+{
+	int bytes = (a->size < b->size ? a->size : b->size) / 8;
+	for (int i = 0; i < bytes; i++)
+		for (int bit = 0; a->bits[i] & b->bits[i] && bit < 8; bit++)
+			if (((a->bits[i] & b->bits[i]) >> bit) & 1 && cpuset_add(into, i * 8 + bit))
+				return -ENOMEM;
+	return 0;
+}
+
 int cpuset_count(const struct cpuset *s)
 {
 	int n = 0;

@@ -18,6 +18,10 @@ bool cpuset_has(const struct cpuset *s, int cpu);
 void cpuset_del(struct cpuset *s, int cpu);
 /* Adds every CPU of FROM to INTO; -ENOMEM. */
 int cpuset_merge(struct cpuset *into, const struct cpuset *from);
+/* Whether A and B have a CPU in common. */
+bool cpuset_intersects(const struct cpuset *a, const struct cpuset *b);
+/* Adds the CPUs of both A and B to INTO; -ENOMEM. */
+int cpuset_merge_and(struct cpuset *into, const struct cpuset *a, const struct cpuset *b);
 int cpuset_count(const struct cpuset *s);
 /* The highest CPU in the set, -1 when empty. */
 int cpuset_last(const struct cpuset *s);

@@ -53,6 +53,7 @@ int vm_pinned_vcpus(const struct vm *vm, const struct vm_view *v);
 struct vm_cpus {
 	bool counted;
 	struct cpuset vcpu, emulator, io;
+	struct cpuset vcpu_cores; /* vcpu with the SMT siblings of its CPUs */
 	char vcpu_from[192], emulator_from[192], io_from[192]; /* where each was read */
 };
 /* OUT has f->virt.count entries. Returns 0 or -ENOMEM. */
@@ -60,7 +61,7 @@ int vm_cpus_read(const struct facts *f, struct vm_cpus *out);
 void vm_cpus_free(struct vm_cpus *c, size_t n);
 /* Whether VM I's vCPUs share host CPUs or cores with an earlier counted
  * VM's vCPUs: then it is the one to move. */
-bool vm_cpus_must_move(const struct facts *f, const struct vm_cpus *c, size_t i);
+bool vm_cpus_must_move(const struct vm_cpus *c, size_t i);
 
 /* One pinning plan for the host, VM by VM in order, no CPU twice: for the
  * VMs with unpinned vCPUs (vm.vcpu.pin), and for those that must leave CPUs

@@ -82,6 +82,47 @@ static int read_one(const struct facts *f, const struct vm *vm, struct vm_cpus *
 	return err;
 }
 
+static int by_core(const void *a, const void *b)
+{
+	const struct cpu *x = *(const struct cpu *const *)a, *y = *(const struct cpu *const *)b;
+	if (x->package != y->package)
+		return x->package < y->package ? -1 : 1;
+	if (x->core != y->core)
+		return x->core < y->core ? -1 : 1;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/* Each VM's vCPU CPUs with their SMT siblings: the online CPUs grouped by
+ * package and core (an unknown core is a core of its own). */
+static int whole_cores(const struct facts *f, struct vm_cpus *out)
+{
+	const struct cpu **all = malloc((f->ncpus ? f->ncpus : 1) * sizeof(*all));
+	size_t n = 0;
+	int err = all ? 0 : -ENOMEM;
+
+	for (size_t i = 0; i < f->ncpus && !err; i++)
+		if (f->cpus[i].online)
+			all[n++] = &f->cpus[i];
+	if (!err)
+		qsort(all, n, sizeof(*all), by_core);
+	for (size_t i = 0; i < n && !err;) {
+		size_t end = i + 1;
+		while (end < n && all[i]->core >= 0 && all[end]->package == all[i]->package &&
+		       all[end]->core == all[i]->core)
+			end++;
+		for (size_t v = 0; v < f->virt.count && !err; v++) {
+			bool in = false;
+			for (size_t k = i; k < end && !in; k++)
+				in = cpuset_has(&out[v].vcpu, all[k]->id);
+			for (size_t k = i; k < end && in && !err; k++)
+				err = cpuset_add(&out[v].vcpu_cores, all[k]->id);
+		}
+		i = end;
+	}
+	free(all);
+	return err;
+}
+
 int vm_cpus_read(const struct facts *f, struct vm_cpus *out)
 {
 	bool any_running = false;
@@ -89,77 +130,64 @@ int vm_cpus_read(const struct facts *f, struct vm_cpus *out)
 
 	for (size_t i = 0; i < f->virt.count; i++)
 		any_running |= running(&f->virt.vms[i]);
+	for (size_t i = 0; i < f->virt.count; i++)
+		memset(&out[i], 0, sizeof(out[i]));
 	for (size_t i = 0; i < f->virt.count && !err; i++) {
 		const struct vm *vm = &f->virt.vms[i];
 		const struct vm_view *v = vm_effective(vm);
-		memset(&out[i], 0, sizeof(out[i]));
 		out[i].counted = v && vm_audited(v) && (running(vm) || !any_running);
 		if (out[i].counted)
 			err = read_one(f, vm, &out[i]);
 	}
-	return err;
+	return err ? err : whole_cores(f, out);
 }
 
 void vm_cpus_free(struct vm_cpus *c, size_t n)
 {
 	for (size_t i = 0; c && i < n; i++) {
 		cpuset_clear(&c[i].vcpu);
+		cpuset_clear(&c[i].vcpu_cores);
 		cpuset_clear(&c[i].emulator);
 		cpuset_clear(&c[i].io);
 	}
 	free(c);
 }
 
-static const struct cpu *cpu_of(const struct facts *f, int id)
-{
-	/* the array is by id; a dump with gaps is searched */
-	if (id >= 0 && (size_t)id < f->ncpus && f->cpus[id].id == id)
-		return &f->cpus[id];
-	for (size_t i = 0; i < f->ncpus; i++)
-		if (f->cpus[i].id == id)
-			return &f->cpus[i];
-	return NULL;
-}
-
-/* Whether CPUs A and B are two threads of one core. */
-static bool siblings(const struct facts *f, int a, int b)
-{
-	const struct cpu *x = cpu_of(f, a), *y = cpu_of(f, b);
-	return a != b && x && y && x->core >= 0 && x->package == y->package && x->core == y->core;
-}
-
-/* The CPUs of A that B's set takes too (SAME), and those of A whose SMT
- * sibling is in B (SIBS). Returns whether there is either. */
-static bool overlap(const struct facts *f, const struct cpuset *a, const struct cpuset *b,
+/* The CPUs of A that B takes too (SAME), and those of A that share a core
+ * with B's without being B's (SIBS; BCORES is B's CPUs with their SMT
+ * siblings). Returns whether there is either. */
+static bool overlap(const struct cpuset *a, const struct cpuset *b, const struct cpuset *bcores,
 		    struct cpuset *same, struct cpuset *sibs, int *err)
 {
 	bool any = false;
-	for (int x = 0; x < a->size && !*err; x++) {
-		if (!cpuset_has(a, x))
-			continue;
-		if (cpuset_has(b, x)) {
-			*err = same ? cpuset_add(same, x) : 0;
-			any = true;
-			continue;
-		}
-		for (int y = 0; sibs && y < b->size && !*err; y++)
-			if (cpuset_has(b, y) && siblings(f, x, y)) {
+
+	if (cpuset_intersects(a, b)) {
+		any = true;
+		if (same && !*err)
+			*err = cpuset_merge_and(same, a, b);
+	}
+	if (sibs && bcores && cpuset_intersects(a, bcores)) {
+		struct cpuset near = { 0 };
+		if (!*err)
+			*err = cpuset_merge_and(&near, a, bcores);
+		for (int x = 0; x < near.size && !*err; x++)
+			if (cpuset_has(&near, x) && !cpuset_has(b, x)) {
 				*err = cpuset_add(sibs, x);
 				any = true;
-				break;
 			}
+		cpuset_clear(&near);
 	}
 	return any;
 }
 
-bool vm_cpus_must_move(const struct facts *f, const struct vm_cpus *c, size_t i)
+bool vm_cpus_must_move(const struct vm_cpus *c, size_t i)
 {
 	int err = 0;
 	if (!c[i].counted || !cpuset_count(&c[i].vcpu))
 		return false;
 	for (size_t j = 0; j < i; j++) {
 		struct cpuset sibs = { 0 };
-		bool hit = c[j].counted && overlap(f, &c[i].vcpu, &c[j].vcpu, NULL, &sibs, &err);
+		bool hit = c[j].counted && overlap(&c[i].vcpu, &c[j].vcpu, &c[j].vcpu_cores, NULL, &sibs, &err);
 		cpuset_clear(&sibs);
 		if (hit)
 			return true;
@@ -180,7 +208,7 @@ static int host_plans(const struct facts *f, struct vm_pin_host *h, const struct
 			continue;
 		if (vm_accelerated(v) && vm_pinned_vcpus(vm, v) < v->vcpus) {
 			err = vm_pin_plan(h, v, &plans[i]);
-		} else if (vm_cpus_must_move(f, c, i)) {
+		} else if (vm_cpus_must_move(c, i)) {
 			/* its own pins are what it must leave: planned without them */
 			struct vm_view away = *v;
 			memset(&away.pinned_cpus, 0, sizeof(away.pinned_cpus));
@@ -220,6 +248,9 @@ void vm_host_plan_free(const struct facts *f, struct vm_host_plan *p)
 	memset(p, 0, sizeof(*p));
 }
 
+/* VMs whose clash with one VM is told in full; the rest are counted. */
+#define CLASHES_SHOWN 6
+
 /* What VM I does to VM J: its vCPUs on J's vCPUs' CPUs (SAME; reported
  * on the later of the two, J < I), on their SMT siblings (SIBS), or its
  * emulator and I/O threads on J's vCPUs (THREADS). */
@@ -227,7 +258,7 @@ struct clash {
 	struct cpuset same, sibs, threads;
 };
 
-static bool clash(const struct facts *f, const struct vm_cpus *c, size_t i, size_t j, struct clash *k,
+static bool clash(const struct vm_cpus *c, size_t i, size_t j, struct clash *k,
 		  int *err)
 {
 	bool any = false;
@@ -235,9 +266,9 @@ static bool clash(const struct facts *f, const struct vm_cpus *c, size_t i, size
 	if (j == i || !c[j].counted)
 		return false;
 	if (j < i)
-		any |= overlap(f, &c[i].vcpu, &c[j].vcpu, &k->same, &k->sibs, err);
-	any |= overlap(f, &c[i].emulator, &c[j].vcpu, &k->threads, NULL, err);
-	any |= overlap(f, &c[i].io, &c[j].vcpu, &k->threads, NULL, err);
+		any |= overlap(&c[i].vcpu, &c[j].vcpu, &c[j].vcpu_cores, &k->same, &k->sibs, err);
+	any |= overlap(&c[i].emulator, &c[j].vcpu, NULL, &k->threads, NULL, err);
+	any |= overlap(&c[i].io, &c[j].vcpu, NULL, &k->threads, NULL, err);
 	return any && !*err;
 }
 
@@ -294,7 +325,7 @@ static void shared(const struct facts *f, struct findings *out, const struct vm_
 	struct clash k;
 
 	for (size_t j = 0; j < f->virt.count && !err; j++) {
-		if (clash(f, c, i, j, &k, &err)) {
+		if (clash(c, i, j, &k, &err)) {
 			vm_list_item(names, sizeof(names), &len, &more, "%s", f->virt.vms[j].name);
 			vcpus |= cpuset_count(&k.same) || cpuset_count(&k.sibs);
 			threads |= cpuset_count(&k.threads) > 0;
@@ -316,11 +347,17 @@ static void shared(const struct facts *f, struct findings *out, const struct vm_
 	struct finding *x = vm_finding(out, SEV_WARNING, vm, "%s shares host CPU%s %s with %s%s",
 				       vm->name, cpuset_count(&all) == 1 ? "" : "s", list, names,
 				       sibs_only ? " (SMT siblings of one core)" : "");
+	/* the evidence of the first few VMs, however many share with it */
+	size_t told = 0, untold = 0;
 	for (size_t j = 0; j < f->virt.count && !err; j++) {
-		if (clash(f, c, i, j, &k, &err))
+		if (clash(c, i, j, &k, &err) && told++ < CLASHES_SHOWN)
 			clash_evidence(f, out, x, c, i, j, &k);
+		else if (cpuset_count(&k.same) || cpuset_count(&k.sibs) || cpuset_count(&k.threads))
+			untold++;
 		clash_clear(&k);
 	}
+	if (untold)
+		finding_evidence(out, x, "host", "and %zu more VM%s on its CPUs", untold, untold == 1 ? "" : "s");
 	finding_why(out, x,
 		    "Threads allowed on the same host CPU take turns on it: a vCPU waits while "
 		    "another VM's vCPU or QEMU's own threads run, a scheduler slice of milliseconds "
@@ -346,6 +383,6 @@ void rule_vm_vcpu_shared(const struct facts *f, struct findings *out)
 	}
 	for (size_t i = 0; i < f->virt.count; i++)
 		if (p.cpus[i].counted)
-			shared(f, out, p.cpus, i, &p.h, vm_cpus_must_move(f, p.cpus, i) ? &p.plan[i] : NULL);
+			shared(f, out, p.cpus, i, &p.h, vm_cpus_must_move(p.cpus, i) ? &p.plan[i] : NULL);
 	vm_host_plan_free(f, &p);
 }

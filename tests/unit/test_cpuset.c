@@ -87,12 +87,32 @@ static void format_truncates(void **state)
 	cpuset_clear(&s);
 }
 
+static void intersections(void **state)
+{
+	(void)state;
+	struct cpuset a = { 0 }, b = { 0 }, c = { 0 }, both = { 0 };
+	char out[64];
+	assert_int_equal(cpuset_parse(&a, "1-3,70"), 0);
+	assert_int_equal(cpuset_parse(&b, "3,64-127"), 0);
+	assert_int_equal(cpuset_parse(&c, "4"), 0);
+	assert_true(cpuset_intersects(&a, &b));
+	assert_false(cpuset_intersects(&a, &c));
+	assert_false(cpuset_intersects(&a, &both)); /* an empty set shares nothing */
+	assert_int_equal(cpuset_merge_and(&both, &a, &b), 0);
+	cpuset_format(&both, out, sizeof(out));
+	assert_string_equal(out, "3,70");
+	cpuset_clear(&a);
+	cpuset_clear(&b);
+	cpuset_clear(&c);
+	cpuset_clear(&both);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(ranges),     cmocka_unit_test(count_and_last),
 		cmocka_unit_test(rejects_garbage), cmocka_unit_test(masks),
-		cmocka_unit_test(format_truncates),
+		cmocka_unit_test(format_truncates), cmocka_unit_test(intersections),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -439,6 +439,126 @@ static void hostile_names_make_no_keys(void **state)
 	facts_free(&f);
 }
 
+/* Two VMs on SMT siblings of one core: the later one moves, to whole cores
+ * of its own, and its actions carry the pins it has now. */
+static void siblings_clash_and_the_later_vm_moves(void **state)
+{
+	(void)state;
+	struct facts f;
+	struct findings fs = { 0 };
+
+	host(&f, 16, 16, 8); /* CPU i and i+8 are one core */
+	add_vm(&f, "a", 2, "<cputune><vcpupin vcpu='0' cpuset='1'/><vcpupin vcpu='1' cpuset='2'/>"
+			   "<emulatorpin cpuset='0'/></cputune>");
+	add_vm(&f, "b", 2, "<cputune><vcpupin vcpu='0' cpuset='9'/><vcpupin vcpu='1' cpuset='3'/>"
+			   "<emulatorpin cpuset='0'/></cputune>");
+	rules_run(&f, &fs, "vm.vcpu.shared");
+	assert_null(find(&fs, "vm.vcpu.shared", "domain:a"));
+	const struct finding *b = find(&fs, "vm.vcpu.shared", "domain:b");
+	assert_non_null(b);
+	assert_string_equal(b->title, "b shares host CPU 9 with a (SMT siblings of one core)");
+	assert_string_equal(now(b, "/domain/cputune/vcpupin[@vcpu='0']/@cpuset"), "9");
+	for (int v = 0; v < 2; v++) {
+		int cpu = pin(b, v);
+		/* not a CPU either VM holds, nor a sibling of one */
+		assert_true(cpu > 0 && cpu % 8 != 0 && cpu % 8 != 1 && cpu % 8 != 2 && cpu % 8 != 3);
+	}
+	findings_free(&fs);
+
+	/* unpinned VMs float: vm.vcpu.pin's matter, not this one's */
+	struct facts g;
+	host(&g, 16, 16, 8);
+	add_vm(&g, "c", 2, "");
+	add_vm(&g, "d", 2, "");
+	rules_run(&g, &fs, "vm.vcpu.shared");
+	assert_int_equal(fs.count, 0);
+	findings_free(&fs);
+	facts_free(&g);
+	facts_free(&f);
+}
+
+/* One VM's emulator pinned onto another's vCPU: it moves to the host's CPUs. */
+static void emulator_on_another_vms_vcpu(void **state)
+{
+	(void)state;
+	struct facts f;
+	struct findings fs = { 0 };
+
+	host(&f, 8, 8, 8);
+	add_vm(&f, "a", 2, "<cputune><vcpupin vcpu='0' cpuset='2'/><vcpupin vcpu='1' cpuset='3'/>"
+			   "<emulatorpin cpuset='0'/></cputune>");
+	add_vm(&f, "b", 1, "<cputune><vcpupin vcpu='0' cpuset='6'/><emulatorpin cpuset='2-3'/></cputune>");
+	rules_run(&f, &fs, "vm.vcpu.shared");
+	const struct finding *b = find(&fs, "vm.vcpu.shared", "domain:b");
+	assert_non_null(b);
+	assert_null(find(&fs, "vm.vcpu.shared", "domain:a"));
+	assert_string_equal(now(b, "/domain/cputune/emulatorpin/@cpuset"), "2-3");
+	assert_string_equal(want(b, "/domain/cputune/emulatorpin/@cpuset"), "0");
+	findings_free(&fs);
+	facts_free(&f);
+}
+
+/* The pool is taken VM by VM: the second that does not fit is named. */
+static void hugepage_pool_is_taken_in_turn(void **state)
+{
+	(void)state;
+	struct facts f;
+	struct findings fs = { 0 };
+	struct hugepage_pool pools[] = { { 2048, -1, 4096, 1500, 0 }, { 2048, 0, 2048, 1500, -1 } };
+
+	host(&f, 4, 4, 4);
+	f.virt.hugepage_default_kib = 2048;
+	f.virt.hugepages = malloc(sizeof(pools));
+	assert_non_null(f.virt.hugepages);
+	memcpy(f.virt.hugepages, pools, sizeof(pools));
+	f.virt.nhugepages = 2;
+	const char *mb = "<memory unit='GiB'>2</memory><memoryBacking><hugepages/></memoryBacking>"
+			 "<numatune><memory mode='strict' nodeset='0'/></numatune>";
+	struct domain_xml d;
+	char xml[1024], err[256];
+	for (int i = 0; i < 2; i++) {
+		snprintf(xml, sizeof(xml), plain, i ? "second" : "first", 1, mb);
+		assert_int_equal(domain_xml_parse(xml, strlen(xml), &d, err, sizeof(err)), 0);
+		assert_non_null(facts_add_vm_view(&f, d.name, d.uuid, VM_DEFINED, &d.view, "/x.xml"));
+	}
+	rules_run(&f, &fs, "vm.hugepages.pool");
+	assert_null(find(&fs, "vm.hugepages.pool", "domain:first"));
+	const struct finding *x = find(&fs, "vm.hugepages.pool", "domain:second");
+	assert_non_null(x);
+	assert_string_equal(x->title, "second will not start: it needs 1024 free 2 MiB huge pages on "
+				      "node 0, and 476 are");
+	findings_free(&fs);
+	facts_free(&f);
+}
+
+/* A named model of the host's own generation is not emulated, and
+ * host-model written out at start is not a pending change. */
+static void host_model_expanded_is_the_hosts(void **state)
+{
+	(void)state;
+	struct facts f;
+	struct findings fs = { 0 };
+
+	host(&f, 8, 8, 8);
+	strcpy(f.vendor, "GenuineIntel");
+	f.family = 6;
+	f.model = 85;
+	domain(&f, "<domain type='kvm'><name>hm</name><uuid>u-hm</uuid><cpu mode='host-model'/></domain>",
+	       VM_DEFINED);
+	domain(&f, "<domain type='kvm'><name>hm</name><uuid>u-hm</uuid><cpu mode='custom'>"
+		   "<model>Cascadelake-Server-v4</model></cpu></domain>", VM_RUNNING);
+	domain(&f, "<domain type='kvm'><name>old</name><cpu mode='custom'><model>Haswell-noTSX</model>"
+		   "</cpu></domain>", VM_RUNNING);
+	rules_run(&f, &fs, "vm.c");
+	assert_null(find(&fs, "vm.cpu.mode", "domain:hm"));
+	assert_null(find(&fs, "vm.config.pending", "domain:hm"));
+	const struct finding *x = find(&fs, "vm.cpu.mode", "domain:old");
+	assert_non_null(x);
+	assert_int_equal(x->severity, SEV_INFO);
+	findings_free(&fs);
+	facts_free(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -450,6 +570,10 @@ int main(void)
 		cmocka_unit_test(cloudstack_guest_gets_one_call),
 		cmocka_unit_test(pending_config_restarts),
 		cmocka_unit_test(hostile_names_make_no_keys),
+		cmocka_unit_test(siblings_clash_and_the_later_vm_moves),
+		cmocka_unit_test(emulator_on_another_vms_vcpu),
+		cmocka_unit_test(hugepage_pool_is_taken_in_turn),
+		cmocka_unit_test(host_model_expanded_is_the_hosts),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
