@@ -26,7 +26,7 @@ static json_object *flag_or_null(int v)
 	return v < 0 ? NULL : json_object_new_boolean(v);
 }
 
-static json_object *cpulist(const struct cpuset *s)
+json_object *json_cpulist(const struct cpuset *s)
 {
 	char buf[4096];
 	cpuset_format(s, buf, sizeof(buf));
@@ -90,7 +90,7 @@ static json_object *cpufreq(const struct facts *f)
 		const struct cpufreq_policy *p = &f->cpufreq.policies[i];
 		json_object *q = json_object_new_object();
 		json_add(q, "name", json_object_new_string(p->name));
-		json_add(q, "cpus", cpulist(&p->cpus));
+		json_add(q, "cpus", json_cpulist(&p->cpus));
 		json_add(q, "driver", json_str_or_null(p->driver));
 		json_add(q, "governor", json_str_or_null(p->governor));
 		json_add(q, "available_governors", json_str_or_null(p->governors));
@@ -132,9 +132,9 @@ static json_object *facts(const struct facts *f)
 	json_add(flags, "hwp", json_object_new_boolean(f->flag_hwp));
 	json_add(cpu, "flags", flags);
 	json_add(cpu, "count", json_object_new_int((int)f->ncpus));
-	json_add(cpu, "possible", cpulist(&f->possible));
-	json_add(cpu, "present", cpulist(&f->present));
-	json_add(cpu, "online", cpulist(&f->online));
+	json_add(cpu, "possible", json_cpulist(&f->possible));
+	json_add(cpu, "present", json_cpulist(&f->present));
+	json_add(cpu, "online", json_cpulist(&f->online));
 	json_add(cpu, "sockets", num_or_null(f->sockets));
 	json_add(cpu, "cores", num_or_null(f->cores));
 	json_add(cpu, "numa_nodes", num_or_null(f->nodes));

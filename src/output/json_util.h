@@ -23,6 +23,9 @@ json_object *json_report(const struct report *r);
 /* Prints O, pretty, and releases it; -1 when it could not be built. */
 int json_write(FILE *out, json_object *o);
 
+/* A CPU set as the kernel's list: "0-3,8". */
+json_object *json_cpulist(const struct cpuset *s);
+
 json_object *json_virt(const struct facts *f);
 json_object *json_guest(const struct facts *f);
 

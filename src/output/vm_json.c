@@ -20,6 +20,7 @@ static json_object *disks(const struct vm_view *v)
 		json_add(o, "io", json_str_or_null(d->io));
 		json_add(o, "format", json_str_or_null(d->format));
 		json_add(o, "iothread", json_object_new_boolean(d->iothread));
+		json_add(o, "readonly", json_object_new_boolean(d->readonly));
 		json_object_array_add(a, o);
 	}
 	return a;
@@ -37,6 +38,7 @@ static json_object *nics(const struct vm_view *v)
 		json_add(o, "model", json_str_or_null(n->model));
 		json_add(o, "model_default", json_object_new_boolean(n->model_default));
 		json_add(o, "backend", json_str_or_null(n->backend));
+		json_add(o, "queues", n->queues > 0 ? json_object_new_int(n->queues) : NULL);
 		json_object_array_add(a, o);
 	}
 	return a;
@@ -51,6 +53,35 @@ static json_object *owner(const struct vm *vm)
 	json_add(o, "uid", json_object_new_int64(vm->uid));
 	json_add(o, "user", json_str_or_null(vm->user));
 	json_add(o, "ordinary_user", json_object_new_boolean(vm->user_ordinary));
+	return o;
+}
+
+static json_object *set_or_null(const struct cpuset *s)
+{
+	return cpuset_count(s) ? json_cpulist(s) : NULL;
+}
+
+static json_object *features_off(unsigned bits)
+{
+	json_object *a = json_object_new_array();
+	for (int bit = 0; bit < VM_CPU_FEATURES; bit++)
+		if (bits & (1u << bit))
+			json_object_array_add(a, json_object_new_string(vm_cpu_feature_name(bit)));
+	return a;
+}
+
+/* Where the config pins the VM's threads, and where its process's threads
+ * may run: null where not said or not seen. */
+static json_object *pins(const struct vm *vm, const struct vm_view *v)
+{
+	json_object *o = json_object_new_object(), *t = json_object_new_object();
+	json_add(o, "vcpus", set_or_null(&v->pinned_cpus));
+	json_add(o, "emulator", set_or_null(&v->emulator_cpus));
+	json_add(o, "iothreads", set_or_null(&v->iothread_cpus));
+	json_add(t, "vcpus", set_or_null(&vm->vcpu_allowed));
+	json_add(t, "emulator", set_or_null(&vm->emulator_allowed));
+	json_add(t, "io", set_or_null(&vm->io_allowed));
+	json_add(o, "threads", t);
 	return o;
 }
 
@@ -74,21 +105,80 @@ static json_object *vm(const struct vm *vm)
 	json_add(o, "owner", owner(vm));
 	json_add(cpu, "mode", json_str_or_null(v->cpu_mode));
 	json_add(cpu, "model", json_str_or_null(v->cpu_model));
+	json_add(cpu, "features_off", features_off(v->cpu_features_off));
 	json_add(o, "cpu", cpu);
+	json_add(o, "memory_kib", v->memory_kib > 0 ? json_object_new_int64(v->memory_kib) : NULL);
 	json_add(o, "vcpus", json_object_new_int(v->vcpus));
 	json_add(o, "vcpus_pinned", json_object_new_int(v->vcpus_pinned));
 	json_add(o, "vcpu_threads", vm->vcpu_threads < 0 ? NULL : json_object_new_int(vm->vcpu_threads));
 	json_add(o, "vcpu_threads_pinned",
 		 vm->vcpu_threads < 0 ? NULL : json_object_new_int(vm->vcpu_threads_pinned));
 	json_add(o, "emulator_pinned", json_object_new_boolean(v->emulator_pinned));
+	json_add(o, "pins", pins(vm, v));
+	json_add(o, "realtime", json_object_new_boolean(v->realtime));
 	json_add(o, "iothreads", json_object_new_int(v->iothreads));
 	json_add(o, "hugepages", json_object_new_boolean(v->hugepages));
+	json_add(o, "hugepage_kib", v->hugepage_kib > 0 ? json_object_new_int64(v->hugepage_kib) : NULL);
 	json_add(o, "memory_locked", json_object_new_boolean(v->locked));
 	json_add(o, "memballoon", json_str_or_null(v->memballoon));
 	json_add(o, "hpet", v->hpet < 0 ? NULL : json_object_new_boolean(v->hpet));
 	json_add(o, "numatune_mode", json_str_or_null(v->numa_mode));
 	json_add(o, "disks", disks(v));
 	json_add(o, "nics", nics(v));
+	return o;
+}
+
+static json_object *count_or_null(long n)
+{
+	return n >= 0 ? json_object_new_int64(n) : NULL;
+}
+
+/* The host's huge page pools; null off a KVM host. */
+static json_object *hugepages(const struct facts *f)
+{
+	if (!f->platform.kvm_host)
+		return NULL;
+	json_object *o = json_object_new_object(), *a = json_object_new_array();
+	json_add(o, "default_kib", count_or_null(f->virt.hugepage_default_kib));
+	for (size_t i = 0; i < f->virt.nhugepages; i++) {
+		const struct hugepage_pool *p = &f->virt.hugepages[i];
+		json_object *q = json_object_new_object();
+		json_add(q, "size_kib", json_object_new_int64(p->size_kib));
+		json_add(q, "node", p->node >= 0 ? json_object_new_int(p->node) : NULL);
+		json_add(q, "nr", count_or_null(p->nr));
+		json_add(q, "free", count_or_null(p->free));
+		json_add(q, "resv", count_or_null(p->resv));
+		json_object_array_add(a, q);
+	}
+	json_add(o, "pools", a);
+	return o;
+}
+
+/* The host NICs' interrupts, read when a VM is pinned; else null. */
+static json_object *irqs(const struct facts *f)
+{
+	if (!f->virt.irqs_read)
+		return NULL;
+	json_object *a = json_object_new_array();
+	for (size_t i = 0; i < f->virt.nirqs; i++) {
+		json_object *q = json_object_new_object();
+		json_add(q, "irq", json_object_new_int(f->virt.irqs[i].irq));
+		json_add(q, "nic", json_str_or_null(f->virt.irqs[i].nic));
+		json_add(q, "affinity", json_cpulist(&f->virt.irqs[i].allowed));
+		json_object_array_add(a, q);
+	}
+	return a;
+}
+
+static json_object *irqbalance(const struct facts *f)
+{
+	if (!f->virt.irqs_read)
+		return NULL;
+	json_object *o = json_object_new_object();
+	json_add(o, "enabled", json_object_new_boolean(f->virt.irqbalance.enabled));
+	json_add(o, "configured", json_object_new_boolean(f->virt.irqbalance.configured));
+	json_add(o, "banned", json_cpulist(&f->virt.irqbalance.banned));
+	json_add(o, "source", json_str_or_null(f->virt.irqbalance.source));
 	return o;
 }
 
@@ -103,6 +193,9 @@ json_object *json_virt(const struct facts *f)
 	json_add(o, "libvirt", lv);
 	json_add(o, "halt_poll_ns", f->virt.halt_poll_ns < 0 ? NULL : json_object_new_int64(f->virt.halt_poll_ns));
 	json_add(o, "vhost_net", f->platform.kvm_host ? json_object_new_boolean(f->virt.vhost_net) : NULL);
+	json_add(o, "hugepages", hugepages(f));
+	json_add(o, "irqs", irqs(f));
+	json_add(o, "irqbalance", irqbalance(f));
 	for (size_t i = 0; i < f->virt.count; i++)
 		json_object_array_add(a, vm(&f->virt.vms[i]));
 	json_add(o, "vms", a);
