@@ -81,6 +81,13 @@ int root_lstat(struct root *r, const char *path, struct stat *st);
  * (a dump's copy of one) is replaced whole, atomically, keeping its mode
  * and owner. */
 int root_write_attr(struct root *r, const char *path, const char *data, size_t len);
+/* What PATH is to the write side: ROOT_ATTRIBUTE, a sysfs or procfs file
+ * (it takes a value, and shows it its own way); ROOT_REGULAR, a regular
+ * file elsewhere (a dump's copy of one, or a config file: it shows what
+ * was written). A negative errno otherwise: -ELOOP for a link, -EINVAL
+ * for anything but a regular file. */
+enum { ROOT_REGULAR = 1, ROOT_ATTRIBUTE = 2 };
+int root_file_kind(struct root *r, const char *path);
 /* Creates or replaces the regular file PATH whole: a temporary file beside
  * it, fsynced, renamed over it, the directory fsynced. A new file gets
  * MODE; an existing one keeps its mode and owner unless KEEP is false. */

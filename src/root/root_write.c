@@ -132,6 +132,31 @@ int root_write_attr(struct root *r, const char *path, const char *data, size_t l
 	return err;
 }
 
+int root_file_kind(struct root *r, const char *path)
+{
+	struct place p;
+	struct stat st;
+	int err = place_open(r, path, &p);
+
+	if (err)
+		return err;
+	int fd = openat(p.dir, p.leaf, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		err = -errno;
+	else if (fstat(fd, &st) < 0)
+		err = -errno;
+	else if (S_ISLNK(st.st_mode))
+		err = -ELOOP;
+	else if (!S_ISREG(st.st_mode))
+		err = -EINVAL;
+	else
+		err = kernel_attribute(fd) ? ROOT_ATTRIBUTE : ROOT_REGULAR;
+	if (fd >= 0)
+		close(fd);
+	place_close(&p);
+	return err;
+}
+
 int root_put_file(struct root *r, const char *path, const char *data, size_t len, unsigned mode,
 		  bool keep)
 {
