@@ -76,16 +76,22 @@ ln -s "$OUT/escape/secret" "$thp/defrag"
 run "$LATDOC" check --root "$OUT/escape/root" --json
 check "links cannot leave the root" jq -e '.facts.memory.thp_enabled == null and .facts.memory.thp_defrag == null and ([.findings[].id] | index("mem.thp") == null)' "$OUT/stdout"
 
-# An unreadable file, seen by a user who is not root
+# An unreadable file, seen by a user who is not root. The root and the binary
+# are copied where that user can reach them: a clone may sit under a 0700
+# directory (root cloning into /root), which nobody else can traverse.
 if command -v setpriv >/dev/null 2>&1 && [ "$(id -u)" -eq 0 ]; then
-	broken_root; chmod 000 "$OUT/broken/proc/cpuinfo"; chmod -R a+rX "$OUT/broken/sys"
-	chmod a+rx "$OUT" "$OUT/broken" "$OUT/broken/proc"
-	run setpriv --reuid=65534 --regid=65534 --clear-groups "$LATDOC" check --root "$OUT/broken" --json
+	nobody_dir=$(mktemp -d /tmp/latdoc-unreadable.XXXXXX)
+	chmod 755 "$nobody_dir"
+	cp -a "$BASE" "$nobody_dir/root" && cp "$LATDOC" "$nobody_dir/latdoc"
+	chmod -R a+rX "$nobody_dir/root"
+	chmod 000 "$nobody_dir/root/proc/cpuinfo"
+	run setpriv --reuid=65534 --regid=65534 --clear-groups "$nobody_dir/latdoc" check --root "$nobody_dir/root" --json
 	if [ "$STATUS" -le 1 ] && jq -e '[.problems[] | select(contains("proc/cpuinfo: Permission denied"))] | length == 1' "$OUT/stdout" >/dev/null; then
 		pass "unreadable file reported"
 	else
 		fail "unreadable file reported" "$(cat "$OUT/stderr"; jq -c .problems "$OUT/stdout")"
 	fi
+	rm -rf "$nobody_dir"
 else
 	skip "unreadable file" "needs root and setpriv to drop privileges"
 fi

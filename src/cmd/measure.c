@@ -40,14 +40,15 @@ static int parse_cpus(const char *list, const struct facts *f, struct cpuset *ou
 enum { CPUS, DURATION, INTERVAL, JSON };
 
 static const struct opt opts[] = {
-	[CPUS] = { "cpus", 0, OPT_STRING, "LIST", "CPUs to measure (default: the online ones, at most 8)" },
-	[DURATION] = { "duration", 0, OPT_DURATION, "TIME",
-		       "wake: how long each run lasts, 50ms to 60s (default 500ms); a run is made "
-		       "with C-states allowed and one with them held off, per CPU pair",
-		       .min = 50e6, .max = 60e9 },
-	[INTERVAL] = { "interval", 0, OPT_DURATION, "TIME", "wake: the timer period, 50us to 1s (default 1ms)",
-		       .min = 50e3, .max = 1e9 },
-	[JSON] = { "json", 0, OPT_FLAG, NULL, "print the measurements as JSON" },
+	[CPUS] = { .name = "cpus", .type = OPT_STRING, .arg = "LIST",
+		.help = "CPUs to measure (default: the online ones, at most 8)" },
+	[DURATION] = { .name = "duration", .type = OPT_DURATION, .arg = "TIME",
+		.help = "wake: how long each run lasts, 50ms to 60s (default 500ms); a run is made "
+		       "with C-states allowed and one with them held off, per CPU pair", .min = 50e6, .max = 60e9 },
+	[INTERVAL] = { .name = "interval", .type = OPT_DURATION, .arg = "TIME",
+		.help = "wake: the timer period, 50us to 1s (default 1ms)", .min = 50e3, .max = 1e9 },
+	[JSON] = { .name = "json", .type = OPT_FLAG,
+		.help = "print the measurements as JSON" },
 };
 const struct opt_table measure_options = OPT_TABLE(opts);
 

@@ -11,15 +11,17 @@
 enum { COUNT, RATE, REUSE, TIMEOUT, JSON };
 
 static const struct opt opts[] = {
-	[COUNT] = { "count", 0, OPT_INT, "N", "requests (default 20)", .min = 1, .max = 1000000 },
-	[RATE] = { "rate", 0, OPT_NUMBER, "R",
-		   "R requests a second on a fixed schedule, each timed from when it was due; default "
-		   "one after another",
-		   .min = 0.001, .max = 100000 },
-	[REUSE] = { "reuse", 0, OPT_FLAG, NULL, "keep the connection; default a new one (and DNS) each time" },
-	[TIMEOUT] = { "timeout", 0, OPT_DURATION, "TIME", "per request, 1ms to 10m (default 10s)", .min = 1e6,
-		      .max = 600e9 },
-	[JSON] = { "json", 0, OPT_FLAG, NULL, "print the result as JSON" },
+	[COUNT] = { .name = "count", .type = OPT_INT, .arg = "N",
+		.help = "requests (default 20)", .min = 1, .max = 1000000 },
+	[RATE] = { .name = "rate", .type = OPT_NUMBER, .arg = "R",
+		.help = "R requests a second on a fixed schedule, each timed from when it was due; default "
+		   "one after another", .min = 0.001, .max = 100000 },
+	[REUSE] = { .name = "reuse", .type = OPT_FLAG,
+		.help = "keep the connection; default a new one (and DNS) each time" },
+	[TIMEOUT] = { .name = "timeout", .type = OPT_DURATION, .arg = "TIME",
+		.help = "per request, 1ms to 10m (default 10s)", .min = 1e6, .max = 600e9 },
+	[JSON] = { .name = "json", .type = OPT_FLAG,
+		.help = "print the result as JSON" },
 };
 const struct opt_table ttfb_options = OPT_TABLE(opts);
 
