@@ -22,11 +22,11 @@
 enum { LATENCY };
 
 static const struct opt opts[] = {
-	[LATENCY] = { "latency-us", 0, OPT_INT, "N",
-		      "the limit in microseconds, 0 to 1000000 (default 20, the exit latency above "
-		      "which latdoc check calls an idle state deep); 0 keeps CPUs out of every "
-		      "idle state but polling",
-		      NULL, 0, 1000000, false, COMPLETE_NONE },
+	[LATENCY] = { .name = "latency-us", .type = OPT_INT, .arg = "N",
+		      .help = "the limit in microseconds, 0 to 1000000 (default 20, the exit latency "
+			      "above which latdoc check calls an idle state deep); 0 keeps CPUs out "
+			      "of every idle state but polling",
+		      .min = 0, .max = 1000000 },
 };
 const struct opt_table hold_options = OPT_TABLE(opts);
 

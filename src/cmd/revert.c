@@ -13,14 +13,14 @@
 enum { LAST, FORCE, ROOT, CONNECT };
 
 static const struct opt opts[] = {
-	[LAST] = { "last", 0, OPT_FLAG, NULL, "undo the newest journal" },
-	[FORCE] = { "force", 0, OPT_FLAG, NULL,
-		    "also restore values changed since tune wrote them" },
-	[ROOT] = { "root", 0, OPT_STRING, "DIR",
-		   "act on the machine root DIR and its journals (default /)",
+	[LAST] = { .name = "last", .type = OPT_FLAG, .help = "undo the newest journal" },
+	[FORCE] = { .name = "force", .type = OPT_FLAG,
+		    .help = "also restore values changed since tune wrote them" },
+	[ROOT] = { .name = "root", .type = OPT_STRING, .arg = "DIR",
+		   .help = "act on the machine root DIR and its journals (default /)",
 		   .complete = COMPLETE_DIR },
-	[CONNECT] = { "connect", 0, OPT_STRING, "URI",
-		      "libvirt's URI for the domains, instead of the one in the journal" },
+	[CONNECT] = { .name = "connect", .type = OPT_STRING, .arg = "URI",
+		      .help = "libvirt's URI for the domains, instead of the one in the journal" },
 };
 const struct opt_table revert_options = OPT_TABLE(opts);
 

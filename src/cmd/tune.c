@@ -19,33 +19,35 @@
 enum { APPLY, PERSIST, PROVE, VM, CSTATES, ONLY, LIST, ROOT, CONNECT, JSON };
 
 static const struct opt opts[] = {
-	[APPLY] = { "apply", 0, OPT_FLAG, NULL,
-		    "make the runtime changes, each journaled before it is made (the journal is in "
-		    "/var/lib/latdoc, under DIR with --root)" },
-	[PERSIST] = { "persist", 0, OPT_FLAG, NULL,
-		      "write the configuration that makes the changes survive a reboot: files "
-		      "under /etc marked as latdoc's, journaled too" },
-	[PROVE] = { "prove", 0, OPT_FLAG, NULL,
-		    "with --apply: measure the clock and wake-ups before and after (a few seconds "
-		    "each) and print both; the figures go into the journal" },
-	[VM] = { "vm", 0, OPT_STRING, "NAME",
-		 "with --apply: define domain NAME anew with its XML changes through libvirt "
-		 "(effective at its next start)" },
-	[CSTATES] = { "cstates", 0, OPT_CHOICE, "WAY",
-		      "keep CPUs out of deep C-states by disabling each deep state per CPU "
-		      "(disable, the default: no process needed) or by the latdoc-hold unit, which "
-		      "holds /dev/cpu_dma_latency (hold)",
-		      "disable hold" },
-	[ONLY] = { "only", 0, OPT_STRING, "PREFIX",
-		   "only the fixes of the checks whose id starts with PREFIX (cpu, mem.thp)" },
-	[LIST] = { "list", 0, OPT_FLAG, NULL,
-		   "list the journals: when, what each changed, and whether it was reverted" },
-	[ROOT] = { "root", 0, OPT_STRING, "DIR",
-		   "act on the machine root DIR, a writable copy of one (default /)",
+	[APPLY] = { .name = "apply", .type = OPT_FLAG,
+		    .help = "make the runtime changes, each journaled before it is made (the journal "
+			    "is in /var/lib/latdoc, under DIR with --root)" },
+	[PERSIST] = { .name = "persist", .type = OPT_FLAG,
+		      .help = "write the configuration that makes the changes survive a reboot: "
+			      "files under /etc marked as latdoc's, journaled too" },
+	[PROVE] = { .name = "prove", .type = OPT_FLAG,
+		    .help = "with --apply: measure the clock and wake-ups before and after (a few "
+			    "seconds each) and print both; the figures go into the journal" },
+	[VM] = { .name = "vm", .type = OPT_STRING, .arg = "NAME",
+		 .help = "with --apply: define domain NAME anew with its XML changes through "
+			 "libvirt (effective at its next start)" },
+	[CSTATES] = { .name = "cstates", .type = OPT_CHOICE, .arg = "WAY",
+		      .help = "keep CPUs out of deep C-states by disabling each deep state per CPU "
+			      "(disable, the default: no process needed) or by the latdoc-hold unit, "
+			      "which holds /dev/cpu_dma_latency (hold)",
+		      .choices = "disable hold" },
+	[ONLY] = { .name = "only", .type = OPT_STRING, .arg = "PREFIX",
+		   .help = "only the fixes of the checks whose id starts with PREFIX (cpu, mem.thp)" },
+	[LIST] = { .name = "list", .type = OPT_FLAG,
+		   .help = "list the journals: when, what each changed, and whether it was reverted" },
+	[ROOT] = { .name = "root", .type = OPT_STRING, .arg = "DIR",
+		   .help = "act on the machine root DIR, a writable copy of one (default /)",
 		   .complete = COMPLETE_DIR },
-	[CONNECT] = { "connect", 0, OPT_STRING, "URI",
-		      "libvirt's URI for the domains (default qemu:///system on this machine)" },
-	[JSON] = { "json", 0, OPT_FLAG, NULL, "print the plan (or the journals) as JSON" },
+	[CONNECT] = { .name = "connect", .type = OPT_STRING, .arg = "URI",
+		      .help = "libvirt's URI for the domains (default qemu:///system on this "
+			      "machine)" },
+	[JSON] = { .name = "json", .type = OPT_FLAG,
+		   .help = "print the plan (or the journals) as JSON" },
 };
 const struct opt_table tune_options = OPT_TABLE(opts);
 
