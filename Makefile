@@ -8,7 +8,7 @@ BUILD      ?= build
 BUILD_SAN  ?= build-san
 BUILD_FUZZ ?= build-fuzz
 
-.PHONY: all build run test deps test-deps san fuzz bench install clean
+.PHONY: all build run test test-live deps test-deps san fuzz bench install clean
 
 all: build
 
@@ -29,11 +29,17 @@ build: deps $(BUILD)/build.ninja
 run: build
 	@./$(BUILD)/latdoc check; rc=$$?; [ $$rc -le 1 ] || exit $$rc
 
+# The test build: sanitizers, and the fault points and test hooks that
+# tests/t_80_tune.sh drives (-Dtest_hooks; never in a build for use)
 $(BUILD_SAN)/build.ninja:
 	meson setup $(BUILD_SAN) -Db_sanitize=address,undefined -Db_lundef=false \
-		-Dbuildtype=debug >/dev/null
+		-Dbuildtype=debug -Dtest_hooks=true >/dev/null
 
-san: $(BUILD_SAN)/build.ninja
+# a build-san set up before the option existed gets it once
+$(BUILD_SAN)/.test_hooks: $(BUILD_SAN)/build.ninja
+	@meson configure $(BUILD_SAN) -Dtest_hooks=true >/dev/null && touch $@
+
+san: $(BUILD_SAN)/.test_hooks
 	@ninja -C $(BUILD_SAN) >/dev/null
 
 $(BUILD_FUZZ)/build.ninja:
@@ -48,6 +54,11 @@ test: test-deps $(BUILD)/build.ninja
 	@$(MAKE) --no-print-directory san
 	@$(MAKE) --no-print-directory fuzz
 	@sh tests/run.sh
+
+# tune --apply and revert on THIS machine, as root: what it changes is put
+# back and checked. Opt-in, never part of make test (docs/TUNE.md).
+test-live: san
+	@sh tests/live.sh
 
 # PREFIX=/usr/local by default: the binary, the man page and the bash and zsh
 # completions under it (DESTDIR for a staged install)

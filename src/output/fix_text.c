@@ -106,9 +106,15 @@ void fix_action_describe(const struct fix_action *a, const char *target, char *o
 		snprintf(out, outsz, a->when == FIX_RUNTIME ? "load module %s" : "modules-load.d: %s",
 			 target);
 		return;
-	case FIX_SERVICE:
-		snprintf(out, outsz, "%s: %s%s%s%s", target, a->want, was, now, end);
+	case FIX_SERVICE: {
+		/* the unit's state wanted, as the command that makes it */
+		const char *verb = !strcmp(a->want, "active")	   ? "start"
+				   : !strcmp(a->want, "enabled")  ? "enable"
+				   : !strcmp(a->want, "disabled") ? "disable"
+								  : a->want;
+		snprintf(out, outsz, "systemctl %s %s%s%s%s", verb, target, was, now, end);
 		return;
+	}
 	case FIX_LIBVIRT:
 		if (!*a->want)
 			snprintf(out, outsz, "domain %s: remove %s, from its next start", target, a->key);

@@ -762,8 +762,10 @@ void root_free_names(char **names)
  * as a read resolves it (RESOLVE_IN_ROOT, or the walk by hand where the
  * kernel cannot, and while recording), opened O_RDONLY so that it can be
  * fsynced; LEAF gets the last component, which is not looked at: the write
- * side opens it with O_NOFOLLOW. */
-int root_open_parent(struct root *r, const char *path, char *leaf, size_t leafsz)
+ * side opens it with O_NOFOLLOW. DIRPATH, when not NULL, gets the
+ * directory's resolved path where the walk made it (else ""). */
+int root_open_parent(struct root *r, const char *path, char *leaf, size_t leafsz, char *dirpath,
+		     size_t dirpathsz)
 {
 	const char *slash = strrchr(path, '/');
 	const char *name = slash ? slash + 1 : path;
@@ -772,6 +774,8 @@ int root_open_parent(struct root *r, const char *path, char *leaf, size_t leafsz
 	char last[NAME_MAX + 1];
 	int err, fd;
 
+	if (dirpath)
+		dirpath[0] = '\0';
 	if (!*name || !strcmp(name, ".") || !strcmp(name, ".."))
 		return -EINVAL;
 	if (strlen(name) >= leafsz || strlen(name) > NAME_MAX)
@@ -800,7 +804,30 @@ int root_open_parent(struct root *r, const char *path, char *leaf, size_t leafsz
 	}
 	fd = openat(w.fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	err = fd < 0 ? -errno : fd;
+	if (dirpath)
+		snprintf(dirpath, dirpathsz, "%s", w.path);
 	walk_release(&w);
+	return err;
+}
+
+int root_readlink(struct root *r, const char *path, char *out, size_t outsz)
+{
+	char leaf[NAME_MAX + 1], dir[PATH_MAX];
+	int fd = root_open_parent(r, path, leaf, sizeof(leaf), dir, sizeof(dir)), err = 0;
+
+	if (fd < 0)
+		return fd;
+	ssize_t n = readlinkat(fd, leaf, out, outsz);
+	if (n < 0)
+		err = -errno;
+	else if ((size_t)n >= outsz)
+		err = -ENAMETOOLONG;
+	else
+		out[n] = '\0';
+	/* a snapshot keeps the link, so that it says the same there */
+	if (!err)
+		err = record(r, ROOT_LINK, dir, leaf, out, (size_t)n);
+	close(fd);
 	return err;
 }
 

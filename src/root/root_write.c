@@ -22,7 +22,7 @@ struct place {
 
 static int place_open(struct root *r, const char *path, struct place *p)
 {
-	p->dir = root_open_parent(r, path, p->leaf, sizeof(p->leaf));
+	p->dir = root_open_parent(r, path, p->leaf, sizeof(p->leaf), NULL, 0);
 	return p->dir < 0 ? p->dir : 0;
 }
 
@@ -240,24 +240,6 @@ int root_remove_dir(struct root *r, const char *path)
 		err = errno == EEXIST ? -ENOTEMPTY : -errno;
 	else if (fsync(p.dir) < 0)
 		err = -errno;
-	place_close(&p);
-	return err;
-}
-
-int root_readlink(struct root *r, const char *path, char *out, size_t outsz)
-{
-	struct place p;
-	int err = place_open(r, path, &p);
-
-	if (err)
-		return err;
-	ssize_t n = readlinkat(p.dir, p.leaf, out, outsz);
-	if (n < 0)
-		err = -errno;
-	else if ((size_t)n >= outsz)
-		err = -ENAMETOOLONG;
-	else
-		out[n] = '\0';
 	place_close(&p);
 	return err;
 }

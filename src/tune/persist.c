@@ -171,6 +171,10 @@ static int make_dirs(struct run *run, const char *path, const char *finding)
 		fault_point("write");
 		if ((e = journal_done(run->w, j.seq, true)))
 			return journal_error(run, e);
+		char where[300];
+		snprintf(where, sizeof(where), "/%s/", dir);
+		tune_say(run, "created", where, NULL, NULL);
+		run->made++;
 	}
 	return 0;
 }

@@ -243,6 +243,28 @@ static int record_result(struct run *run, int seq, const char *result)
 	return e;
 }
 
+/* What undoing E does, in one word. */
+static const char *undo_verb(const struct jentry *e)
+{
+	switch (e->op) {
+	case J_FILE:
+		return e->old.present ? "restored" : "removed";
+	case J_LINK:
+	case J_MKDIR:
+		return "removed";
+	case J_UNLINK:
+		return "relinked";
+	case J_MODULE:
+		return "unloaded";
+	case J_SERVICE:
+		return "stopped";
+	case J_DOMAIN:
+		return "redefined";
+	default:
+		return "restored";
+	}
+}
+
 static void describe(const struct jentry *e, char *out, size_t outsz)
 {
 	if (e->op == J_SET || e->op == J_FILE || e->op == J_LINK || e->op == J_UNLINK ||
@@ -327,7 +349,13 @@ int revert_run(struct run *run, const struct journal *j, bool force, const char 
 		case V_RESTORE:
 			res->restored++;
 			snprintf(result, sizeof(result), "restored");
-			tune_say(run, "restored", what, NULL, NULL);
+			if (x->op == J_SET) {
+				char old[128];
+				knob_value(x->old.data, x->old.len, old, sizeof(old));
+				tune_say(run, "restored", what, jd.now, old);
+			} else {
+				tune_say(run, undo_verb(x), what, NULL, NULL);
+			}
 			break;
 		case V_ALREADY:
 			res->already++;
