@@ -165,6 +165,22 @@ static int print_json(const struct report *rep, const struct plan *p, const char
 	return json_write(stdout, o);
 }
 
+/* How many changes of P this run makes. */
+static size_t to_make(const struct opt_result *o, const struct plan *p)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < p->count; i++) {
+		const struct change *c = &p->items[i];
+		if (c->state != CHANGE_APPLIES)
+			continue;
+		if (c->action->kind == FIX_LIBVIRT)
+			n += o->v[VM].set;
+		else
+			n += c->action->when == FIX_RUNTIME ? o->v[APPLY].set : o->v[PERSIST].set;
+	}
+	return n;
+}
+
 /* The changes, made through a new journal. */
 static int make_changes(const struct opt_result *o, struct report *rep, const struct plan *p,
 			enum cstates_way way)
@@ -185,8 +201,12 @@ static int make_changes(const struct opt_result *o, struct report *rep, const st
 		journal_close(&w);
 		return EXIT_ERROR;
 	}
-	if (run.out)
-		fprintf(run.out, "latdoc tune: journal %s/%s/%s\n", rep->root_dir, JOURNAL_DIR, w.name);
+	if (run.out) {
+		char safe[512];
+		str_escape(safe, sizeof(safe), rep->root_dir, false);
+		fprintf(run.out, "latdoc tune: journal %s%s%s/%s\n", safe,
+			safe[strlen(safe) - 1] == '/' ? "" : "/", JOURNAL_DIR, w.name);
+	}
 	int e = 0;
 	if (o->v[APPLY].set)
 		e = apply_runtime(&run, p);
@@ -294,7 +314,18 @@ int cmd_tune(const struct opt_result *o)
 		report_free(&rep);
 		return EXIT_ERROR;
 	}
-	if (o->v[APPLY].set || o->v[PERSIST].set) {
+	if ((o->v[APPLY].set || o->v[PERSIST].set) && !to_make(o, &plan)) {
+		/* no journal for a run that changes nothing */
+		char safe[512];
+		str_escape(safe, sizeof(safe), rep.root_dir, false);
+		if (o->v[JSON].set) {
+			status = print_json(&rep, &plan, NULL, NULL, NULL) ? EXIT_ERROR : EXIT_CLEAN;
+		} else {
+			printf("latdoc tune: nothing to change on %s%s\n", safe,
+			       plan.count ? " that this run makes (tune without --apply shows the rest)" : "");
+			status = EXIT_CLEAN;
+		}
+	} else if (o->v[APPLY].set || o->v[PERSIST].set) {
 		status = make_changes(o, &rep, &plan, way);
 	} else if (o->v[JSON].set) {
 		status = print_json(&rep, &plan, NULL, NULL, NULL) ? EXIT_ERROR

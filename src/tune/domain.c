@@ -91,6 +91,9 @@ int domain_apply(struct run *run, const struct plan *p, const char *uri, const c
 				 fixes[0] ? ", " : "", c->fixes);
 	}
 	if (!n) {
+		char what[200];
+		snprintf(what, sizeof(what), "domain %s: no change planned", name);
+		tune_say(run, "nothing", what, NULL, NULL);
 		status = 0;
 		goto out;
 	}

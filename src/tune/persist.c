@@ -123,6 +123,77 @@ void persist_describe(const struct change *c, const struct facts *f, char *out, 
 		snprintf(out, outsz, "/%s: %s", owned_files[file], line);
 }
 
+/* Whether FILE (an owned file's bytes) has LINE as a line of its own. */
+static bool has_line(const char *file, size_t len, const char *line)
+{
+	size_t n = strlen(line);
+	for (const char *p = file; p && p < file + len;) {
+		const char *nl = memchr(p, '\n', (size_t)(file + len - p));
+		size_t l = nl ? (size_t)(nl - p) : (size_t)(file + len - p);
+		if (l == n && !memcmp(p, line, n))
+			return true;
+		p = nl ? nl + 1 : NULL;
+	}
+	return false;
+}
+
+/* Whether the drop-in's line sets PARAM=VALUE among its words. */
+static bool grub_has(const char *file, size_t len, const char *param)
+{
+	for (const char *p = file; p && p < file + len;) {
+		const char *nl = memchr(p, '\n', (size_t)(file + len - p));
+		size_t l = nl ? (size_t)(nl - p) : (size_t)(file + len - p);
+		char words[1024], *save = NULL;
+		if (l > strlen(GRUB_LINE) && l < sizeof(words) && !strncmp(p, GRUB_LINE, strlen(GRUB_LINE))) {
+			snprintf(words, sizeof(words), "%.*s", (int)(l - strlen(GRUB_LINE)), p + strlen(GRUB_LINE));
+			for (char *w = strtok_r(words, " \"", &save); w; w = strtok_r(NULL, " \"", &save))
+				if (!strcmp(w, param))
+					return true;
+		}
+		p = nl ? nl + 1 : NULL;
+	}
+	return false;
+}
+
+/* Whether a unit has an enablement link in /etc: X.wants/UNIT or
+ * X.requires/UNIT. */
+static bool unit_linked(struct root *r, const char *unit)
+{
+	char **names, target[512], path[512];
+	size_t count;
+	bool found = false;
+
+	if (root_list(r, "etc/systemd/system", &names, &count))
+		return false;
+	for (size_t i = 0; i < count && !found; i++) {
+		size_t len = strlen(names[i]);
+		if (!(len > 6 && !strcmp(names[i] + len - 6, ".wants")) &&
+		    !(len > 9 && !strcmp(names[i] + len - 9, ".requires")))
+			continue;
+		snprintf(path, sizeof(path), "etc/systemd/system/%.200s/%.200s", names[i], unit);
+		found = !root_readlink(r, path, target, sizeof(target));
+	}
+	root_free_names(names);
+	return found;
+}
+
+bool persist_in_place(struct root *r, const struct change *c)
+{
+	const struct fix_action *a = c->action;
+	char line[512], key[256], *buf;
+	size_t len;
+	int file = file_of(a);
+
+	if (a->kind == FIX_SERVICE)
+		return !strcmp(a->want, "enabled") ? unit_linked(r, a->target) : !unit_linked(r, a->target);
+	if (file < 0 || root_read(r, owned_files[file], &buf, &len))
+		return false;
+	line_of(a, line, sizeof(line), key, sizeof(key));
+	bool in = file == OWN_GRUB ? grub_has(buf, len, line) : has_line(buf, len, line);
+	free(buf);
+	return in;
+}
+
 int persist_hold_unit(const char *exe, char **out)
 {
 	const char *at = strstr(hold_unit, "@LATDOC@");

@@ -155,6 +155,16 @@ int plan_build(const struct report *rep, const struct plan_options *o, struct pl
 			judge(c, &rep->facts, o);
 		}
 	}
+	/* what --persist made already is no change: a second plan is empty */
+	size_t kept = 0;
+	for (size_t i = 0; i < out->count; i++) {
+		const struct change *c = &out->items[i];
+		if (c->action->when == FIX_PERSISTENT && c->state == CHANGE_APPLIES &&
+		    persist_in_place(rep->root, c))
+			continue;
+		out->items[kept++] = *c;
+	}
+	out->count = kept;
 	qsort(out->items, out->count, sizeof(*out->items), by_order);
 	return 0;
 }
