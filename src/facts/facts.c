@@ -13,7 +13,7 @@
 /* Collectors run in this order: later ones use what earlier ones found
  * (cpufreq and cpuidle fill in the CPUs topology created). */
 static int (*const collectors[])(struct root *, struct facts *) = {
-	collect_host,   collect_cpuinfo, collect_topology, collect_cpufreq, collect_cpuidle,
+	collect_host,   collect_os,      collect_cpuinfo, collect_topology, collect_cpufreq, collect_cpuidle,
 	collect_pmqos,  collect_kernel,  collect_memory,   collect_platform,
 	collect_kvm_host, collect_vm_xml, collect_vm_processes, collect_guest_devices,
 };
