@@ -110,6 +110,12 @@ void prove_print(FILE *out, const struct report *before, const struct report *af
 			snprintf(as, sizeof(as), "%.1f", a);
 		fprintf(out, "  %-46s %10s %10s\n", figures[i].name, bs, as);
 	}
+	size_t sb = before->wake ? before->wake->timer_allowed.s.count : 0;
+	size_t sa = after->wake ? after->wake->timer_allowed.s.count : 0;
+	fprintf(out, "  (timer wake-ups: %zu samples before, %zu after%s)\n", sb, sa,
+		sb < 1000 || sa < 1000 ? "; a p99 of fewer than 1000 swings from run to run: "
+					 "latdoc measure wake --duration 5s says more"
+				       : "");
 	const struct notes *n = after->wake ? &after->wake->notes : NULL;
 	for (int i = 0; n && i < n->count; i++)
 		fprintf(out, "  note: %s\n", n->text[i]);
