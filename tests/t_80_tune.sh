@@ -268,6 +268,7 @@ expect_usage_error "revert with neither a journal nor --last" "name one journal,
 expect_usage_error "revert with both" "name one journal, or --last" revert --root "$c" --last "$jname"
 rm -rf "$T/empty" && mkdir -p "$T/empty" && machine_skeleton "$T/empty"
 expect_usage_error "revert --last with no journal" "no journal in" revert --root "$T/empty" --last
+check "revert with nothing to undo makes no journal directory" test ! -e "$T/empty/var"
 
 # usage
 expect_usage_error "--prove without --apply" "--prove measures before and after --apply" tune --prove

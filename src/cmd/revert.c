@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "../lib/escape.h"
 #include "../root/root.h"
@@ -39,7 +40,7 @@ static int newest(struct root *r, char *out, size_t outsz)
 	size_t n;
 	int e = journal_list(r, &names, &n);
 	if (e == -ENOENT || (!e && !n)) {
-		fprintf(stderr, ME ": no journal in %s/%s: nothing to undo\n", root_dir(r), JOURNAL_DIR);
+		fprintf(stderr, ME ": no journal in %s: nothing to undo\n", root_dir(r));
 		if (!e)
 			root_free_names(names);
 		return -1;
@@ -77,6 +78,14 @@ int cmd_revert(const struct opt_result *o)
 	struct root *r = root_open(dir, &why);
 	if (!r) {
 		fprintf(stderr, ME ": cannot use '%s' as the root: %s\n", dir, why);
+		return EXIT_ERROR;
+	}
+	struct stat st;
+	if (root_lstat(r, JOURNAL_DIR, &st)) {
+		/* nothing to undo: and no journal directory made to say so */
+		fprintf(stderr, ME ": no journal in %s%s" JOURNAL_DIR ": nothing to undo\n", dir,
+			dir[strlen(dir) - 1] == '/' ? "" : "/");
+		root_close(r);
 		return EXIT_ERROR;
 	}
 	if (journal_lock(r, &w, err, sizeof(err))) {

@@ -45,7 +45,7 @@ struct plan;
 struct journal;
 void output_plan_text(FILE *out, const struct report *rep, const struct plan *p);
 struct json_object;
-struct json_object *json_plan(const struct report *rep, const struct plan *p);
+struct json_object *json_plan(const struct plan *p);
 void output_journals_text(FILE *out, const struct journal *js, size_t n);
 struct json_object *json_journals(const struct journal *js, size_t n);
 /* "in effect", "reverted", ... */

@@ -29,13 +29,13 @@ static const char *state_name(enum change_state s)
 }
 
 /* The change in words, without its findings. */
-static void change_words(const struct report *rep, const struct change *c, char *out, size_t outsz)
+static void change_words(const struct change *c, char *out, size_t outsz)
 {
 	const struct fix_action *a = c->action;
 	char line[1024];
 
 	if (a->when == FIX_PERSISTENT && c->state == CHANGE_APPLIES)
-		persist_describe(c, &rep->facts, line, sizeof(line));
+		persist_describe(c, line, sizeof(line));
 	else
 		fix_action_describe(a, a->target, line, sizeof(line));
 	if (!line[0])
@@ -43,7 +43,7 @@ static void change_words(const struct report *rep, const struct change *c, char 
 	str_escape(out, outsz, line, false);
 }
 
-static void print_section(FILE *out, const struct report *rep, const struct plan *p,
+static void print_section(FILE *out, const struct plan *p,
 			  const char *title, bool (*in)(const struct change *))
 {
 	bool any = false;
@@ -55,7 +55,7 @@ static void print_section(FILE *out, const struct report *rep, const struct plan
 		if (!any)
 			fprintf(out, "\n%s\n", title);
 		any = true;
-		change_words(rep, c, words, sizeof(words));
+		change_words(c, words, sizeof(words));
 		needs_words(c->action->needs, needs, sizeof(needs));
 		str_escape(note, sizeof(note), c->note, false);
 		/* one line per write, however long: a plan is read line by line */
@@ -98,14 +98,14 @@ void output_plan_text(FILE *out, const struct report *rep, const struct plan *p)
 	}
 	fprintf(out, "latdoc tune: %zu change%s for %s; nothing changed yet\n", p->count,
 		p->count == 1 ? "" : "s", root);
-	print_section(out, rep, p, "runtime, until the next boot (tune --apply):", runtime);
-	print_section(out, rep, p, "persistent, from the next boot (tune --persist):", persistent);
-	print_section(out, rep, p, "VM definitions, from each domain's next start (tune --apply --vm NAME):",
+	print_section(out, p, "runtime, until the next boot (tune --apply):", runtime);
+	print_section(out, p, "persistent, from the next boot (tune --persist):", persistent);
+	print_section(out, p, "VM definitions, from each domain's next start (tune --apply --vm NAME):",
 		      domain);
-	print_section(out, rep, p, "not made here:", elsewhere);
+	print_section(out, p, "not made here:", elsewhere);
 }
 
-json_object *json_plan(const struct report *rep, const struct plan *p)
+json_object *json_plan(const struct plan *p)
 {
 	json_object *a = json_object_new_array();
 	for (size_t i = 0; i < p->count; i++) {
@@ -135,7 +135,7 @@ json_object *json_plan(const struct report *rep, const struct plan *p)
 		json_add(o, "needs", needs);
 		json_add(o, "state", json_object_new_string(state_name(c->state)));
 		json_add(o, "note", json_str_or_null(c->note));
-		change_words(rep, c, words, sizeof(words));
+		change_words(c, words, sizeof(words));
 		json_add(o, "change", json_object_new_string(words));
 		json_object_array_add(a, o);
 	}

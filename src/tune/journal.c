@@ -175,6 +175,16 @@ int journal_record(struct journal_writer *w, const char *json)
 	return write_line(w, json);
 }
 
+/* PATH (relative to R's root) as a person finds it: "/var/lib/latdoc",
+ * "copy/var/lib/latdoc". */
+static const char *under(struct root *r, const char *path, char *out, size_t outsz)
+{
+	const char *dir = root_dir(r);
+	size_t n = strlen(dir);
+	snprintf(out, outsz, "%s%s%s", dir, n && dir[n - 1] == '/' ? "" : "/", path);
+	return out;
+}
+
 /* var, var/lib and var/lib/latdoc, made where missing; the last one only
  * this user's. */
 static int journal_dir(struct root *r, char *err, size_t errsz)
@@ -184,25 +194,28 @@ static int journal_dir(struct root *r, char *err, size_t errsz)
 		unsigned mode;
 	} dirs[] = { { "var", 0755 }, { "var/lib", 0755 }, { JOURNAL_DIR, 0700 } };
 	struct stat st;
+	char where[PATH_MAX];
 
 	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
 		int e = root_lstat(r, dirs[i].path, &st);
 		if (e == -ENOENT)
 			e = root_make_dir(r, dirs[i].path, dirs[i].mode);
 		if (e && e != -EEXIST) {
-			snprintf(err, errsz, "cannot make %s/%s for the journals: %s", root_dir(r),
-				 dirs[i].path, strerror(-e));
+			snprintf(err, errsz, "cannot make %s for the journals: %s%s",
+				 under(r, dirs[i].path, where, sizeof(where)), strerror(-e),
+				 e == -EACCES || e == -EPERM ? " (run as root)" : "");
 			return -1;
 		}
 	}
 	if (root_lstat(r, JOURNAL_DIR, &st) || !S_ISDIR(st.st_mode)) {
-		snprintf(err, errsz, "%s/%s is not a directory", root_dir(r), JOURNAL_DIR);
+		snprintf(err, errsz, "%s is not a directory", under(r, JOURNAL_DIR, where, sizeof(where)));
 		return -1;
 	}
 	if (st.st_uid != geteuid() || (st.st_mode & 022)) {
-		snprintf(err, errsz, "%s/%s is not this user's alone (owner %u, mode %03o): a journal "
+		snprintf(err, errsz, "%s is not this user's alone (owner %u, mode %03o): a journal "
 				     "there could be changed by someone else",
-			 root_dir(r), JOURNAL_DIR, (unsigned)st.st_uid, (unsigned)st.st_mode & 0777);
+			 under(r, JOURNAL_DIR, where, sizeof(where)), (unsigned)st.st_uid,
+			 (unsigned)st.st_mode & 0777);
 		return -1;
 	}
 	return 0;
@@ -216,10 +229,11 @@ int journal_lock(struct root *r, struct journal_writer *w, char *err, size_t err
 	w->lock = -1;
 	if (journal_dir(r, err, errsz))
 		return -1;
+	char lock[PATH_MAX];
+	under(r, JOURNAL_DIR "/lock", lock, sizeof(lock));
 	int fd = root_open_append(r, JOURNAL_DIR "/lock", 0600, true, false);
 	if (fd < 0) {
-		snprintf(err, errsz, "cannot open the lock %s/%s/lock: %s", root_dir(r), JOURNAL_DIR,
-			 strerror(-fd));
+		snprintf(err, errsz, "cannot open the lock %s: %s", lock, strerror(-fd));
 		return -1;
 	}
 	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
@@ -227,11 +241,10 @@ int journal_lock(struct root *r, struct journal_writer *w, char *err, size_t err
 		close(fd);
 		if (e == EWOULDBLOCK)
 			snprintf(err, errsz, "another latdoc tune or revert is running on %s (it holds "
-					     "%s/%s/lock); wait for it to finish",
-				 root_dir(r), root_dir(r), JOURNAL_DIR);
+					     "%s); wait for it to finish",
+				 root_dir(r), lock);
 		else
-			snprintf(err, errsz, "cannot lock %s/%s/lock: %s", root_dir(r), JOURNAL_DIR,
-				 strerror(e));
+			snprintf(err, errsz, "cannot lock %s: %s", lock, strerror(e));
 		return -1;
 	}
 	w->lock = fd;

@@ -99,13 +99,12 @@ static void key_of_line(int file, const char *line, size_t len, char *key, size_
 	}
 }
 
-void persist_describe(const struct change *c, const struct facts *f, char *out, size_t outsz)
+void persist_describe(const struct change *c, char *out, size_t outsz)
 {
 	const struct fix_action *a = c->action;
 	char line[512], key[256];
 	int file = file_of(a);
 
-	(void)f;
 	out[0] = '\0';
 	if (a->kind == FIX_SERVICE) {
 		if (!strcmp(a->want, "enabled"))
@@ -117,10 +116,7 @@ void persist_describe(const struct change *c, const struct facts *f, char *out, 
 	if (file < 0)
 		return;
 	line_of(a, line, sizeof(line), key, sizeof(key));
-	if (file == OWN_GRUB)
-		snprintf(out, outsz, "/%s: %s", owned_files[file], line);
-	else
-		snprintf(out, outsz, "/%s: %s", owned_files[file], line);
+	snprintf(out, outsz, "/%s: %s", owned_files[file], line);
 }
 
 /* Whether FILE (an owned file's bytes) has LINE as a line of its own. */

@@ -239,7 +239,7 @@ int apply_services(struct run *run, const struct plan *p);
 int persist_apply(struct run *run, const struct plan *p, enum cstates_way cstates);
 /* Where a persistent change goes, in words: "/etc/sysctl.d/90-latdoc.conf:
  * vm.swappiness = 10". Empty when it goes into no file tune writes. */
-void persist_describe(const struct change *c, const struct facts *f, char *out, size_t outsz);
+void persist_describe(const struct change *c, char *out, size_t outsz);
 /* Whether persistent change C is in place already: its line in latdoc's
  * file, its unit's links as wanted. A second plan leaves it out. */
 bool persist_in_place(struct root *r, const struct change *c);
