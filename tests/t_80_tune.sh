@@ -348,6 +348,25 @@ check "an existing file keeps its mode" test "$(stat -c %a "$c/etc/sysctl.d/90-l
 tune_ok "an existing file: revert" revert --root "$c" --last
 check "an existing file is restored byte for byte" same_tree "$T/merge.orig" "$c"
 
+# --apply now, --persist later: the runtime changes are carried
+c=$T/later
+copy acpi-powersave-pinned "$c"
+"$LATDOC" tune --root "$c" --apply >/dev/null 2>&1
+run "$LATDOC" tune --root "$c"
+check "after --apply alone, the plan keeps what it made for the next boots" \
+	sh -c "[ $STATUS -eq 1 ] && grep -q 'policy0/scaling_governor - - - - performance  (tune-.*journal; root)' '$OUT/stdout'"
+tune_ok "then tune --persist" tune --root "$c" --persist
+check "--persist wrote what --apply made" grep -qx 'w /sys/devices/system/cpu/cpu3/cpuidle/state3/disable - - - - 1' "$c/etc/tmpfiles.d/latdoc.conf"
+run "$LATDOC" tune --root "$c"
+check "then the plan is empty" sh -c "[ $STATUS -eq 0 ] && grep -q 'nothing to change' '$OUT/stdout'"
+tune_ok "revert --last undoes the newest run" revert --root "$c" --last
+check "the persistent file is gone, the runtime changes stay" \
+	sh -c "[ ! -e '$c/etc' ] && grep -qx performance '$c/sys/devices/system/cpu/cpufreq/policy0/scaling_governor'"
+tune_ok "revert --last again undoes the run before" revert --root "$c" --last
+check "two runs undone, newest first: the tree is as it was" same_tree "$ROOTS/acpi-powersave-pinned" "$c"
+run "$LATDOC" revert --root "$c" --last
+check "with every run reverted, revert --last restores nothing" grep -q ' 0 restored' "$OUT/stdout"
+
 # --- the journals: --list ------------------------------------------------
 # first_before FILE A B: A's first line comes before B's
 first_before() {

@@ -14,7 +14,8 @@
 enum { LAST, FORCE, ROOT, CONNECT };
 
 static const struct opt opts[] = {
-	[LAST] = { .name = "last", .type = OPT_FLAG, .help = "undo the newest journal" },
+	[LAST] = { .name = "last", .type = OPT_FLAG,
+		   .help = "undo the newest run not yet reverted (the newest, when all are)" },
 	[FORCE] = { .name = "force", .type = OPT_FLAG,
 		    .help = "also restore values changed since tune wrote them" },
 	[ROOT] = { .name = "root", .type = OPT_STRING, .arg = "DIR",
@@ -34,9 +35,13 @@ static void say_error(const char *err)
 	fprintf(stderr, ME ": %s\n", safe);
 }
 
+/* The newest journal not yet reverted whole (a revert cut short, or one
+ * that refused a value, counts as not), else the newest: revert --last
+ * undoes runs newest first, one a time, and is the same revert again
+ * when there is nothing left. */
 static int newest(struct root *r, char *out, size_t outsz)
 {
-	char **names;
+	char **names, err[512];
 	size_t n;
 	int e = journal_list(r, &names, &n);
 	if (e == -ENOENT || (!e && !n)) {
@@ -46,10 +51,21 @@ static int newest(struct root *r, char *out, size_t outsz)
 		return -1;
 	}
 	if (e) {
-		fprintf(stderr, ME ": cannot list %s/%s: %s\n", root_dir(r), JOURNAL_DIR, strerror(-e));
+		fprintf(stderr, ME ": cannot list the journals in %s: %s\n", root_dir(r), strerror(-e));
 		return -1;
 	}
 	snprintf(out, outsz, "%s", names[n - 1]);
+	for (size_t i = n; i-- > 0;) {
+		struct journal j;
+		if (journal_load(r, names[i], &j, err, sizeof(err)))
+			continue;
+		bool done = j.reverts && j.revert_end && !strncmp(j.revert_end, "complete", 8);
+		journal_free(&j);
+		if (!done) {
+			snprintf(out, outsz, "%s", names[i]);
+			break;
+		}
+	}
 	root_free_names(names);
 	return 0;
 }

@@ -304,6 +304,12 @@ int cmd_tune(const struct opt_result *o)
 		fprintf(stderr, ME ": %s\n", err);
 		return EXIT_ERROR;
 	}
+	char **carried = NULL;
+	if (carry_journals(rep.root, &rep.findings, ao.only, &carried)) {
+		fprintf(stderr, ME ": out of memory\n");
+		report_free(&rep);
+		return EXIT_ERROR;
+	}
 	enum cstates_way way = o->v[CSTATES].set && !strcmp(o->v[CSTATES].str, "hold") ? CSTATES_HOLD
 											: CSTATES_DISABLE;
 	struct plan_options po = { .cstates = way, .vm = o->v[VM].set ? o->v[VM].str : NULL,
@@ -312,6 +318,7 @@ int cmd_tune(const struct opt_result *o)
 	if (plan_build(&rep, &po, &plan)) {
 		fprintf(stderr, ME ": out of memory\n");
 		report_free(&rep);
+		root_free_names(carried);
 		return EXIT_ERROR;
 	}
 	if ((o->v[APPLY].set || o->v[PERSIST].set) && !to_make(o, &plan)) {
@@ -341,5 +348,6 @@ int cmd_tune(const struct opt_result *o)
 	}
 	plan_free(&plan);
 	report_free(&rep);
+	root_free_names(carried);
 	return status;
 }

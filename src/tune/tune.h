@@ -107,6 +107,16 @@ void plan_free(struct plan *p);
 /* Changes that a run with these options makes. */
 size_t plan_count(const struct plan *p, enum fix_when when, enum change_state state);
 
+/* ---- carry.c ---------------------------------------------------------- */
+
+/* Adds to OUT a finding per journal in effect that was not told to persist,
+ * with the persistent actions that keep the runtime changes it made and
+ * that still show (of the findings whose id starts with ONLY, all when
+ * NULL): tune --persist after tune --apply keeps them. Each
+ * finding's id is its journal's name, in *NAMES, which the caller frees
+ * with root_free_names() after the findings. Returns 0 or -ENOMEM. */
+int carry_journals(struct root *r, struct findings *out, const char *only, char ***names);
+
 /* ---- journal.c -------------------------------------------------------- */
 
 #define JOURNAL_DIR "var/lib/latdoc"
