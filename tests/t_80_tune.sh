@@ -348,6 +348,21 @@ check "an existing file keeps its mode" test "$(stat -c %a "$c/etc/sysctl.d/90-l
 tune_ok "an existing file: revert" revert --root "$c" --last
 check "an existing file is restored byte for byte" same_tree "$T/merge.orig" "$c"
 
+# what a dump says is printed escaped: a governor that tries to drive the
+# terminal goes through plan, apply, list and revert as text
+c=$T/hostile
+copy acpi-powersave-pinned "$c"
+printf 'powersave\033[2J\033]0;owned\007\n' >"$c/sys/devices/system/cpu/cpufreq/policy1/scaling_governor"
+cp -a "$c" "$T/hostile.orig"
+: >"$T/hostile.out"
+for args in "tune" "tune --apply" "tune --list" "revert --last"; do
+	"$LATDOC" $args --root "$c" >>"$T/hostile.out" 2>&1
+done
+check "a governor with escape bytes: no control byte reaches the terminal" \
+	sh -c "! LC_ALL=C grep -q \"\$(printf '\033')\" '$T/hostile.out' && ! LC_ALL=C grep -q \"\$(printf '\007')\" '$T/hostile.out'"
+check "a governor with escape bytes: shown as \\x1b" grep -q 'powersave\\x1b\[2J' "$T/hostile.out"
+check "a governor with escape bytes: revert puts the bytes back exactly" same_tree "$T/hostile.orig" "$c"
+
 # --apply now, --persist later: the runtime changes are carried
 c=$T/later
 copy acpi-powersave-pinned "$c"

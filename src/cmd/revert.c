@@ -117,9 +117,11 @@ int cmd_revert(const struct opt_result *o)
 		say_error(err);
 		goto out_locked;
 	}
-	char cmd[300];
+	char cmd[300], jname[300], started[64];
 	str_escape(cmd, sizeof(cmd), j.command ? j.command : "?", false);
-	printf("latdoc revert: journal %s (%s, %s)\n", j.name, cmd, j.started ? j.started : "?");
+	str_escape(jname, sizeof(jname), j.name, false);
+	str_escape(started, sizeof(started), j.started ? j.started : "?", false);
+	printf("latdoc revert: journal %s (%s, %s)\n", jname, cmd, started);
 	if (root_read_line(r, "proc/sys/kernel/random/boot_id", boot, sizeof(boot)))
 		boot[0] = '\0';
 	if (j.boot_id && boot[0] && strcmp(j.boot_id, boot))

@@ -252,7 +252,9 @@ static int make_changes(const struct opt_result *o, struct report *rep, const st
 	if (o->v[JSON].set)
 		print_json(rep, p, w.name, &run, e ? run.err : NULL);
 	if (e) {
-		fprintf(stderr, ME ": %s\n", run.err);
+		char safe[700];
+		str_escape(safe, sizeof(safe), run.err, false);
+		fprintf(stderr, ME ": %s\n", safe);
 		if (run.made)
 			fprintf(stderr, ME ": %d change%s made before it stays in journal %s: latdoc "
 					"revert --last undoes %s\n",

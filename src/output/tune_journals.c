@@ -95,11 +95,12 @@ void output_journals_text(FILE *out, const struct journal *js, size_t n)
 	}
 	for (size_t i = 0; i < n; i++) {
 		const struct journal *j = &js[i];
-		char cmd[300];
+		char cmd[300], name[300], started[64];
 		str_escape(cmd, sizeof(cmd), j->command ? j->command : "?", false);
-		fprintf(out, "%s%s  %s  %s\n    %zu change%s: %s\n", i ? "\n" : "", j->name,
-			j->started ? j->started : "?", cmd, made(j), made(j) == 1 ? "" : "s",
-			journal_state(j));
+		str_escape(name, sizeof(name), j->name, false);
+		str_escape(started, sizeof(started), j->started ? j->started : "?", false);
+		fprintf(out, "%s%s  %s  %s\n    %zu change%s: %s\n", i ? "\n" : "", name, started, cmd,
+			made(j), made(j) == 1 ? "" : "s", journal_state(j));
 		print_changes(out, j);
 	}
 }

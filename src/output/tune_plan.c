@@ -49,7 +49,7 @@ static void print_section(FILE *out, const struct plan *p,
 	bool any = false;
 	for (size_t i = 0; i < p->count; i++) {
 		const struct change *c = &p->items[i];
-		char words[1100], needs[64], note[600], line[2048];
+		char words[1100], needs[64], note[600], fixes[400], line[2200];
 		if (!in(c))
 			continue;
 		if (!any)
@@ -58,10 +58,11 @@ static void print_section(FILE *out, const struct plan *p,
 		change_words(c, words, sizeof(words));
 		needs_words(c->action->needs, needs, sizeof(needs));
 		str_escape(note, sizeof(note), c->note, false);
+		str_escape(fixes, sizeof(fixes), c->fixes, false);
 		/* one line per write, however long: a plan is read line by line */
 		snprintf(line, sizeof(line), "%s%s%s%s  (%s%s%s)%s%s", c->action->variant ? "[" : "",
 			 c->action->variant ? c->action->variant : "", c->action->variant ? "] " : "", words,
-			 c->fixes, needs[0] ? "; " : "", needs, note[0] ? ": " : "", note);
+			 fixes, needs[0] ? "; " : "", needs, note[0] ? ": " : "", note);
 		fprintf(out, "  %s\n", line);
 	}
 }

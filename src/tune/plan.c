@@ -82,9 +82,13 @@ static void judge(struct change *c, const struct facts *f, const struct plan_opt
 		}
 		if (runtime)
 			c->rank = 51;
-		else if (strcmp(a->want, !strcmp(a->target, "latdoc-hold.service") ? "enabled" : "disabled")) {
+		/* the hold is the one unit tune starts or enables; the others
+		 * it only disables */
+		bool hold = !strcmp(a->target, "latdoc-hold.service");
+		if (strcmp(a->want, runtime ? (hold ? "active" : "") : hold ? "enabled" : "disabled")) {
 			c->state = CHANGE_BY_HAND;
-			snprintf(c->note, sizeof(c->note), "tune enables only latdoc-hold.service");
+			snprintf(c->note, sizeof(c->note),
+				 "tune starts and enables only latdoc-hold.service, and disables the rest");
 		}
 		return;
 	case FIX_CMDLINE:

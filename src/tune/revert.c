@@ -366,18 +366,23 @@ int revert_run(struct run *run, const struct journal *j, bool force, const char 
 			res->refused++;
 			snprintf(result, sizeof(result), "refused: it is %s, not what tune wrote", jd.now);
 			if (run->out) {
-				char safe[300];
+				char safe[300], where[700];
 				str_escape(safe, sizeof(safe), jd.now, false);
+				str_escape(where, sizeof(where), what, false);
 				fprintf(run->out, "  refused  %s: it is %s now, not what tune wrote: changed "
 						  "since (--force restores it)\n",
-					what, safe);
+					where, safe);
 			}
 			break;
 		case V_FAIL:
 			res->failed++;
 			snprintf(result, sizeof(result), "failed: %s", jd.why);
-			if (run->out)
-				fprintf(run->out, "  failed   %s: %s\n", what, jd.why);
+			if (run->out) {
+				char where[700], why[300];
+				str_escape(where, sizeof(where), what, false);
+				str_escape(why, sizeof(why), jd.why, false);
+				fprintf(run->out, "  failed   %s: %s\n", where, why);
+			}
 			break;
 		}
 		if ((e = record_result(run, x->seq, result))) {
