@@ -153,6 +153,7 @@ static int print_json(const struct report *rep, const struct plan *p, const char
 {
 	json_object *o = json_document(&rep->facts, rep->root_dir);
 	json_add(o, "plan", json_plan(p));
+	json_add(o, "by_hand", json_by_hand(rep));
 	if (journal) {
 		json_object *res = json_object_new_object();
 		json_add(res, "journal", json_object_new_string(journal));

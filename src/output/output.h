@@ -46,6 +46,8 @@ struct journal;
 void output_plan_text(FILE *out, const struct report *rep, const struct plan *p);
 struct json_object;
 struct json_object *json_plan(const struct plan *p);
+/* The findings no action fixes, with the check's advice: {id, subject, advice}. */
+struct json_object *json_by_hand(const struct report *rep);
 void output_journals_text(FILE *out, const struct journal *js, size_t n);
 struct json_object *json_journals(const struct journal *js, size_t n);
 /* "in effect", "reverted", ... */

@@ -89,12 +89,55 @@ static bool elsewhere(const struct change *c)
 	return c->state != CHANGE_APPLIES && c->action->kind != FIX_LIBVIRT;
 }
 
+/* Findings that cost latency and that no action of theirs fixes: a BIOS
+ * profile, a VM that CloudStack, OpenStack or Proxmox builds anew at each
+ * start. tune does not make these; the plan says how. */
+static bool by_hand(const struct finding *x)
+{
+	return x->severity >= SEV_WARNING && !x->nactions && (x->fix_persistent || x->fix_runtime);
+}
+
+static void print_by_hand(FILE *out, const struct report *rep)
+{
+	bool any = false;
+	for (size_t i = 0; i < rep->findings.count; i++) {
+		const struct finding *x = &rep->findings.items[i];
+		char head[400];
+		if (!by_hand(x))
+			continue;
+		if (!any)
+			fprintf(out, "\nby hand: tune does not make these (the check's advice):\n");
+		any = true;
+		/* subject and advice were escaped when the rule made them */
+		snprintf(head, sizeof(head), "%s on %s:", x->id, x->subject);
+		output_wrapped(out, head, 2, 4);
+		output_wrapped(out, x->fix_persistent ? x->fix_persistent : x->fix_runtime, 6, 4);
+	}
+}
+
+json_object *json_by_hand(const struct report *rep)
+{
+	json_object *a = json_object_new_array();
+	for (size_t i = 0; i < rep->findings.count; i++) {
+		const struct finding *x = &rep->findings.items[i];
+		if (!by_hand(x))
+			continue;
+		json_object *o = json_object_new_object();
+		json_add(o, "id", json_object_new_string(x->id));
+		json_add(o, "subject", json_object_new_string(x->subject));
+		json_add(o, "advice", json_str_or_null(x->fix_persistent ? x->fix_persistent : x->fix_runtime));
+		json_object_array_add(a, o);
+	}
+	return a;
+}
+
 void output_plan_text(FILE *out, const struct report *rep, const struct plan *p)
 {
 	char root[512];
 	str_escape(root, sizeof(root), rep->root_dir, false);
 	if (!p->count) {
 		fprintf(out, "latdoc tune: nothing to change on %s\n", root);
+		print_by_hand(out, rep);
 		return;
 	}
 	fprintf(out, "latdoc tune: %zu change%s for %s; nothing changed yet\n", p->count,
@@ -104,6 +147,7 @@ void output_plan_text(FILE *out, const struct report *rep, const struct plan *p)
 	print_section(out, p, "VM definitions, from each domain's next start (tune --apply --vm NAME):",
 		      domain);
 	print_section(out, p, "not made here:", elsewhere);
+	print_by_hand(out, rep);
 }
 
 json_object *json_plan(const struct plan *p)
