@@ -442,4 +442,26 @@ st=$?
 check "hold ends on SIGTERM with exit 0" test "$st" -eq 0
 check "hold says it released the limit" grep -q 'released' "$T/hold.out"
 
+# under systemd (Type=notify) it says when the hold is in place
+if command -v python3 >/dev/null 2>&1; then
+	sock=$T/notify.sock
+	python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sys.argv[1]); s.settimeout(20)
+print(s.recv(512).decode(), flush=True)' "$sock" >"$T/notify.out" 2>&1 &
+	lpid=$!
+	i=0
+	while [ "$i" -lt 100 ] && [ ! -S "$sock" ]; do sleep 0.05; i=$((i + 1)); done
+	NOTIFY_SOCKET=$sock LATDOC_TEST_DMA_LATENCY=$dma "$LATDOC" hold >"$T/hold2.out" 2>&1 &
+	pid=$!
+	wait "$lpid"
+	kill -TERM "$pid"
+	wait "$pid"
+	check "hold tells systemd it is ready, and what it holds" \
+		sh -c "grep -q '^READY=1' '$T/notify.out' && grep -q 'STATUS=holding 20 us' '$T/notify.out'"
+else
+	skip "hold's notification to systemd" "no python3 to listen"
+fi
+
 rm -rf "$T"

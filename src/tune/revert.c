@@ -7,6 +7,7 @@
 #include "tune.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -160,6 +161,25 @@ static void judge_process(struct run *run, const struct jentry *e, struct judged
 	j->v = there ? V_RESTORE : V_ALREADY;
 }
 
+/* A run killed while it replaced a file leaves its temporary file (the
+ * root layer's ".latdoc-PID-N") beside it: in a directory tune made, it
+ * goes with the directory. */
+static void remove_leftovers(struct root *r, const char *dir)
+{
+	char **names, path[PATH_MAX];
+	size_t n;
+	struct stat st;
+
+	if (root_list(r, dir, &names, &n))
+		return;
+	for (size_t i = 0; i < n; i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
+		if (!strncmp(names[i], ".latdoc-", 8) && !root_lstat(r, path, &st) && S_ISREG(st.st_mode))
+			root_remove(r, path);
+	}
+	root_free_names(names);
+}
+
 /* Puts back what E changed. */
 static int restore(struct run *run, const struct jentry *e, bool refused_before, const char *uri,
 		   char *why, size_t whysz)
@@ -196,6 +216,7 @@ static int restore(struct run *run, const struct jentry *e, bool refused_before,
 			err = root_make_link(run->r, e->path, e->old.data);
 		break;
 	case J_MKDIR:
+		remove_leftovers(run->r, e->path);
 		err = root_remove_dir(run->r, e->path);
 		break;
 	case J_MODULE:
