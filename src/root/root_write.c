@@ -98,6 +98,22 @@ static bool kernel_attribute(int fd)
 	return !fstatfs(fd, &fs) && (fs.f_type == SYSFS_MAGIC || fs.f_type == PROC_SUPER_MAGIC);
 }
 
+/* Opens P's leaf for writing with FLAGS, never through a link: a regular
+ * file's descriptor (ST says what it is), or a negative errno, -EINVAL for
+ * anything but a regular file. O_NONBLOCK: a FIFO planted in a dump fails
+ * the open (ENXIO) instead of waiting for a reader. */
+static int open_regular(struct place *p, int flags, unsigned mode, struct stat *st)
+{
+	int fd = openat(p->dir, p->leaf, flags | O_WRONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC,
+			mode);
+	if (fd < 0)
+		return errno == ENXIO ? -EINVAL : -errno;
+	int err = fstat(fd, st) < 0 ? -errno : !S_ISREG(st->st_mode) ? -EINVAL : 0;
+	if (err)
+		close(fd);
+	return err ? err : fd;
+}
+
 int root_write_attr(struct root *r, const char *path, const char *data, size_t len)
 {
 	struct place p;
@@ -106,15 +122,9 @@ int root_write_attr(struct root *r, const char *path, const char *data, size_t l
 
 	if (err)
 		return err;
-	/* O_NONBLOCK: a FIFO planted in a dump fails the open (ENXIO) instead
-	 * of waiting for a reader */
-	int fd = openat(p.dir, p.leaf, O_WRONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	int fd = open_regular(&p, 0, 0, &st);
 	if (fd < 0) {
-		err = errno == ENXIO ? -EINVAL : -errno;
-	} else if (fstat(fd, &st) < 0) {
-		err = -errno;
-	} else if (!S_ISREG(st.st_mode)) {
-		err = -EINVAL;
+		err = fd;
 	} else if (kernel_attribute(fd)) {
 		/* the kernel takes an attribute in one write; a short one is
 		 * a value it did not take whole */
@@ -184,64 +194,58 @@ int root_put_file(struct root *r, const char *path, const char *data, size_t len
 	return err;
 }
 
-int root_remove(struct root *r, const char *path)
+/* One change to a directory's entry, then the directory fsynced so that the
+ * change survives a crash. */
+enum entry_op { REMOVE, MAKE_LINK, MAKE_DIR, REMOVE_DIR };
+
+static int change_entry(struct root *r, const char *path, enum entry_op op, const char *target,
+			unsigned mode)
 {
 	struct place p;
-	int err = place_open(r, path, &p);
+	int err = place_open(r, path, &p), rc;
 
 	if (err)
 		return err;
-	if (unlinkat(p.dir, p.leaf, 0) < 0)
-		err = -errno;
+	switch (op) {
+	case REMOVE:
+		rc = unlinkat(p.dir, p.leaf, 0);
+		break;
+	case MAKE_LINK:
+		rc = symlinkat(target, p.dir, p.leaf);
+		break;
+	case MAKE_DIR:
+		rc = mkdirat(p.dir, p.leaf, mode);
+		break;
+	default:
+		rc = unlinkat(p.dir, p.leaf, AT_REMOVEDIR);
+		break;
+	}
+	if (rc < 0)
+		err = op == REMOVE_DIR && errno == EEXIST ? -ENOTEMPTY : -errno;
 	else if (fsync(p.dir) < 0)
 		err = -errno;
 	place_close(&p);
 	return err;
+}
+
+int root_remove(struct root *r, const char *path)
+{
+	return change_entry(r, path, REMOVE, NULL, 0);
 }
 
 int root_make_link(struct root *r, const char *path, const char *target)
 {
-	struct place p;
-	int err = place_open(r, path, &p);
-
-	if (err)
-		return err;
-	if (symlinkat(target, p.dir, p.leaf) < 0)
-		err = -errno;
-	else if (fsync(p.dir) < 0)
-		err = -errno;
-	place_close(&p);
-	return err;
+	return change_entry(r, path, MAKE_LINK, target, 0);
 }
 
 int root_make_dir(struct root *r, const char *path, unsigned mode)
 {
-	struct place p;
-	int err = place_open(r, path, &p);
-
-	if (err)
-		return err;
-	if (mkdirat(p.dir, p.leaf, mode) < 0)
-		err = -errno;
-	else if (fsync(p.dir) < 0)
-		err = -errno;
-	place_close(&p);
-	return err;
+	return change_entry(r, path, MAKE_DIR, NULL, mode);
 }
 
 int root_remove_dir(struct root *r, const char *path)
 {
-	struct place p;
-	int err = place_open(r, path, &p);
-
-	if (err)
-		return err;
-	if (unlinkat(p.dir, p.leaf, AT_REMOVEDIR) < 0)
-		err = errno == EEXIST ? -ENOTEMPTY : -errno;
-	else if (fsync(p.dir) < 0)
-		err = -errno;
-	place_close(&p);
-	return err;
+	return change_entry(r, path, REMOVE_DIR, NULL, 0);
 }
 
 int root_lstat(struct root *r, const char *path, struct stat *st)
@@ -261,26 +265,15 @@ int root_open_append(struct root *r, const char *path, unsigned mode, bool creat
 {
 	struct place p;
 	struct stat st;
-	int flags = O_WRONLY | O_APPEND | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC;
+	int flags = O_APPEND | (create ? O_CREAT | (exclusive ? O_EXCL : 0) : 0);
 	int err = place_open(r, path, &p);
 
 	if (err)
 		return err;
-	if (create)
-		flags |= O_CREAT | (exclusive ? O_EXCL : 0);
-	int fd = openat(p.dir, p.leaf, flags, mode);
-	if (fd < 0) {
-		err = errno == ENXIO ? -EINVAL : -errno;
-	} else if (fstat(fd, &st) < 0) {
+	int fd = open_regular(&p, flags, mode, &st);
+	if (fd >= 0 && create && fsync(p.dir) < 0) {
 		err = -errno;
-	} else if (!S_ISREG(st.st_mode)) {
-		err = -EINVAL;
-	} else if (create && fsync(p.dir) < 0) {
-		err = -errno;
-	}
-	if (err && fd >= 0) {
 		close(fd);
-		fd = -1;
 	}
 	place_close(&p);
 	return err ? err : fd;

@@ -53,10 +53,12 @@ void tune_say(struct run *run, const char *verb, const char *what, const char *f
 		return;
 	str_escape(safe, sizeof(safe), what, false);
 	fprintf(run->out, "  %-8s %s", verb, safe);
-	if (from || to) {
-		str_escape(safe, sizeof(safe), from ? from : "", false);
-		fprintf(run->out, ": %s", from ? safe : "(none)");
-		str_escape(safe, sizeof(safe), to ? to : "", false);
+	if (from) {
+		str_escape(safe, sizeof(safe), from, false);
+		fprintf(run->out, ": %s", safe);
+	}
+	if (to) {
+		str_escape(safe, sizeof(safe), to, false);
 		fprintf(run->out, " -> %s", safe);
 	}
 	fputc('\n', run->out);

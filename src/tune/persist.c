@@ -151,26 +151,40 @@ static bool grub_has(const char *file, size_t len, const char *param)
 	return false;
 }
 
-/* Whether a unit has an enablement link in /etc: X.wants/UNIT or
- * X.requires/UNIT. */
-static bool unit_linked(struct root *r, const char *unit)
-{
-	char **names, target[512], path[512];
-	size_t count;
-	bool found = false;
+/* The links that enable UNIT in /etc: etc/systemd/system/X.wants/UNIT and
+ * X.requires/UNIT, up to MAX into PATHS, with their targets. Returns how
+ * many, or a negative errno. */
+struct unit_link {
+	char path[512], target[512];
+};
 
-	if (root_list(r, "etc/systemd/system", &names, &count))
-		return false;
-	for (size_t i = 0; i < count && !found; i++) {
+static int unit_links(struct root *r, const char *unit, struct unit_link *links, int max)
+{
+	char **names;
+	size_t count;
+	int n = 0, e = root_list(r, "etc/systemd/system", &names, &count);
+
+	if (e)
+		return e == -ENOENT ? 0 : e;
+	for (size_t i = 0; i < count && n < max; i++) {
 		size_t len = strlen(names[i]);
 		if (!(len > 6 && !strcmp(names[i] + len - 6, ".wants")) &&
 		    !(len > 9 && !strcmp(names[i] + len - 9, ".requires")))
 			continue;
-		snprintf(path, sizeof(path), "etc/systemd/system/%.200s/%.200s", names[i], unit);
-		found = !root_readlink(r, path, target, sizeof(target));
+		snprintf(links[n].path, sizeof(links[n].path), "etc/systemd/system/%.200s/%.200s", names[i],
+			 unit);
+		n += !root_readlink(r, links[n].path, links[n].target, sizeof(links[n].target));
 	}
 	root_free_names(names);
-	return found;
+	return n;
+}
+
+#define MAX_UNIT_LINKS 16
+
+static bool unit_linked(struct root *r, const char *unit)
+{
+	struct unit_link links[MAX_UNIT_LINKS];
+	return unit_links(r, unit, links, MAX_UNIT_LINKS) > 0;
 }
 
 bool persist_in_place(struct root *r, const struct change *c)
@@ -211,6 +225,50 @@ static int journal_error(struct run *run, int err)
 	return -1;
 }
 
+static const char *const doing[J_OPS] = {
+	[J_MKDIR] = "making", [J_FILE] = "writing", [J_UNLINK] = "removing", [J_LINK] = "linking",
+};
+
+/* Makes change J (a directory, a file, a link made or removed): journaled
+ * and synced before, marked done after; says VERB and where. */
+static int make_change(struct run *run, struct jentry *j, const char *verb)
+{
+	int e = journal_intent(run->w, j);
+	if (e)
+		return journal_error(run, e);
+	switch (j->op) {
+	case J_MKDIR:
+		e = root_make_dir(run->r, j->path, j->mode);
+		break;
+	case J_FILE:
+		e = root_put_file(run->r, j->path, j->new.data, j->new.len, 0644, true);
+		break;
+	case J_UNLINK:
+		e = root_remove(run->r, j->path);
+		break;
+	case J_LINK:
+		e = root_make_link(run->r, j->path, j->new.data);
+		break;
+	default:
+		e = -EINVAL;
+		break;
+	}
+	if (e) {
+		snprintf(run->err, sizeof(run->err), "%s /%.300s: %s", doing[j->op] ? doing[j->op] : "",
+			 j->path, e == -EEXIST ? "something else is there" : tune_write_error(e));
+		journal_failed(run->w, j->seq, run->err);
+		return -1;
+	}
+	fault_point("write");
+	if ((e = journal_done(run->w, j->seq, true)))
+		return journal_error(run, e);
+	char where[600];
+	snprintf(where, sizeof(where), "/%.500s%s", j->path, j->op == J_MKDIR ? "/" : "");
+	tune_say(run, verb, where, NULL, j->op == J_LINK ? j->new.data : NULL);
+	run->made++;
+	return 0;
+}
+
 /* Makes the directories on the way to PATH that are missing, each
  * journaled so that revert removes it. */
 static int make_dirs(struct run *run, const char *path, const char *finding)
@@ -228,20 +286,8 @@ static int make_dirs(struct run *run, const char *path, const char *finding)
 			return -1;
 		}
 		struct jentry j = { .op = J_MKDIR, .path = dir, .finding = (char *)finding, .mode = 0755 };
-		if ((e = journal_intent(run->w, &j)))
-			return journal_error(run, e);
-		if ((e = root_make_dir(run->r, dir, 0755))) {
-			snprintf(run->err, sizeof(run->err), "making /%s: %s", dir, tune_write_error(e));
-			journal_failed(run->w, j.seq, run->err);
+		if (make_change(run, &j, "created"))
 			return -1;
-		}
-		fault_point("write");
-		if ((e = journal_done(run->w, j.seq, true)))
-			return journal_error(run, e);
-		char where[300];
-		snprintf(where, sizeof(where), "/%s/", dir);
-		tune_say(run, "created", where, NULL, NULL);
-		run->made++;
 	}
 	return 0;
 }
@@ -262,22 +308,7 @@ static int put_file(struct run *run, const char *path, const char *content, cons
 		.old = { .data = (char *)old, .len = oldlen, .present = existed },
 		.new = { .data = (char *)content, .len = strlen(content), .present = true },
 	};
-	int e = journal_intent(run->w, &j);
-	if (e)
-		return journal_error(run, e);
-	if ((e = root_put_file(run->r, path, content, strlen(content), 0644, true))) {
-		snprintf(run->err, sizeof(run->err), "writing /%s: %s", path, tune_write_error(e));
-		journal_failed(run->w, j.seq, run->err);
-		return -1;
-	}
-	fault_point("write");
-	if ((e = journal_done(run->w, j.seq, true)))
-		return journal_error(run, e);
-	char where[300];
-	snprintf(where, sizeof(where), "/%s", path);
-	tune_say(run, existed ? "changed" : "created", where, NULL, NULL);
-	run->made++;
-	return 0;
+	return make_change(run, &j, existed ? "changed" : "created");
 }
 
 /* Reads an owned file: 0 with its bytes and mode, or absent. */
@@ -510,61 +541,35 @@ out:
  * X.requires/, each journaled with its target. */
 static int disable_unit(struct run *run, const struct change *c)
 {
-	char **names;
-	size_t count;
-	int found = 0, e = root_list(run->r, "etc/systemd/system", &names, &count);
+	struct unit_link links[MAX_UNIT_LINKS];
+	int n = unit_links(run->r, c->action->target, links, MAX_UNIT_LINKS);
 
-	if (e == -ENOENT)
-		count = 0, names = NULL;
-	else if (e) {
-		snprintf(run->err, sizeof(run->err), "/etc/systemd/system: %s", tune_write_error(e));
+	if (n < 0) {
+		snprintf(run->err, sizeof(run->err), "/etc/systemd/system: %s", tune_write_error(n));
 		return -1;
 	}
-	for (size_t i = 0; i < count && !e; i++) {
-		size_t len = strlen(names[i]);
-		char path[512], target[512];
-		if (!(len > 6 && !strcmp(names[i] + len - 6, ".wants")) &&
-		    !(len > 9 && !strcmp(names[i] + len - 9, ".requires")))
-			continue;
-		snprintf(path, sizeof(path), "etc/systemd/system/%s/%s", names[i], c->action->target);
-		if (root_readlink(run->r, path, target, sizeof(target)))
-			continue;
-		found++;
-		struct jentry j = { .op = J_UNLINK, .path = path, .finding = (char *)c->fixes,
-				    .old = { .data = target, .len = strlen(target), .present = true } };
-		if ((e = journal_intent(run->w, &j))) {
-			journal_error(run, e);
-			break;
-		}
-		if ((e = root_remove(run->r, path))) {
-			snprintf(run->err, sizeof(run->err), "removing /%.300s: %s", path, tune_write_error(e));
-			journal_failed(run->w, j.seq, run->err);
-			break;
-		}
-		fault_point("write");
-		if ((e = journal_done(run->w, j.seq, true))) {
-			journal_error(run, e);
-			break;
-		}
-		char where[600];
-		snprintf(where, sizeof(where), "/%s", path);
-		tune_say(run, "removed", where, NULL, NULL);
-		run->made++;
+	for (int i = 0; i < n; i++) {
+		struct jentry j = { .op = J_UNLINK, .path = links[i].path, .finding = (char *)c->fixes,
+				    .old = { .data = links[i].target, .len = strlen(links[i].target),
+					     .present = true } };
+		if (make_change(run, &j, "removed"))
+			return -1;
 		run->reload = true;
 	}
-	root_free_names(names);
-	if (!e && !found) {
+	if (!n) {
 		tune_say(run, "already", c->action->target, NULL, NULL);
 		run->skipped++;
 	}
-	return e ? -1 : 0;
+	return 0;
 }
 
-/* Enables latdoc-hold.service: its unit file (unless one is installed)
- * and its link in multi-user.target.wants. */
+/* Enables latdoc-hold.service: its unit file (unless one is there: an
+ * administrator's in /etc is used as it is) and its link in
+ * multi-user.target.wants. */
 static int enable_hold(struct run *run, const struct change *c)
 {
-	static const char *const installed[] = { "usr/lib/systemd/system/" HOLD_UNIT,
+	static const char *const installed[] = { "etc/systemd/system/" HOLD_UNIT,
+						 "usr/lib/systemd/system/" HOLD_UNIT,
 						 "lib/systemd/system/" HOLD_UNIT,
 						 "usr/local/lib/systemd/system/" HOLD_UNIT };
 	char unit[160] = "", target[512];
@@ -609,19 +614,8 @@ static int enable_hold(struct run *run, const struct change *c)
 		return -1;
 	struct jentry j = { .op = J_LINK, .path = HOLD_WANTS, .finding = (char *)c->fixes,
 			    .new = { .data = unit, .len = strlen(unit), .present = true } };
-	if ((e = journal_intent(run->w, &j)))
-		return journal_error(run, e);
-	if ((e = root_make_link(run->r, HOLD_WANTS, unit))) {
-		snprintf(run->err, sizeof(run->err), "linking /%s: %s", HOLD_WANTS,
-			 e == -EEXIST ? "something else is there" : tune_write_error(e));
-		journal_failed(run->w, j.seq, run->err);
+	if (make_change(run, &j, "linked"))
 		return -1;
-	}
-	fault_point("write");
-	if ((e = journal_done(run->w, j.seq, true)))
-		return journal_error(run, e);
-	tune_say(run, "linked", "/" HOLD_WANTS, NULL, unit);
-	run->made++;
 	run->reload = true;
 	return 0;
 }
