@@ -2,13 +2,15 @@
 #   make run    install missing build dependencies, build, audit this machine
 #   make test   the same set-up, then every test (plain, under ASan+UBSan, and
 #               the fuzz targets built with clang: a build that fails fails)
-#   make install  the binary, man page and completions under PREFIX
+#   make install  the binary, man page, completions, systemd units and contrib files under PREFIX
+#   make soak   latdoc serve through a day of audits and scrapes, compressed
+#   make bench  latdoc side by side with its peers (docs/BENCHMARKS.md)
 
 BUILD      ?= build
 BUILD_SAN  ?= build-san
 BUILD_FUZZ ?= build-fuzz
 
-.PHONY: all build run test test-live deps test-deps san fuzz bench install clean
+.PHONY: all build run test test-live deps test-deps bench-deps san fuzz bench bench-serve soak install clean
 
 all: build
 
@@ -17,6 +19,9 @@ deps:
 
 test-deps:
 	@sh scripts/deps.sh --test
+
+bench-deps:
+	@sh scripts/deps.sh --bench
 
 $(BUILD)/build.ninja:
 	meson setup $(BUILD) >/dev/null
@@ -60,15 +65,26 @@ test: test-deps $(BUILD)/build.ninja
 test-live: san
 	@sh tests/live.sh
 
-# PREFIX=/usr/local by default: the binary, the man page and the bash and zsh
-# completions under it (DESTDIR for a staged install)
+# PREFIX=/usr/local by default: the binary, the man page, the bash and zsh
+# completions, the systemd units (lib/systemd/system) and the alert rules and
+# Ansible playbook (share/latdoc) under it (DESTDIR for a staged install)
 PREFIX ?= /usr/local
 install: build
 	meson configure $(BUILD) -Dprefix=$(PREFIX) >/dev/null
 	meson install -C $(BUILD) --no-rebuild $(if $(DESTDIR),--destdir $(DESTDIR))
 
-bench: build
+# side by side with the peers; results in docs/BENCHMARKS.md
+bench: build bench-deps
 	@sh bench/check.sh
+	@sh bench/serve.sh
+
+# latdoc serve against prometheus-node-exporter only
+bench-serve: build bench-deps
+	@sh bench/serve.sh
+
+# a day of latdoc serve compressed into a few minutes: memory bounded and flat
+soak: build test-deps
+	@sh tests/soak.sh
 
 clean:
 	rm -rf $(BUILD) $(BUILD_SAN) $(BUILD_FUZZ)

@@ -3,11 +3,18 @@
 # missing ones, so `make run` on a machine that has them costs one dpkg query.
 set -eu
 
-build_pkgs="gcc make meson ninja-build pkg-config libjson-c-dev libxml2-dev libvirt-dev libcurl4-openssl-dev libssl-dev"
-test_pkgs="libcmocka-dev jq util-linux clang libclang-rt-dev zsh time"
+build_pkgs="gcc make meson ninja-build pkg-config libjson-c-dev libxml2-dev libvirt-dev libcurl4-openssl-dev libssl-dev libmicrohttpd-dev"
+# prometheus (and its promtool) scrapes and checks serve; ansible-core runs
+# contrib/ansible; systemd-analyze verifies contrib/systemd
+test_pkgs="libcmocka-dev jq util-linux clang libclang-rt-dev zsh time prometheus ansible-core systemd"
+# the peers bench/ runs beside latdoc (make bench)
+bench_pkgs="time prometheus-node-exporter"
 
 want="$build_pkgs"
-[ "${1:-}" = "--test" ] && want="$want $test_pkgs"
+case "${1:-}" in
+--test) want="$want $test_pkgs" ;;
+--bench) want="$want $bench_pkgs" ;;
+esac
 
 missing=""
 for p in $want; do

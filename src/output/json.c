@@ -5,6 +5,7 @@
 #include <json-c/json.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "../lib/escape.h"
 #include "../version.h"
@@ -264,11 +265,21 @@ static json_object *findings(const struct findings *fs)
 	return a;
 }
 
+json_object *json_generated(time_t t)
+{
+	char when[32];
+	struct tm tm;
+	if (!gmtime_r(&t, &tm) || !strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm))
+		return NULL;
+	return json_object_new_string(when);
+}
+
 json_object *json_document(const struct facts *f, const char *root)
 {
 	json_object *o = json_object_new_object(), *host = json_object_new_object();
 	json_add(o, "schema", json_object_new_int(JSON_SCHEMA));
 	json_add(o, "version", json_object_new_string(LATDOC_VERSION));
+	json_add(o, "generated", json_generated(time(NULL)));
 	json_add(host, "hostname", json_str_or_null(f->hostname));
 	json_add(host, "kernel", json_str_or_null(f->kernel));
 	json_add(host, "os", json_str_or_null(f->os.pretty));

@@ -206,12 +206,14 @@ bool persist_in_place(struct root *r, const struct change *c)
 
 int persist_hold_unit(const char *exe, char **out)
 {
-	const char *at = strstr(hold_unit, "@LATDOC@");
-	size_t n = strlen(hold_unit) - 8 + strlen(exe);
+	static const char token[] = "@bindir@/latdoc";
+	const size_t tl = sizeof(token) - 1;
+	const char *at = strstr(hold_unit, token);
+	size_t n = strlen(hold_unit) - tl + strlen(exe);
 	char *s = at ? malloc(n + 1) : NULL;
 	if (!s)
 		return -ENOMEM;
-	snprintf(s, n + 1, "%.*s%s%s", (int)(at - hold_unit), hold_unit, exe, at + 8);
+	snprintf(s, n + 1, "%.*s%s%s", (int)(at - hold_unit), hold_unit, exe, at + tl);
 	*out = s;
 	return 0;
 }
