@@ -280,6 +280,19 @@ expect_usage_error "--vm on a dump without --connect" "needs --connect URI" \
 expect_usage_error "--only that names no check" "--only: no check id starts so" tune --only nosuch
 expect_usage_error "--cstates of another way" "cstates" tune --cstates sometimes
 
+# VMs: the plan says how to fix what tune does not make; --vm through
+# libvirt's test driver (the domain changes themselves are unit-tested in
+# tests/unit/test_tune.c with hand-made actions)
+c=$T/vm
+copy kvm-host "$c"
+run "$LATDOC" tune --root "$c" --json
+check "kvm-host: the plan gives each domain's fix by hand, with the check's advice" \
+	jq -e '[.by_hand[] | select(.id == "vm.disk.bus" and .subject == "domain:web01") | .advice | contains("virsh edit web01")] == [true]' "$OUT/stdout"
+tune_ok "tune --apply --vm through libvirt's test driver" \
+	tune --root "$c" --connect "test://$PWD/tests/fixtures/libvirt/node.xml" --apply --vm shop01
+expect_usage_error "--vm with a libvirt that does not answer" "no answer at" \
+	tune --root "$c" --connect "qemu+unix:///system?socket=$T/no-such-socket" --apply --vm web01
+
 # --- the ways: C-state hold, units, GRUB, a file that was there ----------
 c=$T/hold
 copy intel-pstate-powersave "$c"
