@@ -56,10 +56,10 @@ static int parse_path(const char *key, struct step *steps, int *count)
 	int n = 0;
 
 	while (*p) {
-		struct step *s = &steps[n];
-		memset(s, 0, sizeof(*s));
 		if (*p++ != '/' || n == MAX_STEPS)
 			return -EINVAL;
+		struct step *s = &steps[n];
+		memset(s, 0, sizeof(*s));
 		if (*p == '@') {
 			if (!(p = read_name(p + 1, s->name, sizeof(s->name))) || *p)
 				return -EINVAL;

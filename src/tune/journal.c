@@ -564,6 +564,7 @@ static int parse_record(struct journal *j, json_object *o, char *err, size_t err
 			e->done = true;
 			e->wrote = json_object_object_get_ex(o, "wrote", &wrote) &&
 				   json_object_get_boolean(wrote);
+			free(e->kept.data); /* a change marked done twice: the last mark */
 			if (get_bytes(o, "kept", &e->kept)) {
 				snprintf(err, errsz, "change %d: a malformed field", seq);
 				return -1;
@@ -647,7 +648,7 @@ static int journal_name(struct root *r, const char *given, char *name, size_t na
 
 int journal_load(struct root *r, const char *given, struct journal *j, char *err, size_t errsz)
 {
-	char name[NAME_MAX + 1], path[PATH_MAX], why[256];
+	char name[NAME_MAX + 1], path[PATH_MAX];
 	struct stat st;
 	char *buf;
 	size_t len;
@@ -676,27 +677,43 @@ int journal_load(struct root *r, const char *given, struct journal *j, char *err
 		snprintf(err, errsz, "cannot read journal %s: %s", name, strerror(-e));
 		return -1;
 	}
+	int status = journal_parse(buf, len, name, j, err, errsz);
+	free(buf);
+	return status;
+}
+
+int journal_parse(const char *buf, size_t len, const char *name, struct journal *j, char *err,
+		  size_t errsz)
+{
+	char why[256];
+
+	memset(j, 0, sizeof(*j));
 	if (!(j->name = strdup(name))) {
-		free(buf);
 		snprintf(err, errsz, "out of memory");
 		return -1;
 	}
 	size_t line = 0;
 	int status = 0;
 	json_tokener *tok = json_tokener_new();
-	for (char *p = buf; p < buf + len && !status; line++) {
-		char *nl = memchr(p, '\n', (size_t)(buf + len - p));
+	if (!tok) {
+		journal_free(j);
+		snprintf(err, errsz, "out of memory");
+		return -1;
+	}
+	for (const char *p = buf; p < buf + len && !status; line++) {
+		const char *nl = memchr(p, '\n', (size_t)(buf + len - p));
 		json_object *o = NULL;
-		if (nl && !memchr(p, '\0', (size_t)(nl - p))) {
+		if (nl && !memchr(p, '\0', (size_t)(nl - p)) && nl - p <= INT_MAX) {
 			json_tokener_reset(tok);
 			o = json_tokener_parse_ex(tok, p, (int)(nl - p));
 			if (o && (json_tokener_get_error(tok) != json_tokener_success ||
-				  json_tokener_get_parse_end(tok) != (size_t)(nl - p) || !json_object_is_type(o, json_type_object))) {
+				  json_tokener_get_parse_end(tok) != (size_t)(nl - p) ||
+				  !json_object_is_type(o, json_type_object))) {
 				json_object_put(o);
 				o = NULL;
 			}
 		}
-		char *next = nl ? nl + 1 : buf + len;
+		const char *next = nl ? nl + 1 : buf + len;
 		if (!o && next == buf + len && line > 0) {
 			/* the last record, cut short: a crash while it was
 			 * written, before the change it announced */
@@ -727,7 +744,6 @@ int journal_load(struct root *r, const char *given, struct journal *j, char *err
 		p = next;
 	}
 	json_tokener_free(tok);
-	free(buf);
 	if (!status && !line) {
 		snprintf(err, errsz, "%s is not a latdoc journal: it is empty", name);
 		status = -1;

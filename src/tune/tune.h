@@ -204,6 +204,10 @@ void journal_close(struct journal_writer *w);
  * machine), checks that it is latdoc's, whole, and owned and writable by
  * no one but this user. Returns 0, or -1 with why in ERR. */
 int journal_load(struct root *r, const char *name, struct journal *out, char *err, size_t errsz);
+/* The same from the journal's bytes (NAME for the messages): what revert
+ * trusts, checked line by line. */
+int journal_parse(const char *buf, size_t len, const char *name, struct journal *out, char *err,
+		  size_t errsz);
 void journal_free(struct journal *j);
 /* The journals in JOURNAL_DIR, oldest first; NULL-terminated, freed with
  * root_free_names(). */
