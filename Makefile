@@ -27,7 +27,7 @@ $(BUILD)/build.ninja:
 	meson setup $(BUILD) >/dev/null
 
 build: deps $(BUILD)/build.ninja
-	@ninja -C $(BUILD) >/dev/null
+	@ninja --quiet -C $(BUILD)
 	@echo "built $(BUILD)/latdoc"
 
 # check exits 1 when it has findings: that is its answer, not a failure
@@ -45,17 +45,17 @@ $(BUILD_SAN)/.test_hooks: $(BUILD_SAN)/build.ninja
 	@meson configure $(BUILD_SAN) -Dtest_hooks=true >/dev/null && touch $@
 
 san: $(BUILD_SAN)/.test_hooks
-	@ninja -C $(BUILD_SAN) >/dev/null
+	@ninja --quiet -C $(BUILD_SAN)
 
 $(BUILD_FUZZ)/build.ninja:
 	CC=clang meson setup $(BUILD_FUZZ) -Dfuzz=true -Dtests=disabled \
 		-Db_sanitize=address,undefined -Db_lundef=false >/dev/null
 
 fuzz: $(BUILD_FUZZ)/build.ninja
-	@ninja -C $(BUILD_FUZZ) >/dev/null
+	@ninja --quiet -C $(BUILD_FUZZ)
 
 test: test-deps $(BUILD)/build.ninja
-	@ninja -C $(BUILD) >/dev/null
+	@ninja --quiet -C $(BUILD)
 	@$(MAKE) --no-print-directory san
 	@$(MAKE) --no-print-directory fuzz
 	@sh tests/run.sh

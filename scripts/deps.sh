@@ -3,10 +3,11 @@
 # missing ones, so `make run` on a machine that has them costs one dpkg query.
 set -eu
 
-build_pkgs="gcc make meson ninja-build pkg-config libjson-c-dev libxml2-dev libvirt-dev libcurl4-openssl-dev libssl-dev libmicrohttpd-dev"
+build_pkgs="gcc make meson ninja-build pkg-config libjson-c-dev libxml2-dev libvirt-dev libcurl4-openssl-dev libssl-dev libmicrohttpd-dev libarchive-dev"
 # prometheus (and its promtool) scrapes and checks serve; ansible-core runs
-# contrib/ansible; systemd-analyze verifies contrib/systemd
-test_pkgs="libcmocka-dev jq util-linux clang libclang-rt-dev zsh time prometheus ansible-core systemd"
+# contrib/ansible; systemd-analyze verifies contrib/systemd; chromium renders
+# report's HTML
+test_pkgs="libcmocka-dev jq util-linux clang libclang-rt-dev zsh time prometheus ansible-core systemd chromium"
 # the peers bench/ runs beside latdoc (make bench)
 bench_pkgs="time prometheus-node-exporter"
 

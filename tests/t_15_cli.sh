@@ -40,7 +40,7 @@ check "--help after a command shows its options" grep -q -- '--fail-on LEVEL' "$
 run "$LATDOC" check --root=/nonexistent/x
 check "--name=value is taken" grep -q "cannot use '/nonexistent/x' as the root" "$OUT/stderr"
 run "$LATDOC" snapshot -o
-check "a short option without its value: exit 2, and says which" sh -c "[ $STATUS -eq 2 ] && grep -q -- '--output needs a value (DIR)' '$OUT/stderr'"
+check "a short option without its value: exit 2, and says which" sh -c "[ $STATUS -eq 2 ] && grep -q -- '--output needs a value (DIR|FILE)' '$OUT/stderr'"
 expect_usage_error "completion for another shell" "say which shell: bash or zsh" completion fish
 
 # bash completion, as bash runs it: COMP_WORDS and COMP_CWORD in, COMPREPLY out

@@ -24,10 +24,12 @@ extern const size_t commands_count;
 /* Each command's options, beside its function in its own file. */
 extern const struct opt_table check_options, snapshot_options, measure_options, rtt_options,
 	ttfb_options, tune_options, revert_options, hold_options, serve_options, fleet_options,
-	no_options;
+	diff_options, report_options, no_options;
 
 int cmd_check(const struct opt_result *o);
 int cmd_snapshot(const struct opt_result *o);
+int cmd_diff(const struct opt_result *o);
+int cmd_report(const struct opt_result *o);
 int cmd_measure(const struct opt_result *o);
 int cmd_rtt(const struct opt_result *o);
 int cmd_ttfb(const struct opt_result *o);

@@ -24,6 +24,13 @@ void xmlFreeParserCtxt(xmlParserCtxtPtr ctxt)
 		fn(ctxt);
 }
 
+void xmlStopParser(xmlParserCtxtPtr ctxt)
+{
+	LAZY_FN(lazy_libxml2, xmlStopParser);
+	if (fn)
+		fn(ctxt);
+}
+
 xmlDocPtr xmlCtxtReadMemory(xmlParserCtxtPtr ctxt, const char *buffer, int size, const char *url,
 			    const char *encoding, int options)
 {

@@ -290,7 +290,7 @@ json_object *json_document(const struct facts *f, const char *root)
 	return o;
 }
 
-int output_json(FILE *out, const struct report *r)
+json_object *json_report(const struct report *r)
 {
 	const struct facts *f = &r->facts;
 	json_object *o = json_document(f, r->root_dir), *problems = json_object_new_array();
@@ -303,8 +303,12 @@ int output_json(FILE *out, const struct report *r)
 	for (size_t i = 0; i < f->nproblems; i++)
 		json_object_array_add(problems, json_object_new_string(f->problems[i]));
 	json_add(o, "problems", problems);
+	return o;
+}
 
-	return json_write(out, o);
+int output_json(FILE *out, const struct report *r)
+{
+	return json_write(out, json_report(r));
 }
 
 /* json-c escapes control characters but copies other bytes as they are:

@@ -17,6 +17,9 @@ json_object *json_generated(time_t t);
 /* A JSON document's head, the same for every command: schema, version, generated, and
  * the host it speaks of (from F's host facts; ROOT the directory read). */
 json_object *json_document(const struct facts *f, const char *root);
+struct report;
+/* The whole check --json document of R: what diff and report compare. */
+json_object *json_report(const struct report *r);
 /* Prints O, pretty, and releases it; -1 when it could not be built. */
 int json_write(FILE *out, json_object *o);
 

@@ -24,8 +24,10 @@
 struct root;
 
 /* What the root saw, for `snapshot`: every file read, link followed and
- * directory listed, by its resolved path; and files only asked about by
- * root_exists(), whose contents are not kept (a nova.conf holds passwords). */
+ * directory listed or walked through, by its resolved path, with its
+ * permission bits (a snapshot widens none); and files only asked about by
+ * root_exists(), whose contents are not kept (a nova.conf holds passwords).
+ * A path may be recorded more than once. */
 enum root_entry_kind { ROOT_FILE, ROOT_LINK, ROOT_DIR, ROOT_MARK };
 
 struct root_entry {
@@ -33,10 +35,13 @@ struct root_entry {
 	char *path;   /* resolved, relative to the root */
 	char *data;   /* file contents or link target; NULL for a directory */
 	size_t len;
+	unsigned mode; /* permission bits (07777) as the root had them */
 };
 
-/* Opens DIR as the root. Returns NULL and sets *err (static text) on
- * failure, with errno kept. */
+/* Opens DIR as the root: a directory, or a tar archive (compressed with
+ * gzip, xz, zstd or bzip2, or not) read whole into memory under the same
+ * rules (src/root/root_archive.c). Returns NULL and sets *err (text that lives
+ * until the next call) on failure, with errno kept. */
 struct root *root_open(const char *dir, const char **err);
 void root_close(struct root *r);
 
@@ -44,6 +49,8 @@ const char *root_dir(const struct root *r);
 /* The live system: device files may be read and only there do things
  * like /dev/cpu_dma_latency mean something now. */
 bool root_is_live(const struct root *r);
+/* DIR was an archive: nothing can be written through it. */
+bool root_is_archive(const struct root *r);
 
 /* Reads a whole file into a NUL-terminated buffer the caller frees. */
 int root_read(struct root *r, const char *path, char **buf, size_t *len);
@@ -107,6 +114,9 @@ int root_open_append(struct root *r, const char *path, unsigned mode, bool creat
 
 /* Start or stop keeping a record of what is read. */
 void root_record(struct root *r, bool on);
+/* Whether it is kept: a collector pauses it to look at a file the record
+ * must not carry unless it turns out to matter (a process's name). */
+bool root_recording(const struct root *r);
 const struct root_entry *root_entries(const struct root *r, size_t *count);
 
 #endif
