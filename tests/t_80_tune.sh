@@ -270,6 +270,15 @@ rm -rf "$T/empty" && mkdir -p "$T/empty" && machine_skeleton "$T/empty"
 expect_usage_error "revert --last with no journal" "no journal in" revert --root "$T/empty" --last
 check "revert with nothing to undo makes no journal directory" test ! -e "$T/empty/var"
 
+# an archive is read, never written
+tar czf "$T/web12.tgz" -C "$ROOTS/acpi-powersave-pinned" .
+run "$LATDOC" tune --root "$T/web12.tgz"
+check "an archive: the plan is made from it" sh -c "[ $STATUS -eq 1 ] && grep -q 'scaling_governor: powersave -> performance' '$OUT/stdout'"
+expect_usage_error "an archive: tune --apply refuses it" "is an archive, which is read, never written" \
+	tune --root "$T/web12.tgz" --apply
+expect_usage_error "an archive: revert refuses it" "is an archive, which is read, never written" \
+	revert --root "$T/web12.tgz" --last
+
 # usage
 expect_usage_error "--prove without --apply" "--prove measures before and after --apply" tune --prove
 expect_usage_error "--prove on another machine's root" "--prove measures this machine" \
@@ -286,10 +295,20 @@ expect_usage_error "--cstates of another way" "cstates" tune --cstates sometimes
 c=$T/vm
 copy kvm-host "$c"
 run "$LATDOC" tune --root "$c" --json
-check "kvm-host: the plan gives each domain's fix by hand, with the check's advice" \
-	jq -e '[.by_hand[] | select(.id == "vm.disk.bus" and .subject == "domain:web01") | .advice | contains("virsh edit web01")] == [true]' "$OUT/stdout"
+check "kvm-host: each domain's XML changes are in the plan, for --vm" \
+	jq -e '[.plan[] | select(.kind == "libvirt-domain" and .target == "web01" and .key == "/domain/devices/disk[target/@dev='"'hda'"']/target/@bus") | .state] == ["needs --vm"]' "$OUT/stdout"
+run "$LATDOC" tune --root "$ROOTS/kvm-host-pending"
+check "a domain to start again with its definition: the plan leaves it to its owner" \
+	grep -q 'start it)  (vm.config.pending; .*): tune does not restart a domain' "$OUT/stdout"
 tune_ok "tune --apply --vm through libvirt's test driver" \
 	tune --root "$c" --connect "test://$PWD/tests/fixtures/libvirt/node.xml" --apply --vm shop01
+check "--vm: the domain is defined anew, from its next start" \
+	sh -c "grep -q 'defined  domain shop01' '$OUT/stdout' && grep -q 'takes effect at its next start' '$OUT/stdout'"
+check "--vm: no word of runtime changes that were not made" sh -c "! grep -q 'last until the next boot' '$OUT/stdout'"
+# the test driver reads node.xml anew for each connection, so the next
+# process sees the domain as it was: revert --force defines it back anyway
+tune_ok "--vm: revert --force defines it back" \
+	revert --root "$c" --last --force --connect "test://$PWD/tests/fixtures/libvirt/node.xml"
 expect_usage_error "--vm with a libvirt that does not answer" "no answer at" \
 	tune --root "$c" --connect "qemu+unix:///system?socket=$T/no-such-socket" --apply --vm web01
 

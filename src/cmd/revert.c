@@ -97,6 +97,12 @@ int cmd_revert(const struct opt_result *o)
 		return EXIT_ERROR;
 	}
 	struct stat st;
+	if (root_is_archive(r)) {
+		fprintf(stderr, ME ": %s is an archive, which is read, never written: unpack it and "
+				"give the directory\n", dir);
+		root_close(r);
+		return EXIT_ERROR;
+	}
 	if (root_lstat(r, JOURNAL_DIR, &st)) {
 		/* nothing to undo: and no journal directory made to say so */
 		fprintf(stderr, ME ": no journal in %s%s" JOURNAL_DIR ": nothing to undo\n", dir,

@@ -267,7 +267,8 @@ static int make_changes(const struct opt_result *o, struct report *rep, const st
 			fprintf(run.out, "latdoc tune: %d change%s made, %d found made already; latdoc "
 					 "revert --last undoes them\n",
 				run.made, run.made == 1 ? "" : "s", run.skipped);
-			if (o->v[APPLY].set && !o->v[PERSIST].set && run.made)
+			if (o->v[APPLY].set && !o->v[PERSIST].set && run.made &&
+			    plan_count(p, FIX_RUNTIME, CHANGE_APPLIES))
 				fprintf(run.out, "The runtime changes last until the next boot; "
 						 "--apply --persist also keeps them.\n");
 			if (run.then[0])
@@ -305,6 +306,12 @@ int cmd_tune(const struct opt_result *o)
 	};
 	if (audit_run(&ao, &rep, err, sizeof(err))) {
 		fprintf(stderr, ME ": %s\n", err);
+		return EXIT_ERROR;
+	}
+	if ((o->v[APPLY].set || o->v[PERSIST].set) && root_is_archive(rep.root)) {
+		fprintf(stderr, ME ": %s is an archive, which is read, never written: unpack it and "
+				"give the directory\n", root);
+		report_free(&rep);
 		return EXIT_ERROR;
 	}
 	char **carried = NULL;

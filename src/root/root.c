@@ -832,6 +832,8 @@ int root_open_parent(struct root *r, const char *path, char *leaf, size_t leafsz
 
 	if (dirpath)
 		dirpath[0] = '\0';
+	if (r->archive)
+		return -EROFS; /* an archive is read, never written */
 	if (!*name || !strcmp(name, ".") || !strcmp(name, ".."))
 		return -EINVAL;
 	if (strlen(name) >= leafsz || strlen(name) > NAME_MAX)
@@ -869,6 +871,16 @@ int root_open_parent(struct root *r, const char *path, char *leaf, size_t leafsz
 int root_readlink(struct root *r, const char *path, char *out, size_t outsz)
 {
 	char leaf[NAME_MAX + 1], dir[PATH_MAX];
+
+	if (r->archive) {
+		/* an archive answers where a link leads, not what it says:
+		 * "/" and the resolved path, which is what the collectors
+		 * compare with */
+		if (outsz < 2)
+			return -ENAMETOOLONG;
+		out[0] = '/';
+		return root_archive_realpath(r, r->archive, path, out + 1, outsz - 1);
+	}
 	int fd = root_open_parent(r, path, leaf, sizeof(leaf), dir, sizeof(dir)), err = 0;
 
 	if (fd < 0)
@@ -882,7 +894,7 @@ int root_readlink(struct root *r, const char *path, char *out, size_t outsz)
 		out[n] = '\0';
 	/* a snapshot keeps the link, so that it says the same there */
 	if (!err)
-		err = record(r, ROOT_LINK, dir, leaf, out, (size_t)n);
+		err = record(r, ROOT_LINK, dir, leaf, out, (size_t)n, 0777);
 	close(fd);
 	return err;
 }

@@ -174,14 +174,14 @@ enum revert_verdict domain_judge(const struct jentry *e, const char *uri, char *
 		snprintf(why, whysz, "libvirt did not give its XML: %s", last_error());
 		v = REVERT_FAIL;
 	} else if (e->uuid && strcmp(uuid, e->uuid)) {
-		snprintf(now, nowsz, "another domain of that name (uuid %s)", uuid);
+		snprintf(now, nowsz, "another domain of that name (uuid %.40s)", uuid);
 		v = REVERT_REFUSE;
 	} else if (e->old.present && !strcmp(cur, e->old.data)) {
 		v = REVERT_ALREADY;
 	} else if (e->kept.present ? !strcmp(cur, e->kept.data) : !strcmp(cur, e->new.data)) {
 		v = REVERT_RESTORE;
 	} else {
-		snprintf(now, nowsz, "defined otherwise since");
+		snprintf(now, nowsz, "another definition");
 		v = REVERT_REFUSE;
 	}
 	free(cur);

@@ -101,7 +101,12 @@ static void judge(struct change *c, const struct facts *f, const struct plan_opt
 		return;
 	case FIX_LIBVIRT:
 		c->rank = 200;
-		if (!o->vm || strcmp(o->vm, a->target)) {
+		if (!a->key) {
+			/* want "restart": a running domain to start again with its
+			 * definition, which tune leaves to whoever runs it */
+			c->state = CHANGE_BY_HAND;
+			snprintf(c->note, sizeof(c->note), "tune does not restart a domain");
+		} else if (!o->vm || strcmp(o->vm, a->target)) {
 			c->state = CHANGE_NEEDS_VM;
 			snprintf(c->note, sizeof(c->note), "with --vm %s", a->target);
 		}

@@ -400,7 +400,7 @@ static void domain_through_libvirt(void **state)
 	journal_close(&w);
 	assert_int_equal(domain_judge(&j.entries[0], NULL, now, sizeof(now), reason, sizeof(reason)),
 			 REVERT_REFUSE);
-	assert_non_null(strstr(now, "defined otherwise"));
+	assert_non_null(strstr(now, "another definition"));
 	/* no such domain */
 	free(j.entries[0].path);
 	j.entries[0].path = strdup("nosuch");
