@@ -872,15 +872,8 @@ int root_readlink(struct root *r, const char *path, char *out, size_t outsz)
 {
 	char leaf[NAME_MAX + 1], dir[PATH_MAX];
 
-	if (r->archive) {
-		/* an archive answers where a link leads, not what it says:
-		 * "/" and the resolved path, which is what the collectors
-		 * compare with */
-		if (outsz < 2)
-			return -ENAMETOOLONG;
-		out[0] = '/';
-		return root_archive_realpath(r, r->archive, path, out + 1, outsz - 1);
-	}
+	if (r->archive)
+		return root_archive_readlink(r, r->archive, path, out, outsz);
 	int fd = root_open_parent(r, path, leaf, sizeof(leaf), dir, sizeof(dir)), err = 0;
 
 	if (fd < 0)
