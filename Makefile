@@ -42,7 +42,7 @@ $(BUILD_SAN)/build.ninja:
 
 # a build-san set up before the option existed gets it once
 $(BUILD_SAN)/.test_hooks: | $(BUILD_SAN)/build.ninja
-	@meson configure $(BUILD_SAN) -Dtest_hooks=true >/dev/null 2>&1 && touch $@
+	@meson setup --reconfigure $(BUILD_SAN) -Dtest_hooks=true >/dev/null && touch $@
 
 san: $(BUILD_SAN)/.test_hooks
 	@ninja --quiet -C $(BUILD_SAN)
