@@ -15,20 +15,9 @@
 
 #include "../lib/escape.h"
 #include "../lib/lazy.h"
+#include "../lib/libvirt_errors.h"
 
 #define DEFINITION (VIR_DOMAIN_XML_INACTIVE | VIR_DOMAIN_XML_SECURE)
-
-static void quiet(void *data, virErrorPtr err)
-{
-	(void)data;
-	(void)err;
-}
-
-static const char *last_error(void)
-{
-	virErrorPtr e = virGetLastError();
-	return e && e->message ? e->message : "unknown error";
-}
 
 /* A read-write connection to URI and domain NAME in it. */
 static int open_domain(const char *uri, const char *name, virConnectPtr *conn, virDomainPtr *dom,
@@ -44,9 +33,9 @@ static int open_domain(const char *uri, const char *name, virConnectPtr *conn, v
 		snprintf(why, whysz, "%s", missing);
 		return -1;
 	}
-	virSetErrorFunc(NULL, quiet);
+	libvirt_quiet();
 	if (!(*conn = virConnectOpen(uri))) {
-		snprintf(why, whysz, "no read-write answer from libvirt at %s (%s)", uri, last_error());
+		snprintf(why, whysz, "no read-write answer from libvirt at %s (%s)", uri, libvirt_last_error());
 		return -1;
 	}
 	if (!(*dom = virDomainLookupByName(*conn, name))) {
@@ -104,7 +93,7 @@ int domain_apply(struct run *run, const struct plan *p, const char *uri, const c
 	virDomainGetUUIDString(dom, uuid);
 	if (!(old = virDomainGetXMLDesc(dom, DEFINITION))) {
 		snprintf(run->err, sizeof(run->err), "libvirt did not give domain %s's XML: %s", name,
-			 last_error());
+			 libvirt_last_error());
 		goto out;
 	}
 	if (domain_edit(old, strlen(old), edits, n, &new, why, sizeof(why))) {
@@ -124,7 +113,7 @@ int domain_apply(struct run *run, const struct plan *p, const char *uri, const c
 	}
 	if (!(defined = virDomainDefineXML(conn, new))) {
 		snprintf(run->err, sizeof(run->err), "libvirt refused domain %s's new XML: %s", name,
-			 last_error());
+			 libvirt_last_error());
 		journal_failed(run->w, e.seq, run->err);
 		goto out;
 	}
@@ -171,7 +160,7 @@ enum revert_verdict domain_judge(const struct jentry *e, const char *uri, char *
 	virDomainGetUUIDString(dom, uuid);
 	char *cur = virDomainGetXMLDesc(dom, DEFINITION);
 	if (!cur) {
-		snprintf(why, whysz, "libvirt did not give its XML: %s", last_error());
+		snprintf(why, whysz, "libvirt did not give its XML: %s", libvirt_last_error());
 		v = REVERT_FAIL;
 	} else if (e->uuid && strcmp(uuid, e->uuid)) {
 		snprintf(now, nowsz, "another domain of that name (uuid %.40s)", uuid);
@@ -198,7 +187,7 @@ int domain_restore(const struct jentry *e, const char *uri, char *why, size_t wh
 		return -1;
 	defined = virDomainDefineXML(conn, e->old.data);
 	if (!defined)
-		snprintf(why, whysz, "libvirt refused the old XML: %s", last_error());
+		snprintf(why, whysz, "libvirt refused the old XML: %s", libvirt_last_error());
 	else
 		virDomainFree(defined);
 	close_domain(conn, dom);
