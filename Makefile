@@ -10,7 +10,7 @@ BUILD      ?= build
 BUILD_SAN  ?= build-san
 BUILD_FUZZ ?= build-fuzz
 
-.PHONY: all build run test deps test-deps bench-deps san fuzz bench bench-serve soak install clean
+.PHONY: all build run test test-live deps test-deps bench-deps san fuzz bench bench-serve soak install clean
 
 all: build
 
@@ -34,11 +34,17 @@ build: deps $(BUILD)/build.ninja
 run: build
 	@./$(BUILD)/latdoc check; rc=$$?; [ $$rc -le 1 ] || exit $$rc
 
+# The test build: sanitizers, and the fault points and test hooks that
+# tests/t_80_tune.sh drives (-Dtest_hooks; never in a build for use)
 $(BUILD_SAN)/build.ninja:
 	meson setup $(BUILD_SAN) -Db_sanitize=address,undefined -Db_lundef=false \
-		-Dbuildtype=debug >/dev/null
+		-Dbuildtype=debug -Dtest_hooks=true >/dev/null
 
-san: $(BUILD_SAN)/build.ninja
+# a build-san set up before the option existed gets it once
+$(BUILD_SAN)/.test_hooks: | $(BUILD_SAN)/build.ninja
+	@meson setup --reconfigure $(BUILD_SAN) -Dtest_hooks=true >/dev/null && touch $@
+
+san: $(BUILD_SAN)/.test_hooks
 	@ninja --quiet -C $(BUILD_SAN)
 
 $(BUILD_FUZZ)/build.ninja:
@@ -53,6 +59,11 @@ test: test-deps $(BUILD)/build.ninja
 	@$(MAKE) --no-print-directory san
 	@$(MAKE) --no-print-directory fuzz
 	@sh tests/run.sh
+
+# tune --apply and revert on THIS machine, as root: what it changes is put
+# back and checked. Opt-in, never part of make test (docs/TUNE.md).
+test-live: san
+	@sh tests/live.sh
 
 # PREFIX=/usr/local by default: the binary, the man page, the bash and zsh
 # completions, the systemd units (lib/systemd/system) and the alert rules and

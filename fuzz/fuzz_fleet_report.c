@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "fleet/fleet.h"
-#include "output/fleet_output.h"
+#include "fleet/render.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

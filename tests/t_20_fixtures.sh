@@ -160,3 +160,16 @@ if check_json "$OUT/rocky.json" --root "$OUT/ubuntu"; then
 	check "RHEL-like: grubby, and no ondemand.service to disable" jq -e \
 		'(.findings[] | select(.id == "cpu.cstate.deep") | .fix.persistent | contains("grubby --update-kernel=ALL") and (contains("update-grub") | not)) and ([.findings[].fix.actions[] | select(.target == "ondemand.service")] == [])' "$OUT/rocky.json"
 fi
+
+# Text fits 80 columns (issue 11): every line of every fixture's report, but
+# a single word that cannot be broken (a long sysfs path), with COLUMNS=80.
+for root in "$ROOTS"/*/; do
+	name=$(basename "$root")
+	COLUMNS=80 run "$LATDOC" check --root "$root" --color never
+	wide=$(awk 'length > 80 { line = $0; sub(/^ +/, "", line); if (line ~ / /) print length ": " $0 }' "$OUT/stdout")
+	if [ "$STATUS" -le 1 ] && [ -z "$wide" ]; then
+		pass "$name: the text report fits 80 columns"
+	else
+		fail "$name: exit $STATUS, or lines wider than 80 columns" "$wide"
+	fi
+done

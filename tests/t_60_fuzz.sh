@@ -2,7 +2,7 @@
 # (with fuzz/TARGET.dict, the syntax's tokens, where there is one).
 # New inputs go to a scratch directory; the kept corpus is not changed.
 FUZZ_SECONDS=${FUZZ_SECONDS:-8}
-for target in cpuinfo cpulist cmdline choice domain_xml qemu_args packet fleet_report accept; do
+for target in cpuinfo cpulist cmdline choice domain_xml qemu_args packet fleet_report accept journal domain_edit; do
 	exe=$TOP/$FUZZ/fuzz_$target
 	if [ ! -x "$exe" ]; then
 		fail "fuzz $target: no $exe (make test builds it with clang)"

@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "../diff/diff.h"
-#include "../output/diff_output.h"
+#include "../diff/render.h"
 #include "commands.h"
 
 enum { JSON, MEASURE };

@@ -5,7 +5,7 @@
 #include <time.h>
 
 #include "../fleet/fleet.h"
-#include "../output/fleet_output.h"
+#include "../fleet/render.h"
 #include "commands.h"
 
 enum { JSON, STALE };

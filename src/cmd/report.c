@@ -8,7 +8,7 @@
 
 #include "../diff/diff.h"
 #include "../lib/escape.h"
-#include "../output/html.h"
+#include "../report/html.h"
 #include "commands.h"
 
 enum { OUTPUT, MEASURE };

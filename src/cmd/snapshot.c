@@ -35,10 +35,7 @@ static void tell(const char *out, const struct snapshot_summary *sum)
 	else
 		fprintf(stderr, "latdoc snapshot: redacted %u secret value%s, each now \"latdoc-redacted\":\n",
 			sum->redacted, sum->redacted == 1 ? "" : "s");
-	for (size_t i = 0; i < sum->redacted_files && i < SNAPSHOT_LISTED; i++)
-		fprintf(stderr, "  %s\n", sum->redacted_list[i]);
-	if (sum->redacted_files > SNAPSHOT_LISTED)
-		fprintf(stderr, "  and %zu more files\n", sum->redacted_files - SNAPSHOT_LISTED);
+	snapshot_list_redacted(stderr, sum, "  ");
 	fprintf(stderr, "latdoc snapshot: left out: every file check does not read");
 	if (sum->marks)
 		fprintf(stderr, "; the contents of %zu file%s only checked for existence (kept empty: "

@@ -228,8 +228,16 @@ static int nic_irqs(struct root *r, struct facts *f, const char *nic)
 	if (err == -ENOMEM)
 		return err;
 	if (!err) {
-		for (size_t i = 0; i < count && !err; i++)
+		for (size_t i = 0; i < count && !err; i++) {
+			/* the vector's number is its file's name: a snapshot keeps
+			 * the file, whose contents nothing reads */
+			if (root_recording(r)) {
+				char entry[192];
+				snprintf(entry, sizeof(entry), "%s/%s", path, names[i]);
+				root_exists(r, entry);
+			}
 			err = add_irq(r, f, nic, names[i]);
+		}
 		root_free_names(names);
 		return err;
 	}

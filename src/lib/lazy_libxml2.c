@@ -69,6 +69,55 @@ void xmlFreeDoc(xmlDocPtr cur)
 		fn(cur);
 }
 
+/* tune's edits of a domain's XML */
+xmlNodePtr xmlNewChild(xmlNodePtr parent, xmlNsPtr ns, const xmlChar *name, const xmlChar *content)
+{
+	LAZY_FN(lazy_libxml2, xmlNewChild);
+	return fn ? fn(parent, ns, name, content) : NULL;
+}
+
+xmlAttrPtr xmlSetProp(xmlNodePtr node, const xmlChar *name, const xmlChar *value)
+{
+	LAZY_FN(lazy_libxml2, xmlSetProp);
+	return fn ? fn(node, name, value) : NULL;
+}
+
+int xmlUnsetProp(xmlNodePtr node, const xmlChar *name)
+{
+	LAZY_FN(lazy_libxml2, xmlUnsetProp);
+	return fn ? fn(node, name) : -1;
+}
+
+void xmlUnlinkNode(xmlNodePtr cur)
+{
+	LAZY_FN(lazy_libxml2, xmlUnlinkNode);
+	if (fn)
+		fn(cur);
+}
+
+void xmlFreeNode(xmlNodePtr cur)
+{
+	LAZY_FN(lazy_libxml2, xmlFreeNode);
+	if (fn)
+		fn(cur);
+}
+
+void xmlNodeSetContent(xmlNodePtr cur, const xmlChar *content)
+{
+	LAZY_FN(lazy_libxml2, xmlNodeSetContent);
+	if (fn)
+		fn(cur, content);
+}
+
+void xmlDocDumpMemory(xmlDocPtr cur, xmlChar **mem, int *size)
+{
+	LAZY_FN(lazy_libxml2, xmlDocDumpMemory);
+	if (fn)
+		fn(cur, mem, size);
+	else
+		*mem = NULL;
+}
+
 /* xmlFree is a variable that holds libxml2's deallocator: ours calls the
  * library's own, so memory goes back where it came from. */
 #ifdef LIBXML_THREAD_ALLOC_ENABLED

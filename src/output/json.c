@@ -149,6 +149,18 @@ static json_object *facts(const struct facts *f)
 
 	json_object *qos = json_object_new_object();
 	json_add(qos, "cpu_dma_latency_us", num_or_null(f->dma_latency_us));
+	json_object *holders = NULL;
+	if (f->pm_qos.scanned) {
+		holders = json_object_new_array();
+		for (size_t i = 0; i < f->pm_qos.nholders; i++) {
+			json_object *h = json_object_new_object();
+			json_add(h, "pid", json_object_new_int(f->pm_qos.holders[i].pid));
+			json_add(h, "command", json_str_or_null(f->pm_qos.holders[i].comm));
+			json_object_array_add(holders, h);
+		}
+	}
+	json_add(qos, "holders", holders);
+	json_add(qos, "hold_expected_by", json_str_or_null(f->pm_qos.expected_by));
 	json_add(o, "pm_qos", qos);
 
 	json_object *k = json_object_new_object(), *params = json_object_new_object();

@@ -183,5 +183,7 @@ void output_guest_text(FILE *out, const struct facts *f)
 		snprintf(line + len, sizeof(line) - len, "; clocksource %s",
 			 f->clocksource[0] ? f->clocksource : "unknown");
 	str_escape(safe, sizeof(safe), line, false);
-	fprintf(out, "%s\n\n", safe);
+	/* a few devices with long names (Azure's clocksource) pass 80 columns */
+	output_wrapped(out, safe, 0, 4);
+	fputc('\n', out);
 }

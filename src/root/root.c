@@ -1,4 +1,5 @@
 #include "root.h"
+#include "root_internal.h"
 
 #define ROOT_DIR_CACHE 64
 
@@ -811,6 +812,84 @@ void root_free_names(char **names)
 	for (char **p = names; *p; p++)
 		free(*p);
 	free(names);
+}
+
+/* The directory that holds PATH's last component, resolved inside the root
+ * as a read resolves it (RESOLVE_IN_ROOT, or the walk by hand where the
+ * kernel cannot, and while recording), opened O_RDONLY so that it can be
+ * fsynced; LEAF gets the last component, which is not looked at: the write
+ * side opens it with O_NOFOLLOW. DIRPATH, when not NULL, gets the
+ * directory's resolved path where the walk made it (else ""). */
+int root_open_parent(struct root *r, const char *path, char *leaf, size_t leafsz, char *dirpath,
+		     size_t dirpathsz)
+{
+	const char *slash = strrchr(path, '/');
+	const char *name = slash ? slash + 1 : path;
+	char dir[PATH_MAX];
+	struct walk w;
+	char last[NAME_MAX + 1];
+	int err, fd;
+
+	if (dirpath)
+		dirpath[0] = '\0';
+	if (r->archive)
+		return -EROFS; /* an archive is read, never written */
+	if (!*name || !strcmp(name, ".") || !strcmp(name, ".."))
+		return -EINVAL;
+	if (strlen(name) >= leafsz || strlen(name) > NAME_MAX)
+		return -ENAMETOOLONG;
+	if (snprintf(dir, sizeof(dir), "%.*s", slash ? (int)(slash - path) : 0, path) >= (int)sizeof(dir))
+		return -ENAMETOOLONG;
+	strcpy(leaf, name);
+	if (!r->no_openat2 && !r->recording) {
+		long got = openat2_call(r->fd, *dir ? dir : ".", O_RDONLY | O_DIRECTORY, RESOLVE_IN_ROOT);
+		if (got >= 0)
+			return (int)got;
+		if (errno != ENOSYS && errno != EPERM && errno != E2BIG && errno != EINVAL &&
+		    errno != EAGAIN)
+			return -errno;
+		if (errno != EAGAIN)
+			r->no_openat2 = true;
+	}
+	err = walk_start(r, &w);
+	if (!err && *dir)
+		err = resolve(r, &w, dir, last, true);
+	if (!err && *dir && last[0])
+		err = walk_down(&w, last);
+	if (err) {
+		walk_release(&w);
+		return err;
+	}
+	fd = openat(w.fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	err = fd < 0 ? -errno : fd;
+	if (dirpath)
+		snprintf(dirpath, dirpathsz, "%s", w.path);
+	walk_release(&w);
+	return err;
+}
+
+int root_readlink(struct root *r, const char *path, char *out, size_t outsz)
+{
+	char leaf[NAME_MAX + 1], dir[PATH_MAX];
+
+	if (r->archive)
+		return root_archive_readlink(r, r->archive, path, out, outsz);
+	int fd = root_open_parent(r, path, leaf, sizeof(leaf), dir, sizeof(dir)), err = 0;
+
+	if (fd < 0)
+		return fd;
+	ssize_t n = readlinkat(fd, leaf, out, outsz);
+	if (n < 0)
+		err = -errno;
+	else if ((size_t)n >= outsz)
+		err = -ENAMETOOLONG;
+	else
+		out[n] = '\0';
+	/* a snapshot keeps the link, so that it says the same there */
+	if (!err)
+		err = record(r, ROOT_LINK, dir, leaf, out, (size_t)n, 0777);
+	close(fd);
+	return err;
 }
 
 void root_record(struct root *r, bool on)

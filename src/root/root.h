@@ -16,6 +16,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/stat.h>
 
 #define ROOT_MAX_FILE (16u << 20)
 #define ROOT_MAX_LINKS 40
@@ -69,6 +70,47 @@ int root_exists(struct root *r, const char *path);
  * NULL-terminated array the caller frees with root_free_names(). */
 int root_list(struct root *r, const char *path, char ***names, size_t *count);
 void root_free_names(char **names);
+
+/* The link PATH itself (not followed) says TARGET: into OUT. */
+int root_readlink(struct root *r, const char *path, char *out, size_t outsz);
+/* What PATH itself is (a link is not followed). */
+int root_lstat(struct root *r, const char *path, struct stat *st);
+
+/* The write side: tune and revert change a machine only through these.
+ * PATH is resolved like a read (links inside the root, ".." never above
+ * it) up to its last component, which is never followed: a link there is
+ * -ELOOP, so no link in a root can make latdoc write outside it. Only
+ * regular files and the kernel's attributes are written: a device, a FIFO
+ * or a socket is -EINVAL.
+ *
+ * root_write_attr: new contents for an existing file. A sysfs or procfs
+ * attribute takes them in one write(2), as the kernel wants; a regular file
+ * (a dump's copy of one) is replaced whole, atomically, keeping its mode
+ * and owner. */
+int root_write_attr(struct root *r, const char *path, const char *data, size_t len);
+/* What PATH is to the write side: ROOT_ATTRIBUTE, a sysfs or procfs file
+ * (it takes a value, and shows it its own way); ROOT_REGULAR, a regular
+ * file elsewhere (a dump's copy of one, or a config file: it shows what
+ * was written). A negative errno otherwise: -ELOOP for a link, -EINVAL
+ * for anything but a regular file. */
+enum { ROOT_REGULAR = 1, ROOT_ATTRIBUTE = 2 };
+int root_file_kind(struct root *r, const char *path);
+/* Creates or replaces the regular file PATH whole: a temporary file beside
+ * it, fsynced, renamed over it, the directory fsynced. A new file gets
+ * MODE; an existing one keeps its mode and owner unless KEEP is false. */
+int root_put_file(struct root *r, const char *path, const char *data, size_t len, unsigned mode,
+		  bool keep);
+/* Removes a file or a link (not followed); -EISDIR for a directory. */
+int root_remove(struct root *r, const char *path);
+/* Makes the link PATH saying TARGET; -EEXIST when PATH is there. */
+int root_make_link(struct root *r, const char *path, const char *target);
+int root_make_dir(struct root *r, const char *path, unsigned mode);
+/* Removes an empty directory; -ENOTEMPTY otherwise. */
+int root_remove_dir(struct root *r, const char *path);
+/* Opens PATH for appending (O_APPEND), creating it with MODE when CREATE;
+ * with CREATE and EXCLUSIVE it must be new. Returns the descriptor or a
+ * negative errno; a new file's directory is fsynced. */
+int root_open_append(struct root *r, const char *path, unsigned mode, bool create, bool exclusive);
 
 /* Start or stop keeping a record of what is read. */
 void root_record(struct root *r, bool on);

@@ -564,6 +564,23 @@ int root_archive_realpath(struct root *r, struct root_archive *a, const char *pa
 	return n->type == NODE_DIR ? note(r, ROOT_DIR, n, NULL, 0) : 0;
 }
 
+int root_archive_readlink(struct root *r, struct root_archive *a, const char *path, char *out,
+			  size_t outsz)
+{
+	struct node *n;
+	int err = resolve(r, a, path, false, &n);
+
+	if (err)
+		return err;
+	if (n->type != NODE_LINK)
+		return -EINVAL;
+	if (n->len >= outsz)
+		return -ENAMETOOLONG;
+	memcpy(out, n->data, n->len);
+	out[n->len] = '\0';
+	return note(r, ROOT_LINK, n, n->data, n->len);
+}
+
 int root_archive_exists(struct root *r, struct root_archive *a, const char *path)
 {
 	struct node *n;

@@ -1,7 +1,7 @@
 /* The host CPUs that run pinned vCPUs, judged for those CPUs alone: the
- * clock and idle states the host leaves them at, their isolation where the
- * VM asks for real-time vCPUs, CPU 0 (vm.host.cpus), and the host NICs'
- * interrupts that may land on them (vm.host.irq). */
+ * clock and idle states the host leaves them at (vm.host.cpus), CPU 0 and
+ * their isolation where the VM asks for real-time vCPUs (vm.host.isolation),
+ * and the host NICs' interrupts that may land on them (vm.host.irq). */
 #include "vm_fix.h"
 
 #include <ctype.h>
@@ -109,13 +109,17 @@ static int judge(const struct facts *f, const struct vm_view *v, const struct cp
 	return err;
 }
 
-static bool any(const struct host_cpus *h)
+static bool clock_slow(const struct host_cpus *h)
+{
+	return cpuset_count(&h->slow) || cpuset_count(&h->epp) || cpuset_count(&h->idle);
+}
+
+static bool not_isolated(const struct host_cpus *h)
 {
 	bool iso = false;
 	for (int k = 0; k < 3; k++)
 		iso |= cpuset_count(&h->not_iso[k]) > 0;
-	return cpuset_count(&h->slow) || cpuset_count(&h->epp) || cpuset_count(&h->idle) ||
-	       cpuset_count(&h->cpu0) || iso;
+	return iso || cpuset_count(&h->cpu0);
 }
 
 static void add_reason(char *out, size_t sz, const char *fmt, const char *arg)
@@ -182,10 +186,10 @@ static void isolation(const struct facts *f, struct findings *out, struct findin
 	}
 }
 
-static void host_cpus_finding(const struct facts *f, struct findings *out, const struct vm *vm,
-			      const struct vm_view *v, const struct vm_cpus *c, const struct host_cpus *h)
+static void clock_finding(const struct facts *f, struct findings *out, const struct vm *vm,
+			  const struct vm_cpus *c, const struct host_cpus *h)
 {
-	char reasons[512] = "", list[256], part[256], buf[96];
+	char reasons[512] = "", list[256], part[256], buf[96], src[160];
 	const struct cpuset *s = &c->vcpu;
 
 	cpuset_format(s, list, sizeof(list));
@@ -197,14 +201,9 @@ static void host_cpus_finding(const struct facts *f, struct findings *out, const
 		snprintf(buf, sizeof(buf), "%s (exit %ld us)", h->worst->name, h->worst->latency_us);
 		add_reason(reasons, sizeof(reasons), "%s open", buf);
 	}
-	if (cpuset_count(&h->cpu0))
-		add_reason(reasons, sizeof(reasons), "%s", "CPU 0 among them");
-	if (cpuset_count(&h->not_iso[0]) || cpuset_count(&h->not_iso[1]) || cpuset_count(&h->not_iso[2]))
-		add_reason(reasons, sizeof(reasons), "%s", "not isolated for its real-time vCPUs");
 	struct finding *x = vm_finding(out, SEV_WARNING, vm, "%s's vCPUs are pinned to host CPU%s %s: %s",
 				       vm->name, cpuset_count(s) == 1 ? "" : "s", list, reasons);
 	finding_evidence(out, x, c->vcpu_from, "vCPUs on CPU%s %s", cpuset_count(s) == 1 ? "" : "s", list);
-	char src[160];
 	if (cpuset_count(&h->slow)) {
 		cpuset_format(&h->slow, part, sizeof(part));
 		snprintf(src, sizeof(src), "/%s/scaling_governor", h->slow_policy->dir);
@@ -226,29 +225,14 @@ static void host_cpus_finding(const struct facts *f, struct findings *out, const
 				 cpuset_count(&h->idle) == 1 ? "" : "s", part, h->worst->name,
 				 h->worst->latency_us);
 	}
-	if (cpuset_count(&h->cpu0))
-		finding_evidence(out, x, c->vcpu_from, "CPU 0 runs a vCPU");
-	for (int k = 0; k < 3; k++)
-		if (cpuset_count(&h->not_iso[k])) {
-			const struct cmdline_param *p = cmdline_find(&f->cmdline, iso_params[k]);
-			cpuset_format(&h->not_iso[k], part, sizeof(part));
-			finding_evidence(out, x, "/proc/cmdline", "%s%s%s: CPU%s %s not in it", iso_params[k],
-					 p ? (p->value ? "=" : "") : " not set", p && p->value ? p->value : "",
-					 cpuset_count(&h->not_iso[k]) == 1 ? "" : "s", part);
-		}
-	if (v->realtime)
-		finding_evidence(out, x, v->where, "<vcpusched scheduler='fifo|rr'>: real-time vCPUs");
 	finding_why(out, x,
 		    "A pinned vCPU runs at the pace of its host CPU: a governor that ramps with load, "
 		    "or a deep idle state the CPU sinks into whenever the guest halts, is paid on "
-		    "every request the guest serves. CPU 0 takes the kernel's timers and unbound "
-		    "interrupts. Real-time vCPUs need their CPUs kept from the scheduler's other "
-		    "work (isolcpus, libvirt's real-time guide), from the tick (nohz_full) and from "
-		    "RCU callbacks (rcu_nocbs).");
+		    "every request the guest serves. The host-wide findings say it of every CPU; "
+		    "this one says which VM pays.");
 
 	clock_actions(f, out, x, s, h);
-	char params[1024], runtime[1024] = "", persistent[1536] = "", line[1100];
-	isolation(f, out, x, h, params, sizeof(params));
+	char runtime[1024] = "", line[320];
 	if (cpuset_count(&h->slow) || cpuset_count(&h->epp)) {
 		struct cpuset clock = { 0 };
 		if (cpuset_merge(&clock, &h->slow) || cpuset_merge(&clock, &h->epp))
@@ -264,20 +248,58 @@ static void host_cpus_finding(const struct facts *f, struct findings *out, const
 			 DEEP_IDLE_LATENCY_US + 1);
 		add_reason(runtime, sizeof(runtime), "%s", line);
 	}
+	finding_fix(out, x, runtime, "the same writes at boot for those CPUs' files (tmpfiles.d)");
+}
+
+static void isolation_finding(const struct facts *f, struct findings *out, const struct vm *vm,
+			      const struct vm_view *v, const struct vm_cpus *c, const struct host_cpus *h)
+{
+	char reasons[256] = "", list[256], part[256];
+	const struct cpuset *s = &c->vcpu;
+
+	cpuset_format(s, list, sizeof(list));
 	if (cpuset_count(&h->cpu0))
-		add_reason(runtime, sizeof(runtime), "%s",
-			   "pin the vCPU off CPU 0 (vm.vcpu.pin's plan keeps CPU 0 for the host)");
-	if (cpuset_count(&h->slow) || cpuset_count(&h->epp) || cpuset_count(&h->idle))
-		add_reason(persistent, sizeof(persistent), "%s",
-			   "the same writes at boot for those CPUs' files (tmpfiles.d)");
+		add_reason(reasons, sizeof(reasons), "%s", "CPU 0, the host's, among them");
+	if (cpuset_count(&h->not_iso[0]) || cpuset_count(&h->not_iso[1]) || cpuset_count(&h->not_iso[2]))
+		add_reason(reasons, sizeof(reasons), "%s", "not isolated for its real-time vCPUs");
+	struct finding *x = vm_finding(out, SEV_WARNING, vm, "%s's vCPUs are pinned to host CPU%s %s: %s",
+				       vm->name, cpuset_count(s) == 1 ? "" : "s", list, reasons);
+	finding_evidence(out, x, c->vcpu_from, "vCPUs on CPU%s %s", cpuset_count(s) == 1 ? "" : "s", list);
+	if (cpuset_count(&h->cpu0))
+		finding_evidence(out, x, c->vcpu_from, "CPU 0 runs a vCPU");
+	for (int k = 0; k < 3; k++)
+		if (cpuset_count(&h->not_iso[k])) {
+			const struct cmdline_param *p = cmdline_find(&f->cmdline, iso_params[k]);
+			cpuset_format(&h->not_iso[k], part, sizeof(part));
+			finding_evidence(out, x, "/proc/cmdline", "%s%s%s: CPU%s %s not in it", iso_params[k],
+					 p ? (p->value ? "=" : "") : " not set", p && p->value ? p->value : "",
+					 cpuset_count(&h->not_iso[k]) == 1 ? "" : "s", part);
+		}
+	if (v->realtime)
+		finding_evidence(out, x, v->where, "<vcpusched scheduler='fifo|rr'>: real-time vCPUs");
+	finding_why(out, x,
+		    "CPU 0 takes the kernel's timers and unbound interrupts, which preempt a vCPU "
+		    "there. Real-time vCPUs need their CPUs kept from the scheduler's other work "
+		    "(isolcpus, libvirt's real-time guide), from the tick (nohz_full) and from RCU "
+		    "callbacks (rcu_nocbs).");
+
+	char params[1024], persistent[1536] = "", line[1100];
+	isolation(f, out, x, h, params, sizeof(params));
 	if (params[0]) {
 		fix_cmdline_text(f, params, line, sizeof(line));
 		add_reason(persistent, sizeof(persistent), "%s", line);
 	}
-	finding_fix(out, x, runtime[0] ? runtime : NULL, persistent[0] ? persistent : NULL);
+	finding_fix(out, x,
+		    cpuset_count(&h->cpu0) ? "pin the vCPU off CPU 0: vm.vcpu.pin's plan keeps CPU 0 for "
+					     "the host" : NULL,
+		    persistent[0] ? persistent : NULL);
 }
 
-void rule_vm_host_cpus(const struct facts *f, struct findings *out)
+/* Calls EACH for every pinned, running (or, with none running, defined)
+ * VM, with what its host CPUs lack. */
+static void each_pinned(const struct facts *f, struct findings *out,
+			void (*each)(const struct facts *, struct findings *, const struct vm *,
+				     const struct vm_view *, const struct vm_cpus *, const struct host_cpus *))
 {
 	struct vm_cpus *c;
 
@@ -296,11 +318,36 @@ void rule_vm_host_cpus(const struct facts *f, struct findings *out)
 			continue;
 		if (judge(f, v, &c[i].vcpu, &h))
 			out->out_of_memory = true;
-		else if (any(&h))
-			host_cpus_finding(f, out, vm, v, &c[i], &h);
+		else
+			each(f, out, vm, v, &c[i], &h);
 		host_cpus_clear(&h);
 	}
 	vm_cpus_free(c, f->virt.count);
+}
+
+static void clock_of(const struct facts *f, struct findings *out, const struct vm *vm,
+		     const struct vm_view *v, const struct vm_cpus *c, const struct host_cpus *h)
+{
+	(void)v;
+	if (clock_slow(h))
+		clock_finding(f, out, vm, c, h);
+}
+
+static void isolation_of(const struct facts *f, struct findings *out, const struct vm *vm,
+			 const struct vm_view *v, const struct vm_cpus *c, const struct host_cpus *h)
+{
+	if (not_isolated(h))
+		isolation_finding(f, out, vm, v, c, h);
+}
+
+void rule_vm_host_cpus(const struct facts *f, struct findings *out)
+{
+	each_pinned(f, out, clock_of);
+}
+
+void rule_vm_host_isolation(const struct facts *f, struct findings *out)
+{
+	each_pinned(f, out, isolation_of);
 }
 
 /* IRQs listed before "and N more". */

@@ -153,6 +153,14 @@ static int write_one(struct sink *s, const struct root_entry *e, struct snapshot
 
 /* The note at the snapshot's top: what it is, how to use it, and what it
  * does not hold. */
+void snapshot_list_redacted(FILE *f, const struct snapshot_summary *sum, const char *indent)
+{
+	for (size_t i = 0; i < sum->redacted_files && i < SNAPSHOT_LISTED; i++)
+		fprintf(f, "%s%s\n", indent, sum->redacted_list[i]);
+	if (sum->redacted_files > SNAPSHOT_LISTED)
+		fprintf(f, "%sand %zu more files\n", indent, sum->redacted_files - SNAPSHOT_LISTED);
+}
+
 static int write_note(struct sink *s, const struct report *rep, const struct snapshot_summary *sum)
 {
 	char taken[32], host[200], *text = NULL;
@@ -175,10 +183,7 @@ static int write_note(struct sink *s, const struct report *rep, const struct sna
 			   "\"latdoc-redacted\":\n",
 			sum->redacted, sum->redacted == 1 ? "" : "s", sum->redacted_files,
 			sum->redacted_files == 1 ? "" : "s");
-	for (size_t i = 0; i < sum->redacted_files && i < SNAPSHOT_LISTED; i++)
-		fprintf(f, "  %s\n", sum->redacted_list[i]);
-	if (sum->redacted_files > SNAPSHOT_LISTED)
-		fprintf(f, "  and %zu more\n", sum->redacted_files - SNAPSHOT_LISTED);
+	snapshot_list_redacted(f, sum, "  ");
 	fprintf(f, "Left out:\n  every file check does not read: most of the machine\n");
 	if (sum->marks)
 		fprintf(f, "  the contents of %zu file%s whose existence alone was checked, kept empty:\n",

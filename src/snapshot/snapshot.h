@@ -6,6 +6,7 @@
 #define LATDOC_SNAPSHOT_H
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <stddef.h>
 
 #include "../audit/report.h"
@@ -42,6 +43,10 @@ struct snapshot_summary {
 	char mark_list[SNAPSHOT_LISTED][160];
 	size_t unreadable;      /* files check could not read (its problems) */
 };
+
+/* The files SUM says had secrets taken out, one a line after INDENT, the
+ * first few and how many more: for the user and for the note alike. */
+void snapshot_list_redacted(FILE *f, const struct snapshot_summary *sum, const char *indent);
 
 /* Writes what REP's root recorded into SINK, closes SINK, and fills SUM.
  * Returns 0, or -1 with what went wrong in ERR. */

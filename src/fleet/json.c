@@ -1,14 +1,14 @@
 /* The fleet as JSON: {schema, version, generated, fleet}. docs/JSON.md
  * documents it. json-c escapes what needs escaping; the reports' strings
  * were checked to be UTF-8 when they were read. */
-#include "fleet_output.h"
+#include "render.h"
 
 #include <json-c/json.h>
 #include <math.h>
 
 #include "../version.h"
-#include "json_util.h"
-#include "output.h"
+#include "../output/json_util.h"
+#include "../output/output.h"
 
 static json_object *when(time_t t)
 {

@@ -15,7 +15,7 @@
  * Returns 0, or -1 when out of memory. */
 int output_html(FILE *out, const struct diff_side *sides, size_t nsides, const struct diff *d);
 
-/* Pieces the page and its charts share (src/output/html*.c). */
+/* Pieces the page and its charts share (src/report/html.c, svg.c). */
 void html_text(FILE *out, const char *s);          /* escaped text */
 void html_json_text(FILE *out, json_object *o);    /* a string member, escaped; "-" */
 

@@ -1,14 +1,14 @@
 /* A diff for a terminal: the two sides, then what differs that matters,
  * most costly first, in three parts, within 80 columns. Every string came
  * from a machine or a saved report and is escaped. */
-#include "diff_output.h"
+#include "render.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../lib/escape.h"
-#include "output.h"
+#include "../output/output.h"
 
 #define LABEL 34 /* settings: the label's column, then A and B */
 #define VALUE 22

@@ -1,11 +1,11 @@
 /* A diff as JSON: docs/JSON.md, "latdoc diff --json". */
-#include "diff_output.h"
+#include "render.h"
 
 #include <math.h>
 #include <string.h>
 
-#include "json_util.h"
-#include "output.h"
+#include "../output/json_util.h"
+#include "../output/output.h"
 #include "version.h"
 
 static json_object *side(const struct diff_side *s)

@@ -2,7 +2,7 @@
  * hosts with their findings, outliers, stale and failed reports. Every
  * string came from another machine: each is escaped (str_escape) before it
  * is printed. */
-#include "fleet_output.h"
+#include "render.h"
 
 #include <stdlib.h>
 #include <string.h>
