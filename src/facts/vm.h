@@ -26,6 +26,11 @@ struct vm {
 	 * vCPU threads' together, the main thread's (QEMU's emulator loop)
 	 * and the I/O threads' ("IO iothread1"). Empty when not seen. */
 	struct cpuset vcpu_allowed, emulator_allowed, io_allowed;
+	/* Of the process's open files (proc/PID/fd), how many are
+	 * /dev/vhost-net; -1 when not looked (no tap NIC asks for vhost) or
+	 * not known (another user's process, more open files than are looked
+	 * at). */
+	int vhost_fds;
 	/* Who runs the QEMU process: its real uid (-1 when no process was
 	 * seen), its name in etc/passwd ("" when not there), and whether that
 	 * is an ordinary user, not root nor a service user libvirt or QEMU

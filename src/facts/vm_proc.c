@@ -149,6 +149,68 @@ static int vcpu_threads(struct root *r, struct facts *f, const char *pid, struct
 	return err;
 }
 
+/* Descriptors looked at, per process and over all QEMU processes: any
+ * user can start a process called qemu-system-x86 with a million files. */
+#define FDS_PER_PROCESS 1024
+#define FDS_MAX 65536
+
+/* Whether the command line asks for vhost on a tap NIC: then its process
+ * holds a /dev/vhost-net descriptor for it, or it does not use vhost. */
+static bool asks_vhost(const struct vm_view *v)
+{
+	for (size_t i = 0; i < v->nnics; i++)
+		if (!strcmp(v->nics[i].type, "tap") && !strcmp(v->nics[i].backend, "vhost"))
+			return true;
+	return false;
+}
+
+/* Whether the link PATH names /dev/vhost-net. While a snapshot records,
+ * the link is read with the record paused and read again into the record
+ * only when it does: a snapshot keeps a VM's vhost descriptors, never the
+ * names of the other files the VM has open. */
+static bool vhost_link(struct root *r, const char *path)
+{
+	char target[32];
+	bool recording = root_recording(r);
+
+	root_record(r, false);
+	bool vhost = !root_readlink(r, path, target, sizeof(target)) && !strcmp(target, "/dev/vhost-net");
+	root_record(r, recording);
+	if (vhost && recording)
+		vhost = !root_readlink(r, path, target, sizeof(target)) && !strcmp(target, "/dev/vhost-net");
+	return vhost;
+}
+
+/* Counts the process's /dev/vhost-net descriptors into VM, from the links
+ * of proc/PID/fd (readlink only: nothing is opened). */
+static int vhost_fds(struct root *r, struct facts *f, const char *pid, struct vm *vm,
+		     const struct vm_view *v, long *budget)
+{
+	char dir[64], **fds;
+	size_t n;
+	int err;
+
+	if (!asks_vhost(v) || *budget <= 0)
+		return 0;
+	snprintf(dir, sizeof(dir), "proc/%s/fd", pid);
+	if ((err = root_list(r, dir, &fds, &n)))
+		return err == -ENOMEM ? err : 0; /* another user's: not known */
+	vm->vhost_fds = 0;
+	for (size_t k = 0; k < n && k < FDS_PER_PROCESS && *budget > 0; k++, (*budget)--) {
+		char path[96];
+		snprintf(path, sizeof(path), "%s/%s", dir, fds[k]);
+		vm->vhost_fds += vhost_link(r, path);
+	}
+	if (n > FDS_PER_PROCESS || *budget <= 0)
+		facts_problem(f, dir, "more open files than are looked at (%d a process, %d in all): "
+				      "whether it holds /dev/vhost-net is not known", FDS_PER_PROCESS, FDS_MAX);
+	/* too many to look at all: a count of none proves nothing */
+	if (!vm->vhost_fds && (n > FDS_PER_PROCESS || *budget <= 0))
+		vm->vhost_fds = -1;
+	root_free_names(fds);
+	return 0;
+}
+
 /* The accounts libvirt and distributions run QEMU as. */
 static bool service_user(const char *name)
 {
@@ -205,7 +267,8 @@ static int owner(struct root *r, struct facts *f, struct accounts *a, const char
 	return 0;
 }
 
-static int read_process(struct root *r, struct facts *f, struct accounts *a, const char *pid)
+static int read_process(struct root *r, struct facts *f, struct accounts *a, const char *pid,
+			long *fd_budget)
 {
 	struct qemu_args qa;
 	char path[64], why[256], user[33];
@@ -258,7 +321,9 @@ static int read_process(struct root *r, struct facts *f, struct accounts *a, con
 	vm->uid = uid;
 	str_copy(vm->user, sizeof(vm->user), user);
 	vm->user_ordinary = ordinary;
-	return vcpu_threads(r, f, pid, vm);
+	if ((err = vcpu_threads(r, f, pid, vm)))
+		return err;
+	return vhost_fds(r, f, pid, vm, vm->view[VM_PROCESS], fd_budget);
 }
 
 int collect_vm_processes(struct root *r, struct facts *f)
@@ -266,13 +331,14 @@ int collect_vm_processes(struct root *r, struct facts *f)
 	struct accounts a = { 0 };
 	char **names;
 	size_t count;
+	long fd_budget = FDS_MAX;
 	int err = root_list(r, "proc", &names, &count);
 
 	if (err)
 		return err == -ENOMEM ? err : 0;
 	for (size_t i = 0; i < count && !err; i++)
 		if (all_digits(names[i]) && looks_like_qemu(r, names[i]))
-			err = read_process(r, f, &a, names[i]);
+			err = read_process(r, f, &a, names[i], &fd_budget);
 	root_free_names(names);
 	free(a.buf);
 	return err;

@@ -111,6 +111,7 @@ static json_object *vm(const struct vm *vm)
 	json_add(o, "vcpus", json_object_new_int(v->vcpus));
 	json_add(o, "vcpus_pinned", json_object_new_int(v->vcpus_pinned));
 	json_add(o, "vcpu_threads", vm->vcpu_threads < 0 ? NULL : json_object_new_int(vm->vcpu_threads));
+	json_add(o, "vhost_fds", vm->vhost_fds < 0 ? NULL : json_object_new_int(vm->vhost_fds));
 	json_add(o, "vcpu_threads_pinned",
 		 vm->vcpu_threads < 0 ? NULL : json_object_new_int(vm->vcpu_threads_pinned));
 	json_add(o, "emulator_pinned", json_object_new_boolean(v->emulator_pinned));

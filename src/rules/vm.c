@@ -314,15 +314,25 @@ bool vm_nic_userspace(const struct vm_nic *n)
 	return !strcmp(n->model, "virtio") && !strcmp(n->backend, "qemu");
 }
 
-bool vm_nic_fell_back(const struct vm *vm, const struct vm_nic *n)
+enum vm_fallback vm_nic_fell_back(const struct vm *vm, const struct vm_nic *n)
 {
 	const struct vm_view *p = vm->view[VM_PROCESS];
-	if (!p || n->backend[0] || strcmp(n->model, "virtio") || !n->mac[0])
-		return false;
-	for (size_t i = 0; i < p->nnics; i++)
+	const struct vm_nic *pn = NULL;
+
+	if (!p || strcmp(n->model, "virtio"))
+		return VM_FALLBACK_NONE;
+	if (n >= p->nics && n < p->nics + p->nnics)
+		pn = n; /* the process is what is judged */
+	for (size_t i = 0; !pn && n->mac[0] && i < p->nnics; i++)
 		if (!strcasecmp(p->nics[i].mac, n->mac))
-			return !strcmp(p->nics[i].backend, "qemu");
-	return false;
+			pn = &p->nics[i];
+	if (!pn)
+		return VM_FALLBACK_NONE;
+	if (!n->backend[0] && !strcmp(pn->backend, "qemu"))
+		return VM_FALLBACK_ARGS;
+	if (!strcmp(pn->backend, "vhost") && vm->vhost_fds == 0)
+		return VM_FALLBACK_NO_FD;
+	return VM_FALLBACK_NONE;
 }
 
 void vm_list_item(char *list, size_t sz, size_t *len, size_t *more, const char *fmt, ...)
@@ -494,15 +504,16 @@ static void nic_vhost(const struct facts *f, struct findings *out, const struct 
 	size_t n = 0, len = 0, more = 0;
 	const struct vm_nic *one = NULL;
 
-	size_t fell = 0;
+	size_t fell = 0, no_fd = 0;
 	for (size_t i = 0; i < v->nnics; i++) {
 		const struct vm_nic *nic = &v->nics[i];
-		bool fell_back = vm_nic_fell_back(vm, nic);
-		if (!vm_nic_userspace(nic) && !fell_back)
+		enum vm_fallback fb = vm_nic_fell_back(vm, nic);
+		if (!vm_nic_userspace(nic) && !fb)
 			continue;
 		vm_list_item(list, sizeof(list), &len, &more, "%s", nic->id[0] ? nic->id : "?");
 		one = n++ ? NULL : nic;
-		fell += fell_back;
+		fell += fb == VM_FALLBACK_ARGS;
+		no_fd += fb == VM_FALLBACK_NO_FD;
 	}
 	if (!n)
 		return;
@@ -521,11 +532,19 @@ static void nic_vhost(const struct facts *f, struct findings *out, const struct 
 		finding_evidence(out, x, vm->view[VM_PROCESS]->where,
 				 "its tap netdev%s without vhost=on or a vhostfd: libvirt fell back to QEMU's "
 				 "backend", fell == 1 ? "" : "s");
+	if (no_fd) {
+		char fds[64];
+		snprintf(fds, sizeof(fds), "/proc/%ld/fd", vm->view[VM_PROCESS]->pid);
+		finding_evidence(out, x, fds, "vhost asked for, and no /dev/vhost-net among its open "
+				 "files: vhost is not in use");
+	}
 	finding_why(out, x,
 		    "With the userspace backend, every packet goes through QEMU's main loop "
 		    "and an extra copy; vhost-net moves it in the host kernel.%s",
 		    fell ? " Without <driver name='vhost'/> libvirt uses vhost-net when it can open "
-			   "/dev/vhost-net and falls back to QEMU without an error when it cannot." : "");
+			   "/dev/vhost-net and falls back to QEMU without an error when it cannot."
+			 : no_fd ? " vhost=on on a command line is a request: the descriptor of "
+				   "/dev/vhost-net in the process is the proof." : "");
 	vm_fix(out, x, f, VM_FIX_NIC_VHOST, vm);
 }
 

@@ -20,10 +20,13 @@ bool vm_disk_cached(const struct vm_disk *d);
 bool vm_nic_emulated(const struct vm_nic *n);
 /* A virtio NIC served by QEMU's userspace backend. */
 bool vm_nic_userspace(const struct vm_nic *n);
-/* A virtio NIC of VM whose config leaves the backend to libvirt (no
- * <driver name=>) and whose running process serves it in QEMU: libvirt
- * fell back, as it does when /dev/vhost-net cannot be opened. */
-bool vm_nic_fell_back(const struct vm *vm, const struct vm_nic *n);
+/* A virtio NIC of VM that its running process serves in QEMU although
+ * the config does not say so: the config leaves the backend to libvirt
+ * (no <driver name=>) and the process's tap netdev has no vhost, as when
+ * libvirt cannot open /dev/vhost-net (ARGS); or the command line asks for
+ * vhost and the process holds no /dev/vhost-net descriptor (NO_FD). */
+enum vm_fallback { VM_FALLBACK_NONE, VM_FALLBACK_ARGS, VM_FALLBACK_NO_FD };
+enum vm_fallback vm_nic_fell_back(const struct vm *vm, const struct vm_nic *n);
 /* A data disk opened with O_DIRECT whose requests go to QEMU's thread
  * pool (io threads, or not said): io=native would do. */
 bool vm_disk_aio_threads(const struct vm_disk *d);
