@@ -228,7 +228,7 @@ static int nic_irqs(struct root *r, struct facts *f, const char *nic)
 	if (err == -ENOMEM)
 		return err;
 	if (!err) {
-		for (size_t i = 0; i < count && !err; i++) {
+		for (size_t i = 0; i < count && !err && f->virt.nirqs < IRQS_READ; i++) {
 			/* the vector's number is its file's name: a snapshot keeps
 			 * the file, whose contents nothing reads */
 			if (root_recording(r)) {
