@@ -101,7 +101,10 @@ void rule_guest_nic_driver(const struct facts *f, struct findings *out)
 
 void rule_guest_clocksource(const struct facts *f, struct findings *out)
 {
-	static const char *const slow[] = { "hpet", "acpi_pm", "jiffies", "pit", "refined-jiffies" };
+	/* hyperv_clocksource_msr reads an MSR, an exit to the hypervisor each
+	 * time; its TSC page sibling is read in the vDSO */
+	static const char *const slow[] = { "hpet", "acpi_pm", "jiffies", "pit", "refined-jiffies",
+					    "hyperv_clocksource_msr" };
 	/* AWS advises tsc over the xen clocksource on its Xen-based instances */
 	bool aws_xen = !strcmp(f->clocksource, "xen") && !strcmp(f->platform.cloud, "aws") &&
 		       word_in_list(f->clocksources, "tsc");
