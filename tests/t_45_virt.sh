@@ -457,3 +457,36 @@ check "broken guest sysfs: audited without a crash, the good disk still judged" 
 	sh -c "[ $STATUS -le 1 ] && jq -e '([.facts.guest.disks[].name] == [\"sda\"]) and ([.findings[] | select(.id == \"guest.disk.driver\")] | length == 1)' '$OUT/stdout'"
 check "broken guest sysfs: a NIC without a driver is listed, not judged" \
 	jq -e '(.facts.guest.nics[] | select(.name == "ens3") | .driver == null) and ([.findings[] | select(.id == "guest.nic.driver")] == [])' "$OUT/stdout"
+
+# --- the host against its VMs, hostile ------------------------------------
+# a QEMU-named process that asks for vhost with 3,000 open files: a bounded
+# look, said as a problem, and no verdict drawn from the part not looked at
+hostile_root
+printf '/usr/bin/qemu-system-x86_64\0-name\0guest=fds\0-accel\0kvm\0-netdev\0tap,id=n0,vhost=on\0-device\0virtio-net-pci,netdev=n0,mac=52:54:00:00:00:09\0' >"$OUT/hostile/$P/cmdline"
+mkdir -p "$OUT/hostile/$P/fd"
+i=0
+while [ $i -lt 3000 ]; do ln -s /dev/null "$OUT/hostile/$P/fd/$i"; i=$((i + 1)); done
+run "$LATDOC" check --root "$OUT/hostile" --json
+check "3,000 open files of a QEMU process: a bounded look, said, no vhost verdict" \
+	sh -c "[ $STATUS -le 1 ] && jq -e '([.problems[] | select(startswith(\"proc/4242/fd: more open files than are looked at\"))] | length == 1) and (.facts.virt.vms[] | select(.name == \"fds\") | .vhost_fds == null) and ([.findings[] | select(.id == \"vm.nic.vhost\" and .subject == \"domain:fds\")] == [])' '$OUT/stdout'"
+# the same with its vhost descriptor among the first: in use
+rm -rf "$OUT/hostile/$P/fd" && mkdir -p "$OUT/hostile/$P/fd"
+ln -s /dev/net/tun "$OUT/hostile/$P/fd/3" && ln -s /dev/vhost-net "$OUT/hostile/$P/fd/4"
+ln -s /dev/vhost-net/../../etc/shadow "$OUT/hostile/$P/fd/5"
+run "$LATDOC" check --root "$OUT/hostile" --json
+check "a vhost descriptor: counted by its link's text, the odd one not" \
+	jq -e '(.facts.virt.vms[] | select(.name == "fds") | .vhost_fds == 1) and ([.findings[] | select(.id == "vm.nic.vhost" and .subject == "domain:fds")] == [])' "$OUT/stdout"
+
+# 10,000 VMs' worth of interrupts on one NIC, and a pinned VM: bounded
+hostile_root
+D=$OUT/hostile/sys/devices/pci0000:00/0000:00:03.0
+mkdir -p "$D/msi_irqs" "$D/net/eno1" "$OUT/hostile/sys/class/net"
+ln -s ../../../0000:00:03.0 "$D/net/eno1/device"
+ln -s ../../devices/pci0000:00/0000:00:03.0/net/eno1 "$OUT/hostile/sys/class/net/eno1"
+i=0
+while [ $i -lt 5000 ]; do : >"$D/msi_irqs/$i"; i=$((i + 1)); done
+mkdir -p "$OUT/hostile/proc/irq/7" && echo 0-7 >"$OUT/hostile/proc/irq/7/smp_affinity_list"
+timeout 20 "$LATDOC" check --root "$OUT/hostile" --json >"$OUT/stdout" 2>"$OUT/stderr"
+STATUS=$?
+check "5,000 MSI vectors on one NIC: audited in seconds, the one with an affinity kept" \
+	sh -c "[ $STATUS -le 1 ] && jq -e '[.facts.virt.irqs[].irq] == [7] and ([.findings[] | select(.id == \"vm.host.irq\")] | length == 1)' '$OUT/stdout'"
