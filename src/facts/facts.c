@@ -17,7 +17,7 @@ static int (*const collectors[])(struct root *, struct facts *) = {
 	collect_kvm_host, collect_vm_xml, collect_vm_processes, collect_guest_devices,
 };
 
-int facts_collect(struct root *r, struct facts *f)
+static void facts_init(struct root *r, struct facts *f)
 {
 	memset(f, 0, sizeof(*f));
 	f->live = root_is_live(r);
@@ -26,8 +26,27 @@ int facts_collect(struct root *r, struct facts *f)
 	f->dma_latency_us = FACT_UNKNOWN;
 	f->steal_pct = -1;
 	f->virt.halt_poll_ns = -1;
+	f->cpuidle.guest_halt_poll_ns = -1;
+}
+
+int facts_collect(struct root *r, struct facts *f)
+{
+	facts_init(r, f);
 	for (size_t i = 0; i < sizeof(collectors) / sizeof(collectors[0]); i++) {
 		int err = collectors[i](r, f);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+int facts_collect_head(struct root *r, struct facts *f)
+{
+	static int (*const head[])(struct root *, struct facts *) = { collect_host, collect_os, collect_cpuinfo,
+								     collect_platform };
+	facts_init(r, f);
+	for (size_t i = 0; i < sizeof(head) / sizeof(head[0]); i++) {
+		int err = head[i](r, f);
 		if (err)
 			return err;
 	}
