@@ -4,7 +4,7 @@
 set -eu
 
 build_pkgs="gcc make meson ninja-build pkg-config libjson-c-dev libxml2-dev libvirt-dev libcurl4-openssl-dev libssl-dev"
-test_pkgs="libcmocka-dev jq util-linux clang libclang-rt-dev zsh"
+test_pkgs="libcmocka-dev jq util-linux clang libclang-rt-dev zsh time"
 
 want="$build_pkgs"
 [ "${1:-}" = "--test" ] && want="$want $test_pkgs"

@@ -4,7 +4,7 @@
 
 #include "cmd/commands.h"
 
-static const struct opt none[] = { { NULL, 0, OPT_FLAG, NULL, NULL, NULL, 0, 0, false, 0, false } };
+static const struct opt none[] = { { .name = NULL } };
 /* a table of no options: count 0, so the sentinel above is never read */
 const struct opt_table no_options = { none, 0 };
 

@@ -110,3 +110,32 @@ check "topology: 2 sockets, 2 NUMA nodes, CPU 5 on node 1" jq -e '.facts.cpu.soc
 check "kernel parameters parsed" jq -e '.facts.kernel.params.root == "/dev/mapper/vg0-root" and .facts.kernel.params.ro == true' "$OUT/stdout"
 run "$LATDOC" check --root "$ROOTS/firmware-pm" --json
 check "firmware-pm: command-line caps shown as evidence" jq -e '.facts.kernel.params["intel_idle.max_cstate"] == "1"' "$OUT/stdout"
+
+# A finding never contradicts its own evidence: every clock (MHz) and latency
+# (us) its title and why quote is one its evidence shows (or within a range it
+# shows), and a text that says "A of B MHz" of a clock at the top of its range
+# is never more than info (a powersave whose minimum was raised to the maximum
+# runs at full clock: issue 11's "2201 of 2201 MHz ... runs slow").
+QUOTES='def nums(s): [s | scan("([0-9]+(?:\\.[0-9]+)?) ?(?:MHz|us)\\b") | .[0] | tonumber];
+def ranges(s): [s | scan("([0-9]+)-([0-9]+) ?(?:MHz|us)\\b") | map(tonumber)];
+.findings[] | . as $f
+| ([.evidence[].value] | join(" ")) as $ev | nums($ev) as $en | ranges($ev) as $er
+| (.title + " " + (.why // "")) as $text
+| ([nums($text)[] | . as $n | select(($en | index($n)) == null
+	and ([$er[] | select(.[0] <= $n and $n <= .[1])] | length) == 0)]) as $unquoted
+| ([$text | scan("([0-9]+) of ([0-9]+) MHz") | map(tonumber) | select(.[0] >= 0.9 * .[1])]) as $at_top
+| select(($unquoted | length) > 0 or (($at_top | length) > 0 and $f.severity != "info"))
+| "\($f.id) on \($f.subject): quotes \($unquoted) not in its evidence; at the top \($at_top)"'
+for root in "$ROOTS"/*/; do
+	name=$(basename "$root")
+	check_json "$OUT/quotes.json" --root "$root" || continue
+	contradictions=$(jq -r "$QUOTES" "$OUT/quotes.json")
+	if [ -z "$contradictions" ]; then
+		pass "$name: every number a finding quotes is in its evidence"
+	else
+		fail "$name: findings that contradict their evidence" "$contradictions"
+	fi
+done
+# the check itself catches what it is for
+printf '%s' '{"findings":[{"id":"cpu.governor","subject":"cpus 0-3","severity":"critical","title":"governor powersave","why":"pins the clock at scaling_min_freq (2201 of 2201 MHz): every request runs slow","evidence":[{"source":"x","value":"2201 MHz (maximum 2201 MHz)"}]}]}' >"$OUT/quotes.json"
+check "the evidence check flags a slow verdict on a clock at the top" sh -c "jq -r '$(printf '%s' "$QUOTES" | sed "s/'/'\\\\''/g")' '$OUT/quotes.json' | grep -q 'at the top \[\[2201,2201\]\]'"

@@ -76,16 +76,22 @@ ln -s "$OUT/escape/secret" "$thp/defrag"
 run "$LATDOC" check --root "$OUT/escape/root" --json
 check "links cannot leave the root" jq -e '.facts.memory.thp_enabled == null and .facts.memory.thp_defrag == null and ([.findings[].id] | index("mem.thp") == null)' "$OUT/stdout"
 
-# An unreadable file, seen by a user who is not root
+# An unreadable file, seen by a user who is not root. The root and the binary
+# are copied where that user can reach them: a clone may sit under a 0700
+# directory (root cloning into /root), which nobody else can traverse.
 if command -v setpriv >/dev/null 2>&1 && [ "$(id -u)" -eq 0 ]; then
-	broken_root; chmod 000 "$OUT/broken/proc/cpuinfo"; chmod -R a+rX "$OUT/broken/sys"
-	chmod a+rx "$OUT" "$OUT/broken" "$OUT/broken/proc"
-	run setpriv --reuid=65534 --regid=65534 --clear-groups "$LATDOC" check --root "$OUT/broken" --json
+	nobody_dir=$(mktemp -d /tmp/latdoc-unreadable.XXXXXX)
+	chmod 755 "$nobody_dir"
+	cp -a "$BASE" "$nobody_dir/root" && cp "$LATDOC" "$nobody_dir/latdoc"
+	chmod -R a+rX "$nobody_dir/root"
+	chmod 000 "$nobody_dir/root/proc/cpuinfo"
+	run setpriv --reuid=65534 --regid=65534 --clear-groups "$nobody_dir/latdoc" check --root "$nobody_dir/root" --json
 	if [ "$STATUS" -le 1 ] && jq -e '[.problems[] | select(contains("proc/cpuinfo: Permission denied"))] | length == 1' "$OUT/stdout" >/dev/null; then
 		pass "unreadable file reported"
 	else
 		fail "unreadable file reported" "$(cat "$OUT/stderr"; jq -c .problems "$OUT/stdout")"
 	fi
+	rm -rf "$nobody_dir"
 else
 	skip "unreadable file" "needs root and setpriv to drop privileges"
 fi
@@ -130,3 +136,34 @@ check "--list-checks lists every id of docs/CHECKS.md, and only those" diff "$OU
 check "--list-checks has the VM checks" grep -q '^vm.cpu.mode' "$OUT/stdout"
 run "$LATDOC" --version
 check "--version" grep -qE '^latdoc [0-9]+\.[0-9]+\.[0-9]+$' "$OUT/stdout"
+
+# A hostile dump: control bytes, a right-to-left override and bytes that are
+# not UTF-8 in the strings latdoc prints, and a directory whose name tries to
+# forge a report line. On a terminal nothing may act; JSON stays UTF-8.
+broken_root
+printf 'ev\033[31mil\007host\n' >"$OUT/broken/proc/sys/kernel/hostname"
+printf '6.1\033]0;pwned\007-amd64\n' >"$OUT/broken/proc/sys/kernel/osrelease"
+printf 'pow\342\200\256ersave\n' >"$OUT/broken/sys/devices/system/cpu/cpufreq/policy0/scaling_governor"
+sed -i 's/^model name.*/model name\t: Intel(R) \xff\xfe Xeon(R) Gold 6148 CPU @ 2.40GHz/' "$OUT/broken/proc/cpuinfo"
+printf 'C\0336\n' >"$OUT/broken/sys/devices/system/cpu/cpu0/cpuidle/state3/name"
+forged=$(printf 'policy9\nNo finding: nothing here is known to cost latency.')
+mkdir -p "$OUT/broken/sys/devices/system/cpu/cpufreq/$forged"
+echo 0 >"$OUT/broken/sys/devices/system/cpu/cpufreq/$forged/related_cpus"
+echo abc >"$OUT/broken/sys/devices/system/cpu/cpufreq/$forged/scaling_cur_freq"
+run "$LATDOC" check --root "$OUT/broken" --color never
+check "hostile strings: the audit runs" sh -c "[ $STATUS -le 1 ]"
+# only newlines and printable bytes: no ESC, no BEL, no other control byte
+check "hostile strings: no control byte reaches the terminal" sh -c \
+	"! LC_ALL=C grep -q '[[:cntrl:]]' '$OUT/stdout'"
+check "hostile strings: shown escaped, not dropped" sh -c \
+	"grep -qF 'ev\\x1b[31mil\\x07host' '$OUT/stdout' && grep -qF 'pow\\u{202e}ersave' '$OUT/stdout' && grep -qF 'Intel(R) \\xff\\xfe Xeon' '$OUT/stdout'"
+check "a file name cannot forge a report line" sh -c \
+	"! grep -q '^No finding' '$OUT/stdout' && grep -qF 'policy9\\x0aNo finding' '$OUT/stdout'"
+check "hostile strings: every line within 80 columns but unbreakable words" sh -c \
+	"! awk 'length > 80 { sub(/^ +/, \"\"); if (/ /) print }' '$OUT/stdout' | grep -q ."
+run "$LATDOC" check --root "$OUT/broken" --json
+check "hostile strings: the JSON is valid UTF-8" sh -c "iconv -f UTF-8 -t UTF-8 '$OUT/stdout' >/dev/null"
+check "hostile strings: the JSON parses, bytes that are not UTF-8 replaced" \
+	jq -e '.facts.cpu.model_name | contains("Intel(R) \ufffd\ufffd Xeon")' "$OUT/stdout"
+check "hostile strings: JSON keeps the machine's value, escaped by JSON itself" \
+	jq -e '.host.hostname == "ev\u001b[31mil\u0007host"' "$OUT/stdout"

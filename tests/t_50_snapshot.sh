@@ -6,9 +6,10 @@ run "$LATDOC" snapshot -o "$OUT/snap-fixture" --root "$ROOTS/intel-pstate-powers
 check "snapshot of a fixture: exit 0" test "$STATUS" -eq 0
 check "snapshot keeps sysfs links as links" test -L "$OUT/snap-fixture/sys/devices/system/cpu/cpu0/cpufreq" -o -d "$OUT/snap-fixture/sys/devices/system/cpu/cpufreq/policy0"
 check "snapshot writes its own note" grep -q "latdoc check --root DIR" "$OUT/snap-fixture/latdoc-snapshot.txt"
-"$LATDOC" check --root "$ROOTS/intel-pstate-powersave" --json | jq -S 'del(.host.root) | {findings, facts}' >"$OUT/a.json" 2>/dev/null
-"$LATDOC" check --root "$OUT/snap-fixture" --json | jq -S 'del(.host.root) | {findings, facts}' >"$OUT/b.json" 2>/dev/null
-if diff -u "$OUT/a.json" "$OUT/b.json" >"$OUT/snap.diff"; then
+comparable='del(.host.root) | {findings, facts}'
+check_json "$OUT/a.raw" --root "$ROOTS/intel-pstate-powersave" && jq -S "$comparable" "$OUT/a.raw" >"$OUT/a.json"
+check_json "$OUT/b.raw" --root "$OUT/snap-fixture" && jq -S "$comparable" "$OUT/b.raw" >"$OUT/b.json"
+if [ -s "$OUT/a.json" ] && diff -u "$OUT/a.json" "$OUT/b.json" >"$OUT/snap.diff"; then
 	pass "snapshot of a fixture: facts and findings identical"
 else
 	fail "snapshot of a fixture: facts or findings differ" "$(head -30 "$OUT/snap.diff")"
@@ -19,9 +20,12 @@ fi
 for name in kvm-host proxmox-qemu guest-emulated; do
 	rm -rf "$OUT/snap-$name"
 	run "$LATDOC" snapshot -o "$OUT/snap-$name" --root "$ROOTS/$name"
-	"$LATDOC" check --root "$ROOTS/$name" --json | jq -S 'del(.host.root) | {findings, facts}' >"$OUT/a.json" 2>/dev/null
-	"$LATDOC" check --root "$OUT/snap-$name" --json | jq -S 'del(.host.root) | {findings, facts}' >"$OUT/b.json" 2>/dev/null
-	if [ "$STATUS" -eq 0 ] && diff -u "$OUT/a.json" "$OUT/b.json" >"$OUT/snap.diff"; then
+	snap_status=$STATUS
+	rm -f "$OUT/a.json" "$OUT/b.json"
+	check_json "$OUT/a.raw" --root "$ROOTS/$name" && jq -S "$comparable" "$OUT/a.raw" >"$OUT/a.json"
+	check_json "$OUT/b.raw" --root "$OUT/snap-$name" && jq -S "$comparable" "$OUT/b.raw" >"$OUT/b.json"
+	STATUS=$snap_status
+	if [ "$STATUS" -eq 0 ] && [ -s "$OUT/a.json" ] && diff -u "$OUT/a.json" "$OUT/b.json" >"$OUT/snap.diff"; then
 		pass "snapshot of $name: facts and findings identical"
 	else
 		fail "snapshot of $name: exit $STATUS, or facts and findings differ" "$(head -30 "$OUT/snap.diff")"
@@ -33,7 +37,8 @@ cp -a "$ROOTS/kvm-host" "$OUT/nova"
 mkdir -p "$OUT/nova/etc/nova" && printf '[database]\nconnection = mysql://nova:s3cret@db/nova\n' >"$OUT/nova/etc/nova/nova.conf"
 run "$LATDOC" snapshot -o "$OUT/snap-nova" --root "$OUT/nova"
 check "snapshot keeps nova.conf, empty" test -f "$OUT/snap-nova/etc/nova/nova.conf" -a ! -s "$OUT/snap-nova/etc/nova/nova.conf"
-check "snapshot of an OpenStack host still says openstack" sh -c "'$LATDOC' check --root '$OUT/snap-nova' --json | jq -e '.facts.virt.manager == \"openstack\"' >/dev/null"
+check_json "$OUT/nova.json" --root "$OUT/snap-nova" &&
+	check "snapshot of an OpenStack host still says openstack" jq -e '.facts.virt.manager == "openstack"' "$OUT/nova.json"
 
 # This machine, live. Reads only; writes only under tests/out.
 rm -rf "$OUT/snap-live"
@@ -47,9 +52,10 @@ else
 	stable='del(.host.root, .host.live) | {findings: [.findings[] | {id, severity, subject, title}],
 		facts: (.facts | del(.kernel.steal_pct, .virt.libvirt) | .cpus |= map(.idle_states |= map(del(.usage, .time_us))
 		| del(.cpuinfo_mhz)) | .cpufreq.policies |= map(del(.cur_khz, .hw_cur_khz)))}'
-	"$LATDOC" check --json | jq -S "$stable" >"$OUT/live.json"
-	"$LATDOC" check --root "$OUT/snap-live" --json | jq -S "$stable" >"$OUT/snap.json"
-	if diff -u "$OUT/live.json" "$OUT/snap.json" >"$OUT/snap-live.diff"; then
+	rm -f "$OUT/live.json" "$OUT/snap.json"
+	check_json "$OUT/live.raw" && jq -S "$stable" "$OUT/live.raw" >"$OUT/live.json"
+	check_json "$OUT/snap.raw" --root "$OUT/snap-live" && jq -S "$stable" "$OUT/snap.raw" >"$OUT/snap.json"
+	if [ -s "$OUT/live.json" ] && diff -u "$OUT/live.json" "$OUT/snap.json" >"$OUT/snap-live.diff"; then
 		pass "snapshot of this machine: same findings and facts as live"
 	else
 		fail "snapshot of this machine differs from live" "$(head -30 "$OUT/snap-live.diff")"

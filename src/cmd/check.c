@@ -14,23 +14,26 @@
 enum { ROOT, CONNECT, JSON, FAIL_ON, ONLY, LIST_CHECKS, COLOR, MEASURE };
 
 static const struct opt opts[] = {
-	[ROOT] = { "root", 0, OPT_STRING, "DIR", "audit the machine dumped in DIR (default /)",
-		   .complete = COMPLETE_DIR },
-	[CONNECT] = { "connect", 0, OPT_STRING, "URI",
-		      "also ask libvirt at URI for its domains (read-only); on this machine "
+	[ROOT] = { .name = "root", .type = OPT_STRING, .arg = "DIR",
+		.help = "audit the machine dumped in DIR (default /)", .complete = COMPLETE_DIR },
+	[CONNECT] = { .name = "connect", .type = OPT_STRING, .arg = "URI",
+		.help = "also ask libvirt at URI for its domains (read-only); on this machine "
 		      "qemu:///system is asked when it is a KVM host. A URI named here that does "
 		      "not answer is an error." },
-	[JSON] = { "json", 0, OPT_FLAG, NULL, "print facts, findings and fixes as JSON" },
-	[FAIL_ON] = { "fail-on", 0, OPT_CHOICE, "LEVEL",
-		      "exit 1 when a finding reaches LEVEL: critical, warning (default) or info",
-		      "critical warning info" },
-	[ONLY] = { "only", 0, OPT_STRING, "PREFIX",
-		   "run only the checks whose id starts with PREFIX (cpu, mem.thp)" },
-	[LIST_CHECKS] = { "list-checks", 0, OPT_FLAG, NULL, "print every check id and what it looks for" },
-	[COLOR] = { "color", 0, OPT_CHOICE, "WHEN", "colour the severities: auto (default), always or never",
-		    "auto always never" },
-	[MEASURE] = { "measure", 0, OPT_FLAG, NULL,
-		      "also measure the clock and wake-up latency here (a few seconds) and weigh the "
+	[JSON] = { .name = "json", .type = OPT_FLAG,
+		.help = "print facts, findings and fixes as JSON" },
+	[FAIL_ON] = { .name = "fail-on", .type = OPT_CHOICE, .arg = "LEVEL",
+		.help = "exit 1 when a finding reaches LEVEL: critical, warning (default) or info",
+		.choices = "critical warning info" },
+	[ONLY] = { .name = "only", .type = OPT_STRING, .arg = "PREFIX",
+		.help = "run only the checks whose id starts with PREFIX (cpu, mem.thp)" },
+	[LIST_CHECKS] = { .name = "list-checks", .type = OPT_FLAG,
+		.help = "print every check id and what it looks for" },
+	[COLOR] = { .name = "color", .type = OPT_CHOICE, .arg = "WHEN",
+		.help = "colour the severities: auto (default), always or never",
+		.choices = "auto always never" },
+	[MEASURE] = { .name = "measure", .type = OPT_FLAG,
+		.help = "also measure the clock and wake-up latency here (a few seconds) and weigh the "
 		      "findings with them" },
 };
 const struct opt_table check_options = OPT_TABLE(opts);

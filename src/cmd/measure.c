@@ -40,16 +40,16 @@ static int parse_cpus(const char *list, const struct facts *f, struct cpuset *ou
 enum { CPUS, DURATION, INTERVAL, JSON };
 
 static const struct opt opts[] = {
-	[CPUS] = { "cpus", 0, OPT_STRING, "LIST", "CPUs to measure (default: the online ones, at most 8)" },
-	[DURATION] = { "duration", 0, OPT_DURATION, "TIME",
-		       "wake: the whole measurement, 1s to 10m (default 12s), shared by the timer and "
-		       "each CPU pair, each in blocks that alternate between C-states allowed and held off",
-		       .min = 1e9, .max = 600e9 },
-	[INTERVAL] = { "interval", 0, OPT_DURATION, "TIME",
-		       "wake: the timer period, 50us to 10ms (default 1ms); a block needs ten wake-ups "
-		       "at least",
-		       .min = 50e3, .max = 10e6 },
-	[JSON] = { "json", 0, OPT_FLAG, NULL, "print the measurements as JSON" },
+	[CPUS] = { .name = "cpus", .type = OPT_STRING, .arg = "LIST",
+		.help = "CPUs to measure (default: the online ones, at most 8)" },
+	[DURATION] = { .name = "duration", .type = OPT_DURATION, .arg = "TIME",
+		.help = "wake: the whole measurement, 1s to 10m (default 12s), shared by the timer and "
+		      "each CPU pair, each in blocks that alternate between C-states allowed and held off",
+		.min = 1e9, .max = 600e9 },
+	[INTERVAL] = { .name = "interval", .type = OPT_DURATION, .arg = "TIME",
+		.help = "wake: the timer period, 50us to 10ms (default 1ms); a block needs ten wake-ups "
+		      "at least", .min = 50e3, .max = 10e6 },
+	[JSON] = { .name = "json", .type = OPT_FLAG, .help = "print the measurements as JSON" },
 };
 const struct opt_table measure_options = OPT_TABLE(opts);
 

@@ -115,10 +115,10 @@ static int open_output(const char *dir)
 enum { OUTPUT, ROOT };
 
 static const struct opt opts[] = {
-	[OUTPUT] = { "output", 'o', OPT_STRING, "DIR", "where to write; must be new or empty (required)",
-		     .complete = COMPLETE_DIR },
-	[ROOT] = { "root", 0, OPT_STRING, "DIR", "snapshot a dump instead of this machine",
-		   .complete = COMPLETE_DIR },
+	[OUTPUT] = { .name = "output", .short_name = 'o', .type = OPT_STRING, .arg = "DIR",
+		.help = "where to write; must be new or empty (required)", .complete = COMPLETE_DIR },
+	[ROOT] = { .name = "root", .type = OPT_STRING, .arg = "DIR",
+		.help = "snapshot a dump instead of this machine", .complete = COMPLETE_DIR },
 };
 const struct opt_table snapshot_options = OPT_TABLE(opts);
 

@@ -14,31 +14,31 @@
 enum { COUNT, RATE, REUSE, TIMEOUT, LOCATION, INSECURE, CACERT, RESOLVE, HEADER, HTTP11, HTTP2, PROXY, JSON };
 
 static const struct opt opts[] = {
-	[COUNT] = { "count", 0, OPT_INT, "N", "requests (default 20), after one not counted", .min = 1,
-		    .max = 1000000 },
-	[RATE] = { "rate", 0, OPT_NUMBER, "R",
-		   "R requests a second on a fixed schedule, each timed from when it was due; default "
-		   "one after another",
-		   .min = 0.001, .max = 100000 },
-	[REUSE] = { "reuse", 0, OPT_FLAG, NULL,
-		    "keep the connection and TLS session; default a new connection, DNS lookup and full TLS "
-		    "handshake each time" },
-	[TIMEOUT] = { "timeout", 0, OPT_DURATION, "TIME", "per request, 1ms to 10m (default 10s)", .min = 1e6,
-		      .max = 600e9 },
-	[LOCATION] = { "location", 'L', OPT_FLAG, NULL, "follow redirects (up to 9), timing each hop" },
-	[INSECURE] = { "insecure", 'k', OPT_FLAG, NULL, "do not verify the server's certificate" },
-	[CACERT] = { "cacert", 0, OPT_STRING, "FILE", "verify the server against the CA certificates in FILE",
-		     .complete = COMPLETE_FILE },
-	[RESOLVE] = { "resolve", 0, OPT_STRING, "HOST:PORT:ADDR",
-		      "connect to ADDR for HOST:PORT, as curl --resolve; may be given up to 16 times",
-		      .repeat = true },
-	[HEADER] = { "header", 'H', OPT_STRING, "LINE",
-		     "send the header LINE (\"Host: x\"); may be given up to 16 times", .repeat = true },
-	[HTTP11] = { "http1.1", 0, OPT_FLAG, NULL, "HTTP/1.1 only" },
-	[HTTP2] = { "http2", 0, OPT_FLAG, NULL, "HTTP/2 (over TLS by ALPN, else by upgrade)" },
-	[PROXY] = { "proxy", 0, OPT_STRING, "URL",
-		    "go through the proxy at URL; default none, whatever http_proxy says" },
-	[JSON] = { "json", 0, OPT_FLAG, NULL, "print the result as JSON" },
+	[COUNT] = { .name = "count", .type = OPT_INT, .arg = "N",
+		.help = "requests (default 20), after one not counted", .min = 1, .max = 1000000 },
+	[RATE] = { .name = "rate", .type = OPT_NUMBER, .arg = "R",
+		.help = "R requests a second on a fixed schedule, each timed from when it was due; "
+		      "default one after another", .min = 0.001, .max = 100000 },
+	[REUSE] = { .name = "reuse", .type = OPT_FLAG,
+		.help = "keep the connection and TLS session; default a new connection, DNS lookup and "
+		      "full TLS handshake each time" },
+	[TIMEOUT] = { .name = "timeout", .type = OPT_DURATION, .arg = "TIME",
+		.help = "per request, 1ms to 10m (default 10s)", .min = 1e6, .max = 600e9 },
+	[LOCATION] = { .name = "location", .short_name = 'L', .type = OPT_FLAG,
+		.help = "follow redirects (up to 9), timing each hop" },
+	[INSECURE] = { .name = "insecure", .short_name = 'k', .type = OPT_FLAG,
+		.help = "do not verify the server's certificate" },
+	[CACERT] = { .name = "cacert", .type = OPT_STRING, .arg = "FILE",
+		.help = "verify the server against the CA certificates in FILE", .complete = COMPLETE_FILE },
+	[RESOLVE] = { .name = "resolve", .type = OPT_STRING, .arg = "HOST:PORT:ADDR",
+		.help = "connect to ADDR for HOST:PORT, as curl --resolve; up to 16 times", .repeat = true },
+	[HEADER] = { .name = "header", .short_name = 'H', .type = OPT_STRING, .arg = "LINE",
+		.help = "send the header LINE (\"Host: x\"); up to 16 times", .repeat = true },
+	[HTTP11] = { .name = "http1.1", .type = OPT_FLAG, .help = "HTTP/1.1 only" },
+	[HTTP2] = { .name = "http2", .type = OPT_FLAG, .help = "HTTP/2 (over TLS by ALPN, else by upgrade)" },
+	[PROXY] = { .name = "proxy", .type = OPT_STRING, .arg = "URL",
+		.help = "go through the proxy at URL; default none, whatever http_proxy says" },
+	[JSON] = { .name = "json", .type = OPT_FLAG, .help = "print the result as JSON" },
 };
 const struct opt_table ttfb_options = OPT_TABLE(opts);
 

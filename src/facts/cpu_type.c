@@ -42,6 +42,7 @@ int collect_cpuinfo(struct root *r, struct facts *f)
 	f->flag_aperfmperf = cpuinfo_has_flag(&ci, "aperfmperf");
 	f->flag_constant_tsc = cpuinfo_has_flag(&ci, "constant_tsc");
 	f->flag_hwp = cpuinfo_has_flag(&ci, "hwp");
+	f->flag_epb = cpuinfo_has_flag(&ci, "epb");
 	f->flags = ci.flags;
 	ci.flags = NULL;
 

@@ -11,12 +11,12 @@
 
 #define CPUFREQ_DIR "sys/devices/system/cpu/cpufreq"
 
-static void read_str(struct root *r, struct facts *f, const char *dir, const char *name,
-		     char *out, size_t outsz)
+static int read_str(struct root *r, struct facts *f, const char *dir, const char *name,
+		    char *out, size_t outsz)
 {
 	char path[256];
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	facts_read_line(r, f, path, out, outsz);
+	return facts_read_line(r, f, path, out, outsz);
 }
 
 static long read_num(struct root *r, struct facts *f, const char *dir, const char *name)
@@ -44,7 +44,17 @@ static bool covered(const struct facts *f, int cpu)
 	return false;
 }
 
-static int read_policy(struct root *r, struct facts *f, const char *name, const char *dir)
+/* A driver makes its files for every policy or for none (its attribute
+ * list): the optional ones missing from one policy of a driver are not
+ * asked of its other policies. intel_pstate without HWP, acpi-cpufreq and
+ * most others have no EPP and no base_frequency. */
+struct driver_files {
+	char driver[32];
+	bool no_epp, no_base;
+};
+
+static int read_policy(struct root *r, struct facts *f, const char *name, const char *dir,
+		       struct driver_files *seen)
 {
 	char line[4096];
 	struct cpufreq_policy *p;
@@ -74,15 +84,30 @@ static int read_policy(struct root *r, struct facts *f, const char *name, const 
 	read_str(r, f, dir, "scaling_driver", p->driver, sizeof(p->driver));
 	read_str(r, f, dir, "scaling_governor", p->governor, sizeof(p->governor));
 	read_str(r, f, dir, "scaling_available_governors", p->governors, sizeof(p->governors));
-	read_str(r, f, dir, "energy_performance_preference", p->epp, sizeof(p->epp));
-	read_str(r, f, dir, "energy_performance_available_preferences", p->epps,
-		 sizeof(p->epps));
+	if (strcmp(seen->driver, p->driver)) {
+		snprintf(seen->driver, sizeof(seen->driver), "%s", p->driver);
+		seen->no_epp = seen->no_base = false;
+	}
+	if (!seen->no_epp) {
+		seen->no_epp = read_str(r, f, dir, "energy_performance_preference", p->epp,
+					sizeof(p->epp)) == -ENOENT;
+		read_str(r, f, dir, "energy_performance_available_preferences", p->epps,
+			 sizeof(p->epps));
+	}
 	p->cur_khz = read_num(r, f, dir, "scaling_cur_freq");
 	p->min_khz = read_num(r, f, dir, "scaling_min_freq");
 	p->max_khz = read_num(r, f, dir, "scaling_max_freq");
 	p->hw_min_khz = read_num(r, f, dir, "cpuinfo_min_freq");
 	p->hw_max_khz = read_num(r, f, dir, "cpuinfo_max_freq");
-	p->base_khz = read_num(r, f, dir, "base_frequency");
+	p->base_khz = -1;
+	if (!seen->no_base) {
+		char path[256];
+		long v;
+		snprintf(path, sizeof(path), "%s/base_frequency", dir);
+		int err = facts_read_long(r, f, path, &v);
+		p->base_khz = err || v < 0 ? -1 : v;
+		seen->no_base = err == -ENOENT;
+	}
 	/* root-only and slow on some kernels; it is the hardware's figure */
 	p->hw_cur_khz = read_num(r, f, dir, "cpuinfo_cur_freq");
 	/* the userspace governor holds the clock at whatever was set here */
@@ -105,6 +130,7 @@ int collect_cpufreq(struct root *r, struct facts *f)
 {
 	char **names;
 	size_t n;
+	struct driver_files seen = { 0 };
 
 	if (!root_list(r, CPUFREQ_DIR, &names, &n)) {
 		for (size_t i = 0; i < n; i++) {
@@ -112,7 +138,7 @@ int collect_cpufreq(struct root *r, struct facts *f)
 			if (strncmp(names[i], "policy", 6) || names[i][6] < '0' || names[i][6] > '9')
 				continue;
 			snprintf(dir, sizeof(dir), CPUFREQ_DIR "/%s", names[i]);
-			int err = read_policy(r, f, names[i], dir);
+			int err = read_policy(r, f, names[i], dir, &seen);
 			if (err) {
 				root_free_names(names);
 				return err;
@@ -131,7 +157,7 @@ int collect_cpufreq(struct root *r, struct facts *f)
 		if (covered(f, id) || root_exists(r, probe))
 			continue; /* already in a policy, or no cpufreq directory */
 		snprintf(name, sizeof(name), "cpu%d", id);
-		int err = read_policy(r, f, name, dir);
+		int err = read_policy(r, f, name, dir, &seen);
 		if (err)
 			return err;
 	}
@@ -145,8 +171,13 @@ int collect_cpufreq(struct root *r, struct facts *f)
 	f->cpufreq.min_perf_pct = read_num(r, f, "sys/devices/system/cpu/intel_pstate", "min_perf_pct");
 	f->cpufreq.max_perf_pct = read_num(r, f, "sys/devices/system/cpu/intel_pstate", "max_perf_pct");
 
-	/* EPB lives per CPU; it steers CPUs without HWP EPP */
+	/* EPB lives per CPU; it steers CPUs without HWP EPP. The kernel makes
+	 * the file only on CPUs whose flags list epb (x86/kernel/cpu/intel_epb.c) */
+	bool epb = !f->arch[0] || (!strcmp(f->arch, "x86") && (f->flag_epb || !f->flags));
 	for (size_t i = 0; i < f->ncpus; i++) {
+		f->cpus[i].epb = -1;
+		if (!epb)
+			continue;
 		char dir[96];
 		snprintf(dir, sizeof(dir), "sys/devices/system/cpu/cpu%d/power", f->cpus[i].id);
 		long v = read_num(r, f, dir, "energy_perf_bias");

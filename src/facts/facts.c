@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../lib/escape.h"
 #include "../parse/text.h"
 #include "../root/root.h"
 
@@ -53,6 +54,21 @@ int facts_collect_head(struct root *r, struct facts *f)
 	return 0;
 }
 
+/* Of each kind of problem, this many are listed; then one line counts the
+ * rest. Past PROBLEM_KINDS kinds, one line counts all others. */
+#define PROBLEM_EXAMPLES 3
+#define PROBLEM_KINDS 64
+
+struct problem_log {
+	struct problem_kind {
+		char *key;    /* the path with its numbers as '*', and the reason */
+		size_t count;
+		size_t line;  /* index of its count line in problems, 0 for none yet */
+	} kinds[PROBLEM_KINDS];
+	size_t nkinds, last;
+	size_t others, others_line;
+};
+
 void facts_free(struct facts *f)
 {
 	for (size_t i = 0; i < f->ncpus; i++)
@@ -79,24 +95,111 @@ void facts_free(struct facts *f)
 	for (size_t i = 0; i < f->nproblems; i++)
 		free(f->problems[i]);
 	free(f->problems);
+	if (f->problem_log) {
+		for (size_t i = 0; i < f->problem_log->nkinds; i++)
+			free(f->problem_log->kinds[i].key);
+		free(f->problem_log);
+	}
 	memset(f, 0, sizeof(*f));
+}
+
+static size_t add_line(struct facts *f, char *line)
+{
+	if (!line)
+		return 0;
+	char **p = realloc(f->problems, (f->nproblems + 1) * sizeof(*p));
+	if (!p) {
+		free(line);
+		return 0; /* a lost problem report is better than a lost audit */
+	}
+	f->problems = p;
+	p[f->nproblems] = line;
+	return f->nproblems++;
+}
+
+/* Sets line *AT (appending it when 0) to LINE, taken over. */
+static void set_line(struct facts *f, size_t *at, char *line)
+{
+	if (!line)
+		return;
+	if (*at) {
+		free(f->problems[*at]);
+		f->problems[*at] = line;
+	} else {
+		*at = add_line(f, line);
+	}
+}
+
+static char *numbers_as_stars(const char *path, const char *reason)
+{
+	size_t n = strlen(path), m = strlen(reason);
+	char *key = malloc(n + m + 3), *o = key;
+
+	if (!key)
+		return NULL;
+	for (const char *p = path; *p;) {
+		if (*p >= '0' && *p <= '9') {
+			*o++ = '*';
+			while (*p >= '0' && *p <= '9')
+				p++;
+		} else {
+			*o++ = *p++;
+		}
+	}
+	sprintf(o, ": %s", reason);
+	return key;
 }
 
 void facts_problem(struct facts *f, const char *path, const char *fmt, ...)
 {
-	char msg[512];
+	char raw[480], reason[480], safe_path[1024], *line = NULL;
 	va_list ap;
-	int n = snprintf(msg, sizeof(msg), "%s: ", path);
 
 	va_start(ap, fmt);
-	vsnprintf(msg + n, sizeof(msg) - (size_t)n, fmt, ap);
+	vsnprintf(raw, sizeof(raw), fmt, ap);
 	va_end(ap);
-	char **p = realloc(f->problems, (f->nproblems + 1) * sizeof(*p));
-	if (!p)
-		return; /* a lost problem report is better than a lost audit */
-	f->problems = p;
-	if ((p[f->nproblems] = strdup(msg)))
-		f->nproblems++;
+	/* a dump names its own files: a newline in one must not forge a line */
+	str_escape(reason, sizeof(reason), raw, false);
+	str_escape(safe_path, sizeof(safe_path), path, false);
+	path = safe_path;
+	if (!f->problem_log && !(f->problem_log = calloc(1, sizeof(*f->problem_log))))
+		return;
+	struct problem_log *log = f->problem_log;
+	char *key = numbers_as_stars(path, reason);
+	if (!key)
+		return;
+	struct problem_kind *k = NULL;
+	if (log->nkinds && !strcmp(log->kinds[log->last].key, key))
+		k = &log->kinds[log->last];
+	for (size_t i = 0; !k && i < log->nkinds; i++)
+		if (!strcmp(log->kinds[i].key, key)) {
+			k = &log->kinds[i];
+			log->last = i;
+		}
+	if (!k && log->nkinds == PROBLEM_KINDS) {
+		free(key);
+		if (asprintf(&line, "(%zu more problems of other kinds, not listed)", ++log->others) < 0)
+			line = NULL;
+		set_line(f, &log->others_line, line);
+		return;
+	}
+	if (!k) {
+		log->last = log->nkinds;
+		k = &log->kinds[log->nkinds++];
+		k->key = key;
+		key = NULL;
+	}
+	free(key);
+	if (++k->count <= PROBLEM_EXAMPLES) {
+		if (asprintf(&line, "%s: %s", path, reason) < 0)
+			line = NULL;
+		add_line(f, line);
+		return;
+	}
+	if (asprintf(&line, "%s (%zu more like it, not listed)", k->key,
+		     k->count - PROBLEM_EXAMPLES) < 0)
+		line = NULL;
+	set_line(f, &k->line, line);
 }
 
 const char *facts_read_error(int err)

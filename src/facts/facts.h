@@ -96,7 +96,7 @@ struct facts {
 	int family, model;
 	double nominal_mhz; /* from the model name, 0 when it names none */
 	char *flags;
-	bool flag_hypervisor, flag_aperfmperf, flag_constant_tsc, flag_hwp;
+	bool flag_hypervisor, flag_aperfmperf, flag_constant_tsc, flag_hwp, flag_epb;
 	struct cpuinfo_proc *cpuinfo_mhz; /* per "processor" entry */
 	size_t ncpuinfo_mhz;
 
@@ -188,9 +188,12 @@ struct facts {
 		const struct wake_result *wake;
 	} measured;
 
-	/* files that were there but could not be used: "path: reason" */
+	/* files that were there but could not be used: "path: reason"; of
+	 * problems alike but for their numbers (cpu3, cpu4 ...), the first
+	 * few, then one line that counts the rest */
 	char **problems;
 	size_t nproblems;
+	struct problem_log *problem_log; /* facts.c's count of them */
 };
 
 /* Reads everything. Returns 0, or -errno when the facts could not be built
@@ -231,7 +234,8 @@ int collect_vm_libvirt(struct facts *f, const char *uri, bool explicit);
 struct vm *facts_add_vm_view(struct facts *f, const char *name, const char *uuid,
 			     enum vm_source source, struct vm_view *view, const char *where);
 
-/* Shared by the collectors: record a problem with a file. */
+/* Shared by the collectors: record a problem with a file. Bounded: a dump
+ * with a million broken files yields a few lines, not a million. */
 void facts_problem(struct facts *f, const char *path, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* What a negative errno from the root means, for a problem report. */

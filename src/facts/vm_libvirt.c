@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../lib/lazy.h"
 #include "../parse/domain_xml.h"
 
 /* libvirt prints every error to stderr unless told otherwise; latdoc says
@@ -72,6 +73,16 @@ int collect_vm_libvirt(struct facts *f, const char *uri, bool explicit)
 	int err = 0;
 
 	snprintf(f->virt.libvirt_uri, sizeof(f->virt.libvirt_uri), "%s", uri);
+	/* libvirt is loaded here, on first use (lib/lazy.h) */
+	const char *missing = lazy_missing(&lazy_libvirt);
+	if (missing) {
+		if (explicit || f->platform.kvm_host)
+			snprintf(f->virt.libvirt_note, sizeof(f->virt.libvirt_note),
+				 "%s: VMs come from libvirt's files and QEMU processes only", missing);
+		else
+			f->virt.libvirt_uri[0] = '\0';
+		return 0;
+	}
 	virSetErrorFunc(NULL, quiet);
 	virConnectPtr conn = virConnectOpenReadOnly(uri);
 	if (!conn) {

@@ -1,5 +1,7 @@
 #include "findings.h"
 
+#include "../lib/escape.h"
+
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -35,10 +37,17 @@ int severity_parse(const char *name, enum severity *out)
 	return -EINVAL;
 }
 
+/* A finding's words quote the machine (a VM's name, a governor, a file
+ * name from a dump): they are escaped here, once, so that no output can
+ * carry a control byte or a line a dump forged. */
 static char *vformat(const char *fmt, va_list ap)
 {
 	char *s = NULL;
-	return vasprintf(&s, fmt, ap) < 0 ? NULL : s;
+	if (vasprintf(&s, fmt, ap) < 0)
+		return NULL;
+	char *safe = str_escape_dup(s, false);
+	free(s);
+	return safe;
 }
 
 struct finding *finding_add(struct findings *fs, enum severity sev, const char *subject,
@@ -59,7 +68,7 @@ struct finding *finding_add(struct findings *fs, enum severity sev, const char *
 	struct finding *f = &fs->items[fs->count];
 	memset(f, 0, sizeof(*f));
 	f->severity = sev;
-	f->subject = strdup(subject);
+	f->subject = str_escape_dup(subject, false);
 	va_start(ap, title_fmt);
 	f->title = vformat(title_fmt, ap);
 	va_end(ap);
@@ -87,7 +96,7 @@ void finding_evidence(struct findings *fs, struct finding *f, const char *source
 	}
 	f->evidence = e;
 	e = &e[f->nevidence];
-	e->source = strdup(source);
+	e->source = str_escape_dup(source, false);
 	va_start(ap, value_fmt);
 	e->value = vformat(value_fmt, ap);
 	va_end(ap);
@@ -121,8 +130,8 @@ void finding_fix(struct findings *fs, struct finding *f, const char *runtime,
 		return;
 	free(f->fix_runtime);
 	free(f->fix_persistent);
-	f->fix_runtime = runtime ? strdup(runtime) : NULL;
-	f->fix_persistent = persistent ? strdup(persistent) : NULL;
+	f->fix_runtime = runtime ? str_escape_dup(runtime, true) : NULL;
+	f->fix_persistent = persistent ? str_escape_dup(persistent, true) : NULL;
 	if ((runtime && !f->fix_runtime) || (persistent && !f->fix_persistent))
 		fs->out_of_memory = true;
 }

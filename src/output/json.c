@@ -3,8 +3,10 @@
 #include "output.h"
 
 #include <json-c/json.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "../lib/escape.h"
 #include "../version.h"
 #include "json_util.h"
 
@@ -282,14 +284,23 @@ int output_json(FILE *out, const struct report *r)
 	return json_write(out, o);
 }
 
+/* json-c escapes control characters but copies other bytes as they are:
+ * a byte from the machine that is not UTF-8 would make the document
+ * invalid, so it becomes U+FFFD here, where every command's JSON passes. */
 int json_write(FILE *out, json_object *o)
 {
-	const char *text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
-								   JSON_C_TO_STRING_SPACED |
-								   JSON_C_TO_STRING_NOSLASHESCAPE);
-	int rc = text ? 0 : -1;
-	if (text)
-		fprintf(out, "%s\n", text);
+	size_t len, fixed_len;
+	const char *text = json_object_to_json_string_length(o, JSON_C_TO_STRING_PRETTY |
+								     JSON_C_TO_STRING_SPACED |
+								     JSON_C_TO_STRING_NOSLASHESCAPE,
+							     &len);
+	char *fixed = text ? utf8_repair(text, len, &fixed_len) : NULL;
+	int rc = fixed ? 0 : -1;
+	if (fixed) {
+		fwrite(fixed, 1, fixed_len, out);
+		fputc('\n', out);
+	}
+	free(fixed);
 	json_object_put(o);
 	return rc;
 }

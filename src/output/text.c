@@ -5,6 +5,8 @@
 
 #include <string.h>
 
+#include "../lib/escape.h"
+
 #define WIDTH 80
 #define BODY 10 /* the indent of a finding's body */
 
@@ -118,22 +120,27 @@ void output_text(FILE *out, const struct report *r, bool color)
 {
 	const struct facts *f = &r->facts;
 	const struct findings *fs = &r->findings;
-	char platform[160], line[512];
+	char platform[400], line[4096];
 	int counts[3] = { 0 };
 
+	char host[200], kernel[400], root[1024], model[400], cpufreq[100], cpuidle[100];
 	platform_describe(f, platform, sizeof(platform));
-	snprintf(line, sizeof(line), "latdoc check: %s%s%s, Linux %s, %s",
-		 f->hostname[0] ? f->hostname : "(no hostname)", f->live ? "" : " from ",
-		 f->live ? "" : r->root_dir, f->kernel[0] ? f->kernel : "unknown", platform);
+	str_escape(host, sizeof(host), f->hostname[0] ? f->hostname : "(no hostname)", false);
+	str_escape(kernel, sizeof(kernel), f->kernel[0] ? f->kernel : "unknown", false);
+	str_escape(root, sizeof(root), r->root_dir, false);
+	str_escape(model, sizeof(model), f->model_name, false);
+	str_escape(cpufreq, sizeof(cpufreq), f->cpufreq.count ? f->cpufreq.policies[0].driver : "", false);
+	str_escape(cpuidle, sizeof(cpuidle), f->cpuidle.driver, false);
+	snprintf(line, sizeof(line), "latdoc check: %s%s%s, Linux %s, %s", host, f->live ? "" : " from ",
+		 f->live ? "" : root, kernel, platform);
 	output_wrapped(out, line, 0, 4);
 	int n = snprintf(line, sizeof(line), "%zu CPUs", f->ncpus);
-	if (f->model_name[0])
-		n += snprintf(line + n, sizeof(line) - (size_t)n, ", %s", f->model_name);
-	if (f->cpufreq.count)
-		n += snprintf(line + n, sizeof(line) - (size_t)n, ", cpufreq %s",
-			      f->cpufreq.policies[0].driver);
-	if (f->cpuidle.driver[0])
-		snprintf(line + n, sizeof(line) - (size_t)n, ", cpuidle %s", f->cpuidle.driver);
+	if (*model)
+		n += snprintf(line + n, sizeof(line) - (size_t)n, ", %s", model);
+	if (*cpufreq)
+		n += snprintf(line + n, sizeof(line) - (size_t)n, ", cpufreq %s", cpufreq);
+	if (*cpuidle)
+		snprintf(line + n, sizeof(line) - (size_t)n, ", cpuidle %s", cpuidle);
 	output_wrapped(out, line, 0, 4);
 	fputc('\n', out);
 	output_guest_text(out, f);

@@ -6,10 +6,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/openat2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 /* Where a walk stands: an O_PATH descriptor of a directory inside the root
@@ -23,6 +25,8 @@ struct walk {
 struct root {
 	int fd;
 	bool live;
+	bool no_openat2; /* the kernel (or a seccomp filter) refused it once */
+	int cpu_fd;      /* sys/devices/system/cpu: -2 not opened yet, -1 none */
 	char *dir;
 
 	/* Collectors read many files of one directory (a cpuidle state, a
@@ -357,6 +361,7 @@ struct root *root_open(const char *dir, const char **err)
 		*err = "out of memory";
 		return NULL;
 	}
+	r->cpu_fd = -2;
 	r->fd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (r->fd < 0) {
 		*err = errno == ENOTDIR ? "not a directory" : strerror(errno);
@@ -388,6 +393,8 @@ void root_close(struct root *r)
 		free(r->cache[i].key);
 		free(r->cache[i].path);
 	}
+	if (r->cpu_fd >= 0)
+		close(r->cpu_fd);
 	if (r->fd >= 0)
 		close(r->fd);
 	free(r->dir);
@@ -404,27 +411,78 @@ bool root_is_live(const struct root *r)
 	return r->live;
 }
 
-static int read_all(int fd, char **buf, size_t *len)
+static long openat2_call(int dirfd, const char *path, int flags, unsigned long long resolve)
 {
-	size_t cap = 4096, n = 0;
+	struct open_how how = {
+		.flags = (unsigned long long)(flags | O_CLOEXEC),
+		.resolve = resolve | RESOLVE_NO_MAGICLINKS,
+	};
+	long fd;
+
+	/* EAGAIN: something was renamed during a ".." step; try again */
+	for (int tries = 0; tries < 3; tries++)
+		if ((fd = syscall(SYS_openat2, dirfd, path, &how, sizeof(how))) >= 0 || errno != EAGAIN)
+			return fd;
+	return -1;
+}
+
+/* The resolution the slow path below does by hand, done by the kernel in
+ * one call: links (the last one too) resolved inside the root, ".." never
+ * above it, no /proc magic links. -ENOSYS when the kernel cannot (before
+ * 5.6, or a seccomp filter), and the caller walks the path itself.
+ *
+ * Most files are below sys/devices/system/cpu: that directory is resolved
+ * once and the rest of such a path beneath it (RESOLVE_BENEATH), which
+ * walks three names where the whole path has seven. A path that leads out
+ * of it (an absolute link, "..") or loops is resolved again from the root,
+ * so the answer is the same. */
+static int open_in_root(struct root *r, const char *path, int flags)
+{
+	static const char cpu_dir[] = "sys/devices/system/cpu/";
+	const size_t prefix = sizeof(cpu_dir) - 1;
+
+	if (r->no_openat2 || r->recording)
+		return -ENOSYS; /* a snapshot needs each link the walk meets */
+	if (!*path)
+		path = "."; /* the root itself: openat2 takes no empty path */
+	if (!strncmp(path, cpu_dir, prefix) && !strstr(path, "..")) {
+		if (r->cpu_fd == -2)
+			r->cpu_fd = (int)openat2_call(r->fd, cpu_dir, O_PATH | O_DIRECTORY, RESOLVE_IN_ROOT);
+		if (r->cpu_fd >= 0) {
+			long fd = openat2_call(r->cpu_fd, path + prefix, flags, RESOLVE_BENEATH);
+			if (fd >= 0)
+				return (int)fd;
+			if (errno == ENOENT || errno == ENOTDIR || errno == EACCES)
+				return -errno;
+		}
+	}
+	long fd = openat2_call(r->fd, path, flags, RESOLVE_IN_ROOT);
+	if (fd >= 0)
+		return (int)fd;
+	if (errno == EAGAIN)
+		return -ENOSYS; /* renamed under us three times: walk it by hand */
+	if (errno == ENOSYS || errno == EPERM || errno == E2BIG || errno == EINVAL) {
+		r->no_openat2 = true;
+		return -ENOSYS;
+	}
+	return -errno;
+}
+
+/* Reads FD to its end, at most ROOT_MAX_FILE bytes (one byte more is
+ * -EFBIG). The first read asks for a page, or for SIZE bytes and one more
+ * when the size is known. A read that fills the buffer asks for more; a
+ * short one ends the file when SHORT_ENDS says it does: a regular file, and
+ * a sysfs attribute, which shows itself whole in one read. A procfs file is
+ * read until a read returns nothing: seq_file hands out whole records and
+ * leaves the one that did not fit for the next read. */
+static int read_all(int fd, size_t size, bool short_ends, char **buf, size_t *len)
+{
+	size_t cap = size >= 4096 ? size + 1 : 4096, n = 0;
 	char *b = malloc(cap + 1);
 
 	if (!b)
 		return -ENOMEM;
 	for (;;) {
-		if (n == cap) {
-			if (cap >= ROOT_MAX_FILE) {
-				free(b);
-				return -EFBIG;
-			}
-			cap *= 2;
-			char *nb = realloc(b, cap + 1);
-			if (!nb) {
-				free(b);
-				return -ENOMEM;
-			}
-			b = nb;
-		}
 		ssize_t got = read(fd, b + n, cap - n);
 		if (got < 0 && errno == EINTR)
 			continue;
@@ -433,9 +491,23 @@ static int read_all(int fd, char **buf, size_t *len)
 			free(b);
 			return e;
 		}
-		if (got == 0)
-			break;
 		n += (size_t)got;
+		if (n > ROOT_MAX_FILE) {
+			free(b);
+			return -EFBIG;
+		}
+		if (!got || (n < cap && short_ends))
+			break;
+		if (n < cap)
+			continue;
+		size_t more = cap * 2 > ROOT_MAX_FILE ? ROOT_MAX_FILE + 1 : cap * 2;
+		char *nb = realloc(b, more + 1);
+		if (!nb) {
+			free(b);
+			return -ENOMEM;
+		}
+		b = nb;
+		cap = more;
 	}
 	b[n] = '\0';
 	*buf = b;
@@ -443,18 +515,51 @@ static int read_all(int fd, char **buf, size_t *len)
 	return 0;
 }
 
+/* Reads an open file of the root. A dump may hold anything its maker put
+ * there: only a regular file is read (a FIFO or a device is -EINVAL), and
+ * its size is known before the first read. The live system's sysfs and
+ * procfs hold attributes and the device files latdoc means to read. */
+static int read_fd(const struct root *r, int fd, const char *path, char **buf, size_t *len)
+{
+	struct stat st;
+
+	if (r->live) {
+		while (*path == '/')
+			path++;
+		return read_all(fd, 0, !strncmp(path, "sys/", 4), buf, len);
+	}
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	if (S_ISDIR(st.st_mode))
+		return -EISDIR;
+	if (!S_ISREG(st.st_mode))
+		return -EINVAL;
+	if (st.st_size > (off_t)ROOT_MAX_FILE)
+		return -EFBIG;
+	return read_all(fd, (size_t)st.st_size, true, buf, len);
+}
+
+/* O_NONBLOCK: a FIFO planted in a snapshot must not hang the audit */
+#define READ_FLAGS (O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC)
+
 int root_read(struct root *r, const char *path, char **buf, size_t *len)
 {
 	struct walk w;
 	char leaf[NAME_MAX + 1];
-	struct stat st;
-	int err = resolve_path(r, path, &w, leaf, false);
+	int fd = open_in_root(r, path, READ_FLAGS), err;
 
+	if (fd >= 0) {
+		err = read_fd(r, fd, path, buf, len);
+		close(fd);
+		return err;
+	}
+	if (fd != -ENOSYS)
+		return fd;
+	err = resolve_path(r, path, &w, leaf, false);
 	if (err)
 		return err;
-	/* O_NONBLOCK: a FIFO planted in a snapshot must not hang the audit */
-	const int flags = O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC;
-	int fd = leaf[0] ? openat(w.fd, leaf, flags) : -1;
+	const int flags = READ_FLAGS | O_NOFOLLOW;
+	fd = leaf[0] ? openat(w.fd, leaf, flags) : -1;
 	if (fd < 0 && leaf[0] && errno == ELOOP) {
 		/* the leaf is a link: resolve it, then open what it names */
 		char name[NAME_MAX + 1];
@@ -472,16 +577,8 @@ int root_read(struct root *r, const char *path, char **buf, size_t *len)
 	}
 	if (fd < 0) {
 		err = -errno;
-	} else if (fstat(fd, &st) < 0) {
-		err = -errno;
-	} else if (S_ISDIR(st.st_mode)) {
-		err = -EISDIR;
-	} else if (!S_ISREG(st.st_mode) && !(r->live && S_ISCHR(st.st_mode))) {
-		err = -EINVAL;
-	} else if (S_ISREG(st.st_mode) && st.st_size > (off_t)ROOT_MAX_FILE) {
-		err = -EFBIG;
 	} else {
-		err = read_all(fd, buf, len);
+		err = read_fd(r, fd, path, buf, len);
 		if (!err) {
 			err = record(r, ROOT_FILE, w.path, leaf, *buf, *len);
 			if (err) {
@@ -543,8 +640,15 @@ int root_exists(struct root *r, const char *path)
 	struct walk w;
 	char leaf[NAME_MAX + 1];
 	struct stat st;
-	int err = resolve_path(r, path, &w, leaf, true);
+	int fd = open_in_root(r, path, O_PATH), err;
 
+	if (fd >= 0) {
+		close(fd);
+		return 0;
+	}
+	if (fd != -ENOSYS)
+		return fd;
+	err = resolve_path(r, path, &w, leaf, true);
 	if (err)
 		return err;
 	if (leaf[0] && fstatat(w.fd, leaf, &st, AT_SYMLINK_NOFOLLOW) < 0)
@@ -561,63 +665,87 @@ static int cmp_names(const void *a, const void *b)
 	return strverscmp(*(char *const *)a, *(char *const *)b);
 }
 
-int root_list(struct root *r, const char *path, char ***names, size_t *count)
+/* The names in directory FD (closed here), unsorted, NULL-terminated. */
+static int list_fd(int fd, char ***names, size_t *count)
 {
-	struct walk w;
-	char leaf[NAME_MAX + 1];
-	int err = resolve_path(r, path, &w, leaf, true);
+	/* getdents64 itself: readdir would fstat and fcntl the descriptor first */
+	char ents[16384] __attribute__((aligned(8)));
 	char **v = NULL;
 	size_t n = 0, cap = 0;
+	int err = 0;
 
-	if (err)
-		return err;
-	int fd = openat(w.fd, leaf[0] ? leaf : ".",
-			O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	DIR *d = fd < 0 ? NULL : fdopendir(fd);
-	if (!d) {
-		err = -errno;
-		if (fd >= 0)
-			close(fd);
-		walk_release(&w);
-		return err;
-	}
-	for (struct dirent *de; (de = readdir(d));) {
-		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+	for (;;) {
+		long got = syscall(SYS_getdents64, fd, ents, sizeof(ents));
+		if (got < 0 && errno == EINTR)
 			continue;
-		if (n + 1 >= cap) {
-			cap = cap ? cap * 2 : 32;
-			char **nv = realloc(v, cap * sizeof(*v));
-			if (!nv) {
-				err = -ENOMEM;
-				break;
-			}
-			v = nv;
-		}
-		if (!(v[n] = strdup(de->d_name))) {
-			err = -ENOMEM;
+		if (got <= 0) {
+			err = got < 0 ? -errno : 0;
 			break;
 		}
-		v[++n] = NULL;
+		for (long off = 0; off < got && !err;) {
+			struct dirent64 *de = (struct dirent64 *)(ents + off);
+			off += de->d_reclen;
+			if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+				continue;
+			if (n + 1 >= cap) {
+				cap = cap ? cap * 2 : 32;
+				char **nv = realloc(v, cap * sizeof(*v));
+				if (!nv) {
+					err = -ENOMEM;
+					break;
+				}
+				v = nv;
+			}
+			if (!(v[n] = strdup(de->d_name)))
+				err = -ENOMEM;
+			else
+				v[++n] = NULL;
+		}
+		if (err)
+			break;
 	}
-	closedir(d);
-	if (!err)
-		err = record(r, ROOT_DIR, w.path, leaf, NULL, 0);
-	walk_release(&w);
+	close(fd);
+	if (!err && !v && !(v = calloc(1, sizeof(*v))))
+		err = -ENOMEM;
 	if (err) {
 		if (v)
 			v[n] = NULL;
 		root_free_names(v);
 		return err;
 	}
-	if (!v) {
-		v = calloc(1, sizeof(*v));
-		if (!v)
-			return -ENOMEM;
-	}
-	qsort(v, n, sizeof(*v), cmp_names);
 	*names = v;
 	*count = n;
 	return 0;
+}
+
+int root_list(struct root *r, const char *path, char ***names, size_t *count)
+{
+	struct walk w;
+	char leaf[NAME_MAX + 1];
+	const int flags = O_RDONLY | O_DIRECTORY | O_CLOEXEC;
+	int fd = open_in_root(r, path, flags), err;
+
+	if (fd == -ENOSYS) {
+		err = resolve_path(r, path, &w, leaf, true);
+		if (err)
+			return err;
+		fd = openat(w.fd, leaf[0] ? leaf : ".", flags | O_NOFOLLOW);
+		if (fd < 0)
+			fd = -errno;
+		else
+			err = record(r, ROOT_DIR, w.path, leaf, NULL, 0);
+		walk_release(&w);
+		if (err) {
+			close(fd);
+			return err;
+		}
+	}
+	if (fd < 0)
+		return fd;
+	err = list_fd(fd, names, count);
+	if (!err)
+		qsort(*names, *count, sizeof(**names), cmp_names);
+	return err;
 }
 
 void root_free_names(char **names)

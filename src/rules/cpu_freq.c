@@ -1,5 +1,6 @@
 /* P-state rules: who holds the clock down, and how far. The semantics of
- * "powersave" differ by driver (KNOWLEDGE.md, "CPU frequency"). */
+ * "powersave" differ by driver (torvalds/linux:
+ * Documentation/admin-guide/pm/cpufreq.rst, intel_pstate.rst, amd-pstate.rst). */
 #include "rules.h"
 
 #include <stdio.h>
@@ -246,8 +247,13 @@ static void freq_low_firmware(const struct facts *f, struct findings *out)
 	struct finding *x = finding_add(out, ratio < FREQ_PINNED_RATIO ? SEV_CRITICAL : SEV_WARNING, subject,
 					"CPUs at %.0f MHz, %.0f%% of their rated %.0f MHz, set by firmware",
 					sum / n, 100 * ratio, f->nominal_mhz);
-	finding_evidence(out, x, "/proc/cpuinfo", "cpu MHz %.0f-%.0f, average %.0f", lo, hi, sum / n);
-	finding_evidence(out, x, "/proc/cpuinfo", "model name %s", f->model_name);
+	if (lo == hi)
+		finding_evidence(out, x, "/proc/cpuinfo", "cpu MHz: %.0f MHz on every CPU", lo);
+	else
+		finding_evidence(out, x, "/proc/cpuinfo", "cpu MHz: %.0f-%.0f MHz, average %.0f MHz", lo, hi,
+				 sum / n);
+	finding_evidence(out, x, "/proc/cpuinfo", "model name %s: rated %.0f MHz", f->model_name,
+			 f->nominal_mhz);
 	finding_evidence(out, x, "/sys/devices/system/cpu/cpufreq", "no cpufreq policy");
 	finding_why(out, x,
 		    "With no cpufreq driver the BIOS power profile picks the clock, and it holds "

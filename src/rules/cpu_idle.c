@@ -1,5 +1,6 @@
 /* C-state rules: deep idle states a request must wait out, and the PM QoS
- * limits that keep CPUs out of them (KNOWLEDGE.md, "CPU idle"). */
+ * limits that keep CPUs out of them (torvalds/linux:
+ * Documentation/admin-guide/pm/cpuidle.rst, Documentation/power/pm_qos_interface.rst). */
 #include "rules.h"
 
 #include <stdio.h>

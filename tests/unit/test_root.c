@@ -68,6 +68,14 @@ static int setup(void **state)
 	link_at("loop2", "sys/loop1");
 	link_at("loop1", "sys/loop2");
 	put("secret", "inside\n");
+	/* below sys/devices/system/cpu, which the kernel's resolution starts
+	 * from: links that leave it must still land inside the root */
+	dir("sys/devices/system");
+	dir("sys/devices/system/cpu");
+	dir("sys/devices/system/cpu/cpu0");
+	link_at("/sys/devices/policy0", "sys/devices/system/cpu/cpu0/cpufreq");
+	link_at("../../../../../../../secret", "sys/devices/system/cpu/climb");
+	link_at("loop", "sys/devices/system/cpu/loop");
 	put("sys/spaces", "  value with trailing blanks \t\nsecond line\n");
 	snprintf(path, sizeof(path), "%s/sys/binary", rootdir);
 	f = fopen(path, "w");
@@ -114,6 +122,15 @@ static void never_leaves_the_root(void **state)
 	assert_string_equal(line, "inside");
 	/* the absolute target TOP/secret is looked up as ROOT/TOP/secret */
 	assert_int_equal(root_read_line(r, "sys/absolute_out", line, sizeof(line)), -ENOENT);
+	assert_int_equal(root_read_line(r, "sys/devices/system/cpu/cpu0/cpufreq/scaling_governor", line,
+					sizeof(line)), 0);
+	assert_string_equal(line, "powersave");
+	assert_int_equal(root_read_line(r, "sys/devices/system/cpu/climb", line, sizeof(line)), 0);
+	assert_string_equal(line, "inside");
+	assert_int_equal(root_read_line(r, "sys/devices/system/cpu/cpu0/../climb", line, sizeof(line)), 0);
+	assert_string_equal(line, "inside");
+	assert_int_equal(root_read_line(r, "sys/devices/system/cpu/loop", line, sizeof(line)), -ELOOP);
+	assert_int_equal(root_read_line(r, "sys/devices/system/cpu/cpu1/online", line, sizeof(line)), -ENOENT);
 	root_close(r);
 }
 
@@ -147,6 +164,67 @@ static void errors(void **state)
 	close(fd);
 	assert_int_equal(root_read(r, "huge", &buf, &len), -EFBIG);
 	root_close(r);
+}
+
+/* ROOT_MAX_FILE bytes are read; one byte more is refused. Both ways of
+ * resolving: the kernel's (openat2) and the walk a snapshot records. */
+static void size_limit_is_inclusive(void **state)
+{
+	(void)state;
+	const char *err;
+	char path[512], *buf;
+	size_t len;
+
+	snprintf(path, sizeof(path), "%s/exact", rootdir);
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	assert_true(fd >= 0);
+	assert_int_equal(ftruncate(fd, ROOT_MAX_FILE), 0);
+	assert_int_equal(pwrite(fd, "end", 3, ROOT_MAX_FILE - 3), 3);
+	close(fd);
+	snprintf(path, sizeof(path), "%s/over", rootdir);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	assert_true(fd >= 0);
+	assert_int_equal(ftruncate(fd, ROOT_MAX_FILE + 1), 0);
+	close(fd);
+
+	for (int recording = 0; recording < 2; recording++) {
+		struct root *r = root_open(rootdir, &err);
+		assert_non_null(r);
+		root_record(r, recording);
+		assert_int_equal(root_read(r, "exact", &buf, &len), 0);
+		assert_int_equal(len, ROOT_MAX_FILE);
+		assert_memory_equal(buf + ROOT_MAX_FILE - 3, "end", 3);
+		assert_int_equal(buf[len], '\0');
+		free(buf);
+		assert_int_equal(root_read(r, "over", &buf, &len), -EFBIG);
+		root_close(r);
+	}
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/exact", rootdir);
+	unlink(path);
+}
+
+/* The walk by hand (taken while recording, and where openat2 is refused)
+ * keeps links inside the root just as the kernel's resolution does. */
+static void the_walk_agrees(void **state)
+{
+	(void)state;
+	const char *err;
+	char line[64];
+	char *buf;
+	size_t len;
+	struct root *r = root_open(rootdir, &err);
+	assert_non_null(r);
+	root_record(r, true);
+	assert_int_equal(root_read_line(r, "sys/cpu0/absolute/scaling_governor", line, sizeof(line)), 0);
+	assert_string_equal(line, "powersave");
+	assert_int_equal(root_read_line(r, "sys/climb", line, sizeof(line)), 0);
+	assert_string_equal(line, "inside");
+	assert_int_equal(root_read_line(r, "sys/absolute_out", line, sizeof(line)), -ENOENT);
+	assert_int_equal(root_read_line(r, "sys/loop1", line, sizeof(line)), -ELOOP);
+	assert_int_equal(root_read(r, "sys/devices", &buf, &len), -EISDIR);
+	assert_int_equal(root_read(r, "fifo", &buf, &len), -EINVAL);
+	root_close(r);
 
 	assert_null(root_open("/nonexistent/latdoc", &err));
 	assert_null(root_open("/etc/hostname", &err));
@@ -172,6 +250,16 @@ static void lists_sorted_and_records(void **state)
 
 	const struct root_entry *e = root_entries(r, &count);
 	assert_int_equal(count, 3);
+	/* the root itself, by its empty path, with and without the walk */
+	for (int recording = 0; recording < 2; recording++) {
+		root_record(r, recording);
+		assert_int_equal(root_list(r, "", &names, &n), 0);
+		assert_true(n >= 1);
+		assert_string_equal(names[n - 1], "sys");
+		root_free_names(names);
+	}
+	root_record(r, false);
+	e = root_entries(r, &count);
 	assert_int_equal(e[0].kind, ROOT_DIR);
 	assert_string_equal(e[0].path, "sys/cpu0");
 	assert_int_equal(e[1].kind, ROOT_LINK);
@@ -189,9 +277,18 @@ static void live_root(void **state)
 {
 	(void)state;
 	const char *err;
+	char *buf;
+	size_t len;
 	struct root *r = root_open("/", &err);
 	assert_non_null(r);
 	assert_true(root_is_live(r));
+	/* seq_file hands out whole records: a short read is not the end here,
+	 * and the last mappings (vdso after the stack) must be there */
+	assert_int_equal(root_read(r, "proc/self/smaps", &buf, &len), 0);
+	assert_true(len > 4096);
+	assert_non_null(strstr(buf, "[stack]"));
+	assert_non_null(strstr(buf, "[vdso]"));
+	free(buf);
 	root_close(r);
 }
 
@@ -201,6 +298,8 @@ int main(void)
 		cmocka_unit_test(follows_relative_links),
 		cmocka_unit_test(never_leaves_the_root),
 		cmocka_unit_test(errors),
+		cmocka_unit_test(size_limit_is_inclusive),
+		cmocka_unit_test(the_walk_agrees),
 		cmocka_unit_test(lists_sorted_and_records),
 		cmocka_unit_test(live_root),
 	};

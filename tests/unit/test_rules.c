@@ -1,4 +1,5 @@
-/* Rules on hand-built facts: the semantics KNOWLEDGE.md insists on. */
+/* Rules on hand-built facts: the semantics the kernel's cpufreq, intel_pstate
+ * and cpuidle documents give (Documentation/admin-guide/pm/). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

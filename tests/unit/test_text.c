@@ -4,8 +4,10 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "lib/escape.h"
 #include "parse/text.h"
 
 static void numbers(void **state)
@@ -80,6 +82,43 @@ static void durations(void **state)
 	assert_int_equal(parse_duration_ns("1e300s", &ns), -ERANGE);
 }
 
+static void escaping(void **state)
+{
+	(void)state;
+	char out[64];
+	assert_int_equal(str_escape(out, sizeof(out), "ev\033[31mil\007", false), 16);
+	assert_string_equal(out, "ev\\x1b[31mil\\x07");
+	str_escape(out, sizeof(out), "a\nb", false);
+	assert_string_equal(out, "a\\x0ab");
+	str_escape(out, sizeof(out), "a\nb\tc", true);
+	assert_string_equal(out, "a\nb\tc");
+	/* not UTF-8: each byte shown; UTF-8 kept as it is */
+	str_escape(out, sizeof(out), "\xff\xfe caf\xc3\xa9", false);
+	assert_string_equal(out, "\\xff\\xfe caf\xc3\xa9");
+	/* an overlong slash and a surrogate are not UTF-8 */
+	str_escape(out, sizeof(out), "\xc0\xaf\xed\xa0\x80", false);
+	assert_string_equal(out, "\\xc0\\xaf\\xed\\xa0\\x80");
+	/* C1 controls and a right-to-left override reorder or drive a terminal */
+	str_escape(out, sizeof(out), "\xc2\x9b" "2J \xe2\x80\xae" "evil", false);
+	assert_string_equal(out, "\\u{009b}2J \\u{202e}evil");
+	/* cut short, never inside an escape */
+	assert_int_equal(str_escape(out, 6, "ab\033cd", false), 8);
+	assert_string_equal(out, "ab");
+	char *d = str_escape_dup("\001", false);
+	assert_string_equal(d, "\\x01");
+	free(d);
+}
+
+static void utf8(void **state)
+{
+	(void)state;
+	size_t n;
+	char *r = utf8_repair("ok \xff caf\xc3\xa9 \xe2\x82", 13, &n);
+	assert_string_equal(r, "ok \xef\xbf\xbd caf\xc3\xa9 \xef\xbf\xbd\xef\xbf\xbd");
+	assert_int_equal(n, strlen(r));
+	free(r);
+}
+
 static void words(void **state)
 {
 	(void)state;
@@ -96,6 +135,8 @@ int main(void)
 		cmocka_unit_test(numbers),
 		cmocka_unit_test(choices),
 		cmocka_unit_test(durations),
+		cmocka_unit_test(escaping),
+		cmocka_unit_test(utf8),
 		cmocka_unit_test(words),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
