@@ -185,7 +185,7 @@ static void cost_fix(const struct facts *f, struct findings *out, struct finding
 	if (guest && haltpoll && f->cpuidle.guest_halt_poll_ns >= 200000) {
 		snprintf(now, sizeof(now),
 			 "This guest already polls up to %ld us before it halts. On the host: keep the CPUs "
-			 "that run this VM's vCPUs out of deep C-states (cpupower -c LIST idle-set -D 20).",
+			 "that run this VM's vCPUs out of deep C-states (cpupower -c LIST idle-set -D 21).",
 			 f->cpuidle.guest_halt_poll_ns / 1000);
 		snprintf(keep, sizeof(keep), "On the host: intel_idle.max_cstate=1 or tuned's "
 					     "latency-performance on the CPUs of this VM.");
@@ -202,7 +202,7 @@ static void cost_fix(const struct facts *f, struct findings *out, struct finding
 			 "(cpuidle-haltpoll polls up to 200 us before it halts to the host, the kernel's "
 			 "default; it costs guest CPU time while idle).\n"
 			 "On the host: keep the CPUs that run this VM's vCPUs out of deep C-states "
-			 "(cpupower -c LIST idle-set -D 20), and leave KVM's halt_poll_ns at its default.");
+			 "(cpupower -c LIST idle-set -D 21), and leave KVM's halt_poll_ns at its default.");
 		snprintf(keep, sizeof(keep), "In this guest: %s. On the host: intel_idle.max_cstate=1 "
 					     "or tuned's latency-performance on the CPUs of this VM.", cmdline);
 	} else if (guest) {
@@ -211,7 +211,7 @@ static void cost_fix(const struct facts *f, struct findings *out, struct finding
 			 "In this guest: load cpuidle-haltpoll (modprobe cpuidle-haltpoll), which polls "
 			 "before halting to the host.\n"
 			 "On the host: keep the CPUs that run this VM's vCPUs out of deep C-states "
-			 "(cpupower -c LIST idle-set -D 20).");
+			 "(cpupower -c LIST idle-set -D 21).");
 		snprintf(keep, sizeof(keep), "In this guest: %s. On the host: intel_idle.max_cstate=1 "
 					     "or tuned's latency-performance on the CPUs of this VM.", cmdline);
 	} else {
