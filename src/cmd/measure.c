@@ -115,13 +115,6 @@ int cmd_measure(const struct opt_result *o)
 	} else {
 		struct wake_plan plan;
 		wake_plan(&f, &cpus, &wo, &plan);
-		/* the block is the unit of the comparison: it needs wake-ups */
-		if (plan.block_s * 1e6 / (double)wo.interval_us < 10) {
-			fprintf(stderr, "latdoc measure: --interval %ld us leaves fewer than ten wake-ups in a "
-					"block of %.2f s: give a shorter interval or a longer --duration\n",
-				wo.interval_us, plan.block_s);
-			goto out;
-		}
 		announce(&plan, &wo);
 		err = measure_wake(r, &f, &cpus, &wo, &wake);
 		have_wake = !err;

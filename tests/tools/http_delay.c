@@ -3,7 +3,8 @@
  * Answers on 127.0.0.1:PORT, one connection at a time, keep-alive: every
  * response waits DELAY_US first. /status/NNN answers NNN, /redirect 302 to
  * /, /redirect-chain 301 to /redirect, /redirect-loop 302 to itself,
- * /redirect-file 302 to a file: URL, /hang never answers, /incomplete sends
+ * /redirect-file 302 to a file: URL, /needs-header 200 with an
+ * "X-Latdoc-Test: 1" header and 403 without, /hang never answers, /incomplete sends
  * half a header block and closes, a path with "close" in it closes the
  * connection after the answer. Exits after SECONDS. A test tool, not a web
  * server. */
@@ -84,6 +85,8 @@ static void serve(int c, long delay_us)
 			status = 302, to = "/redirect-loop";
 		else if (!strcmp(path, "/redirect-file"))
 			status = 302, to = "file:///etc/passwd";
+		else if (!strcmp(path, "/needs-header"))
+			status = strstr(req, "\r\nX-Latdoc-Test: 1\r\n") ? 200 : 403;
 		bool close_after = strstr(path, "close") != NULL;
 		char resp[256], where[64] = "";
 		if (to)
