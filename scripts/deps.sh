@@ -5,9 +5,12 @@ set -eu
 
 build_pkgs="gcc make meson ninja-build pkg-config libjson-c-dev libxml2-dev libvirt-dev libcurl4-openssl-dev libssl-dev"
 test_pkgs="libcmocka-dev jq util-linux clang libclang-rt-dev zsh time"
+# the peers bench/ runs latdoc beside (not needed by make test)
+bench_pkgs="rt-tests sockperf linux-perf curl openssl jq"
 
 want="$build_pkgs"
 [ "${1:-}" = "--test" ] && want="$want $test_pkgs"
+[ "${1:-}" = "--bench" ] && want="$want $bench_pkgs"
 
 missing=""
 for p in $want; do
