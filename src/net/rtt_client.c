@@ -2,10 +2,12 @@
  * on a jittered schedule, so CPUs idle between probes and their wake-up
  * shows. Each round trip counts from the probe's actual send, and a paced
  * one also from when it was due, so the client's own late wake-up is seen
- * and not hidden (coordinated omission). Waits end on a timerfd, not on a
+ * and not hidden (coordinated omission). Waits end on a timer, not on a
  * poll timeout: the kernel lets a poll's timeout run 0.1% late for an
  * ordinary task (fs/select.c), 1 ms at a 1 s interval, while a timer keeps
- * to the thread's timer slack, set to 1 ns here. The kernel's receive
+ * to the thread's timer slack, set to 1 ns here: clock_nanosleep when
+ * every reply is in, a timerfd polled beside the socket while one is
+ * still to come. The kernel's receive
  * stamp, against a realtime stamp of the send, splits the network's share
  * from the client's. */
 #include "rtt.h"
@@ -348,11 +350,14 @@ static int run(struct client *c, long long total, char *err, size_t errsz)
 				next += o->interval_ns + jitter;
 			if (next >= end)
 				break;
-			if (wait_until(c, next, 0, false)) {
+			/* the socket is watched until every reply is in; the rest of
+			 * the wait is a sleep to the deadline, as cyclictest's, without
+			 * a poll's wake-up path */
+			if (wait_until(c, next, 0, true)) {
 				snprintf(err, errsz, "receiving from %s: %s", c->r->peer, strerror(errno));
 				return -1;
 			}
-			if (probe_interrupted())
+			if (probe_interrupted() || (probe_now_ns() < next && !probe_sleep_until(next)))
 				break;
 		}
 		if (send_probe(c, seq, o->interval_ns ? next : 0, err, errsz))
