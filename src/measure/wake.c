@@ -230,7 +230,7 @@ static int drive_blocks(const struct blocks_clock *c, const bool *held, struct p
 		if (!probe_sleep_until(start))
 			break;
 		if (k > 0)
-			watch_block_end(w, p, held[k - 1], c->block_ns);
+			watch_block_end(w, p, held[k - 1] && can_hold, c->block_ns);
 		else
 			watch_start(w);
 		set_condition(h, held[k], can_hold);
@@ -241,7 +241,7 @@ static int drive_blocks(const struct blocks_clock *c, const bool *held, struct p
 		*done += (double)c->block_ns / 1e9;
 	}
 	if (k == c->n && probe_sleep_until(c->t0 + c->n * c->block_ns)) {
-		watch_block_end(w, p, held[c->n - 1], c->block_ns);
+		watch_block_end(w, p, held[c->n - 1] && can_hold, c->block_ns);
 		return c->n;
 	}
 	return k; /* interrupted in block k: it is cut short */
@@ -473,7 +473,7 @@ static int cross_probe(struct root *r, const struct facts *f, struct wake_result
 		int cur = (int)((now - clock.t0) / clock.block_ns);
 		if (cur != k) {
 			if (k >= 0)
-				watch_block_end(&watch, &p->probe, held[k], clock.block_ns);
+				watch_block_end(&watch, &p->probe, held[k] && w->held, clock.block_ns);
 			else
 				watch_start(&watch);
 			completed = cur < clock.n ? cur : clock.n;

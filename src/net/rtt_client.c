@@ -269,23 +269,46 @@ static void live_line(const struct client *c, int64_t *last)
 		(unsigned long long)c->r->received);
 }
 
-static int send_probe(struct client *c, uint64_t seq, int64_t due, char *err, size_t errsz)
-{
+/* A probe built before its time, so that nothing but two clock reads lies
+ * between the wake-up and the send: its stamp is the time it is due (the
+ * server only checks it is within 30 s; the network share is reckoned from
+ * the stamp taken at the send). */
+struct built {
 	unsigned char buf[PACKET_MAX];
-	struct probe p = { .type = PACKET_REQUEST, .session = c->session, .seq = seq };
+	size_t len;
+	uint64_t seq;
+};
+
+static void build_probe(struct client *c, struct built *b, uint64_t seq, int64_t due)
+{
+	int64_t now = probe_now_ns();
+	struct probe p = { .type = PACKET_REQUEST, .session = c->session, .seq = seq,
+			   .stamp = (uint64_t)(realtime_ns() + (due > now ? due - now : 0)) };
+	b->len = packet_build(b->buf, (size_t)c->o->size, &p, &c->o->key);
+	b->seq = seq;
 	c->due[seq] = due;
+}
+
+static int send_built(struct client *c, const struct built *b, char *err, size_t errsz)
+{
+	uint64_t seq = b->seq;
 	c->sent_real[seq] = realtime_ns();
-	p.stamp = (uint64_t)c->sent_real[seq];
-	size_t len = packet_build(buf, (size_t)c->o->size, &p, &c->o->key);
 	c->sent[seq] = probe_now_ns();
-	if (!due)
+	if (!c->due[seq])
 		c->due[seq] = c->sent[seq];
-	if (send(c->fd, buf, len, MSG_NOSIGNAL) != (ssize_t)len) {
+	if (send(c->fd, b->buf, b->len, MSG_NOSIGNAL) != (ssize_t)b->len) {
 		snprintf(err, errsz, "sending to %s: %s", c->r->peer, strerror(errno));
 		return -1;
 	}
 	c->last = seq;
 	return 0;
+}
+
+static int send_probe(struct client *c, uint64_t seq, char *err, size_t errsz)
+{
+	struct built b;
+	build_probe(c, &b, seq, 0);
+	return send_built(c, &b, err, errsz);
 }
 
 /* Back to back: the reply of SEQ, or its timeout. */
@@ -317,7 +340,7 @@ static int warm_up(struct client *c, int64_t start, char *err, size_t errsz)
 	for (; seq <= RTT_WARMUP_MAX && probe_now_ns() - start < RTT_WARMUP_NS; seq++) {
 		if (probe_interrupted() || give_up(c, start))
 			break;
-		if (send_probe(c, seq, 0, err, errsz))
+		if (send_probe(c, seq, err, errsz))
 			return -1;
 		if (wait_reply(c, seq)) {
 			snprintf(err, errsz, "receiving from %s: %s", c->r->peer, strerror(errno));
@@ -340,6 +363,7 @@ static int run(struct client *c, long long total, char *err, size_t errsz)
 	int64_t begin = probe_now_ns(), next = begin;
 	int64_t end = o->duration_s > 0 ? begin + (int64_t)(o->duration_s * 1e9) : INT64_MAX;
 	for (uint64_t seq = c->first; seq < c->first + (uint64_t)total; seq++) {
+		struct built b;
 		if (probe_interrupted() || give_up(c, start) || probe_now_ns() >= end)
 			break;
 		if (o->interval_ns) {
@@ -350,6 +374,7 @@ static int run(struct client *c, long long total, char *err, size_t errsz)
 				next += o->interval_ns + jitter;
 			if (next >= end)
 				break;
+			build_probe(c, &b, seq, next);
 			/* the socket is watched until every reply is in; the rest of
 			 * the wait is a sleep to the deadline, as cyclictest's, without
 			 * a poll's wake-up path */
@@ -359,8 +384,10 @@ static int run(struct client *c, long long total, char *err, size_t errsz)
 			}
 			if (probe_interrupted() || (probe_now_ns() < next && !probe_sleep_until(next)))
 				break;
+		} else {
+			build_probe(c, &b, seq, 0);
 		}
-		if (send_probe(c, seq, o->interval_ns ? next : 0, err, errsz))
+		if (send_built(c, &b, err, errsz))
 			return -1;
 		c->r->sent++;
 		if (o->interval_ns)
