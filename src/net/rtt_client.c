@@ -236,12 +236,14 @@ static int wait_until(struct client *c, int64_t deadline, uint64_t want, bool al
 	if (timerfd_settime(c->tfd, TFD_TIMER_ABSTIME, &its, NULL))
 		return -1;
 	for (;;) {
-		if (want && answered(c, want))
+		if ((want && answered(c, want)) || (all && c->r->received + c->r->late >= c->last - c->first + 1) ||
+		    probe_interrupted()) {
+			/* done before the deadline: disarmed, so it does not fire
+			 * beside the sleep that may follow and delay its wake-up */
+			struct itimerspec off = { 0 };
+			timerfd_settime(c->tfd, 0, &off, NULL);
 			return 0;
-		if (all && c->r->received + c->r->late >= c->last - c->first + 1)
-			return 0;
-		if (probe_interrupted())
-			return 0;
+		}
 		struct pollfd pfd[2] = { { .fd = c->fd, .events = POLLIN }, { .fd = c->tfd, .events = POLLIN } };
 		int n = ppoll(pfd, 2, NULL, NULL);
 		if (n < 0 && errno != EINTR)
