@@ -30,28 +30,28 @@ static void facts_init(struct root *r, struct facts *f)
 	f->cpuidle.guest_halt_poll_ns = -1;
 }
 
-int facts_collect(struct root *r, struct facts *f)
+static int run_collectors(struct root *r, struct facts *f, int (*const *list)(struct root *, struct facts *),
+			  size_t n)
 {
 	facts_init(r, f);
-	for (size_t i = 0; i < sizeof(collectors) / sizeof(collectors[0]); i++) {
-		int err = collectors[i](r, f);
+	for (size_t i = 0; i < n; i++) {
+		int err = list[i](r, f);
 		if (err)
 			return err;
 	}
 	return 0;
 }
 
+int facts_collect(struct root *r, struct facts *f)
+{
+	return run_collectors(r, f, collectors, sizeof(collectors) / sizeof(collectors[0]));
+}
+
 int facts_collect_head(struct root *r, struct facts *f)
 {
 	static int (*const head[])(struct root *, struct facts *) = { collect_host, collect_os, collect_cpuinfo,
 								     collect_platform };
-	facts_init(r, f);
-	for (size_t i = 0; i < sizeof(head) / sizeof(head[0]); i++) {
-		int err = head[i](r, f);
-		if (err)
-			return err;
-	}
-	return 0;
+	return run_collectors(r, f, head, sizeof(head) / sizeof(head[0]));
 }
 
 /* Of each kind of problem, this many are listed; then one line counts the
