@@ -26,8 +26,9 @@ URL=http://127.0.0.1:$PORT/
 # connection ("close" in the path), so each request connects anew
 curl_run() {
 	# shellcheck disable=SC2046
-	curl -s -o /dev/null -w '%{time_namelookup} %{time_connect} %{time_pretransfer} %{time_starttransfer} %{time_total}\n' \
-		$(for _ in $(seq "$COUNT"); do echo "${URL}close"; done) | awk '{ printf "%.0f %.0f %.0f %.0f\n", ($2 - $1) * 1e6, ($4 - $3) * 1e6, $4 * 1e6, $5 * 1e6 }' |
+	# -o applies to one URL: one for each, or the bodies land in the -w lines
+	curl -s -w '%{time_namelookup} %{time_connect} %{time_pretransfer} %{time_starttransfer} %{time_total}\n' \
+		$(for _ in $(seq "$COUNT"); do echo "-o /dev/null ${URL}close"; done) | awk '{ printf "%.0f %.0f %.0f %.0f\n", ($2 - $1) * 1e6, ($4 - $3) * 1e6, $4 * 1e6, $5 * 1e6 }' |
 		sort -n -k2,2 | awk '{ c[NR] = $1; s[NR] = $2; f[NR] = $3; t[NR] = $4 } END {
 			# medians of each column
 			n = NR; m = int((n + 1) / 2)
@@ -69,10 +70,11 @@ tls_latdoc() { # extra options
 }
 tls_curl() {
 	# shellcheck disable=SC2046
-	curl -s -o /dev/null --cacert "$tmp/c" --resolve "$RES" -w '%{time_connect} %{time_appconnect} %{time_starttransfer}\n' \
-		$(for _ in $(seq "$N"); do echo "$TLS"; done) |
-		awk '{ t[NR] = ($2 - $1) * 1e6; f[NR] = $3 * 1e6 } END {
-			n = NR; asort(t); asort(f); m = int((n + 1) / 2); printf "%.0f %.0f - -\n", t[m], f[m] }'
+	curl -s --cacert "$tmp/c" --resolve "$RES" -w '%{time_connect} %{time_appconnect} %{time_starttransfer}\n' \
+		$(for _ in $(seq "$N"); do echo "-o /dev/null $TLS"; done) |
+		awk '{ printf "%.0f %.0f\n", ($2 - $1) * 1e6, $3 * 1e6 }' >"$tmp/curl"
+	printf '%s %s - -\n' "$(cut -d' ' -f1 "$tmp/curl" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')" \
+		"$(cut -d' ' -f2 "$tmp/curl" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')"
 }
 echo
 echo "== TLS against openssl s_server, $N requests, a new connection each, medians (us)"
