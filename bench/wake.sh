@@ -45,7 +45,8 @@ cyclic() {
 
 latdoc_timer() { # MODE: allowed|held
 	jq -r --arg m "$1" '.measurements.wake.timer[$m] | "\(.samples) \(.min_us) \(.p50_us) \(.p99_us // "-") \(.p999_us // "-") \(.max_us)"' "$LAT_JSON" |
-		awk '{ printf "%d %.1f %.1f %s %s %.1f\n", $1, $2, $3, $4, $5, $6 }'
+		awk 'function f(v) { return v == "-" ? v : sprintf("%.1f", v) }
+		     { printf "%d %.1f %.1f %s %s %.1f\n", $1, $2, $3, f($4), f($5), $6 }'
 }
 
 row() { printf '%-32s %8s %8s %8s %8s %8s %9s\n' "$@"; }
@@ -59,7 +60,7 @@ trap 'rm -f "$LAT_JSON"' EXIT
 c_allowed=$(cyclic --default-system)
 c_held=$(cyclic)
 # one probe (the timer, one CPU), its time split between the two conditions
-"$LATDOC" measure wake --cpus 0 --interval "${INTERVAL_US}us" --duration "$((2 * SECONDS_PER_RUN))s" --json >"$LAT_JSON"
+"$LATDOC" measure wake --cpus 0 --interval "${INTERVAL_US}us" --duration "$((2 * SECONDS_PER_RUN))s" --json >"$LAT_JSON" 2>/dev/null
 l_allowed=$(latdoc_timer allowed)
 l_held=$(latdoc_timer held)
 c2_allowed=$(cyclic --default-system)
@@ -98,7 +99,7 @@ if [ "$(nproc)" -ge 2 ]; then
 	printf '\x00\x00\x00\x00' >&3
 	p_held=$(pipe)
 	exec 3>&-
-	"$LATDOC" measure wake --cpus 0-1 --duration "$((3 * 2 * SECONDS_PER_RUN))s" --json >"$LAT_JSON"
+	"$LATDOC" measure wake --cpus 0-1 --duration "$((3 * 2 * SECONDS_PER_RUN))s" --json >"$LAT_JSON" 2>/dev/null
 	cross() { jq -r --arg m "$1" '.measurements.wake.cross_cpu[] | select(.sleeper == "SCHED_OTHER") | .[$m].p50_us * 10 | round / 10' "$LAT_JSON" | head -1; }
 	row "" "" "" "p50 us" "" "" ""
 	row "perf pipe, per wake (round trip/2)" "" "" "$(awk -v u="$p_allowed" 'BEGIN{printf "%.1f", u/2}')" "allowed" "" ""
