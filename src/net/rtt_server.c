@@ -32,7 +32,7 @@
 #define QUEUE 4096     /* replies held for --delay */
 #define MAX_CONNS 64
 #define CONNS_PER_ADDRESS (MAX_CONNS / 4) /* the rest stays for others */
-#define IDLE_NS (10 * 1000000000LL)       /* a TCP connection silent this long is closed */
+#define IDLE_NS (120 * 1000000000LL)      /* a TCP connection silent this long is closed */
 #define EVICT_IDLE_NS 1000000000LL        /* when full, one silent this long makes room */
 
 struct pending {
