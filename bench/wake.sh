@@ -52,9 +52,11 @@ latdoc_timer() { # MODE: allowed|held
 row() { printf '%-32s %8s %8s %8s %8s %8s %9s\n' "$@"; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'; }
 
-echo "== timer wake-up on CPU 0, every $INTERVAL_US us for $SECONDS_PER_RUN s a run ($(uname -r), $(nproc) CPUs)"
 LAT_JSON=$(mktemp)
 trap 'rm -f "$LAT_JSON"' EXIT
+# VERDICT_ONLY=1: the verdict runs alone, without the peers
+if [ -z "${VERDICT_ONLY:-}" ]; then
+echo "== timer wake-up on CPU 0, every $INTERVAL_US us for $SECONDS_PER_RUN s a run ($(uname -r), $(nproc) CPUs)"
 # cyclictest before and after latdoc: the two cyclictest runs show how much
 # this machine moves between runs, the floor under any comparison
 c_allowed=$(cyclic --default-system)
@@ -109,12 +111,13 @@ if [ "$(nproc)" -ge 2 ]; then
 	echo "perf's pipe runs back to back: the CPUs hardly idle, so it shows the wake path without the C-state exit that latdoc's idle gap provokes."
 fi
 
+fi
 echo
 RUNS=${RUNS:-6}
 echo "== the verdict, run after run: latdoc check --measure, $RUNS runs"
 printf '%-4s %-44s %-44s %s\n' run "timer: cost of idle (p50; p99)" "cross-CPU: cost of idle (p50; p99)" "findings"
 for i in $(seq "$RUNS"); do
-	"$LATDOC" check --measure --json >"$LAT_JSON" 2>/dev/null
+	"$LATDOC" check --measure --json >"$LAT_JSON" 2>/dev/null || true # exit 1: findings, an answer
 	probe() {
 		jq -r "$1"' | (if .disturbed then "disturbed; " else "" end) + .cost.state + ": "
 			+ ([.cost.p50, .cost.p99] | map(select(. != null) | "\(.us * 10 | round / 10) [\(.lo_us * 10 | round / 10), \(.hi_us * 10 | round / 10)]") | join("; "))' "$LAT_JSON"
