@@ -2,13 +2,15 @@
 #   make run    install missing build dependencies, build, audit this machine
 #   make test   the same set-up, then every test (plain, under ASan+UBSan, and
 #               the fuzz targets built with clang: a build that fails fails)
-#   make install  the binary, man page and completions under PREFIX
+#   make install  the binary, man page, completions, systemd units and contrib files under PREFIX
+#   make soak   latdoc serve through a day of audits and scrapes, compressed
+#   make bench  latdoc side by side with its peers (docs/BENCHMARKS.md)
 
 BUILD      ?= build
 BUILD_SAN  ?= build-san
 BUILD_FUZZ ?= build-fuzz
 
-.PHONY: all build run test deps test-deps san fuzz bench install clean
+.PHONY: all build run test test-live deps test-deps bench-deps san fuzz bench bench-serve soak install clean
 
 all: build
 
@@ -18,46 +20,71 @@ deps:
 test-deps:
 	@sh scripts/deps.sh --test
 
+bench-deps:
+	@sh scripts/deps.sh --bench
+
 $(BUILD)/build.ninja:
 	meson setup $(BUILD) >/dev/null
 
 build: deps $(BUILD)/build.ninja
-	@ninja -C $(BUILD) >/dev/null
+	@ninja --quiet -C $(BUILD)
 	@echo "built $(BUILD)/latdoc"
 
 # check exits 1 when it has findings: that is its answer, not a failure
 run: build
 	@./$(BUILD)/latdoc check; rc=$$?; [ $$rc -le 1 ] || exit $$rc
 
+# The test build: sanitizers, and the fault points and test hooks that
+# tests/t_80_tune.sh drives (-Dtest_hooks; never in a build for use)
 $(BUILD_SAN)/build.ninja:
 	meson setup $(BUILD_SAN) -Db_sanitize=address,undefined -Db_lundef=false \
-		-Dbuildtype=debug >/dev/null
+		-Dbuildtype=debug -Dtest_hooks=true >/dev/null
 
-san: $(BUILD_SAN)/build.ninja
-	@ninja -C $(BUILD_SAN) >/dev/null
+# a build-san set up before the option existed gets it once
+$(BUILD_SAN)/.test_hooks: | $(BUILD_SAN)/build.ninja
+	@meson setup --reconfigure $(BUILD_SAN) -Dtest_hooks=true >/dev/null && touch $@
+
+san: $(BUILD_SAN)/.test_hooks
+	@ninja --quiet -C $(BUILD_SAN)
 
 $(BUILD_FUZZ)/build.ninja:
 	CC=clang meson setup $(BUILD_FUZZ) -Dfuzz=true -Dtests=disabled \
 		-Db_sanitize=address,undefined -Db_lundef=false >/dev/null
 
 fuzz: $(BUILD_FUZZ)/build.ninja
-	@ninja -C $(BUILD_FUZZ) >/dev/null
+	@ninja --quiet -C $(BUILD_FUZZ)
 
 test: test-deps $(BUILD)/build.ninja
-	@ninja -C $(BUILD) >/dev/null
+	@ninja --quiet -C $(BUILD)
 	@$(MAKE) --no-print-directory san
 	@$(MAKE) --no-print-directory fuzz
 	@sh tests/run.sh
 
-# PREFIX=/usr/local by default: the binary, the man page and the bash and zsh
-# completions under it (DESTDIR for a staged install)
+# tune --apply and revert on THIS machine, as root: what it changes is put
+# back and checked. Opt-in, never part of make test (docs/TUNE.md).
+test-live: san
+	@sh tests/live.sh
+
+# PREFIX=/usr/local by default: the binary, the man page, the bash and zsh
+# completions, the systemd units (lib/systemd/system) and the alert rules and
+# Ansible playbook (share/latdoc) under it (DESTDIR for a staged install)
 PREFIX ?= /usr/local
 install: build
 	meson configure $(BUILD) -Dprefix=$(PREFIX) >/dev/null
 	meson install -C $(BUILD) --no-rebuild $(if $(DESTDIR),--destdir $(DESTDIR))
 
-bench: build
+# side by side with the peers; results in docs/BENCHMARKS.md
+bench: build bench-deps
 	@sh bench/check.sh
+	@sh bench/serve.sh
+
+# latdoc serve against prometheus-node-exporter only
+bench-serve: build bench-deps
+	@sh bench/serve.sh
+
+# a day of latdoc serve compressed into a few minutes: memory bounded and flat
+soak: build test-deps
+	@sh tests/soak.sh
 
 clean:
 	rm -rf $(BUILD) $(BUILD_SAN) $(BUILD_FUZZ)

@@ -3,14 +3,20 @@
 # missing ones, so `make run` on a machine that has them costs one dpkg query.
 set -eu
 
-build_pkgs="gcc make meson ninja-build pkg-config libjson-c-dev libxml2-dev libvirt-dev libcurl4-openssl-dev libssl-dev"
-test_pkgs="libcmocka-dev jq util-linux clang libclang-rt-dev zsh time"
-# the peers bench/ runs latdoc beside (not needed by make test)
-bench_pkgs="rt-tests sockperf linux-perf curl openssl jq"
+build_pkgs="gcc make meson ninja-build pkg-config libjson-c-dev libxml2-dev libvirt-dev libcurl4-openssl-dev libssl-dev libmicrohttpd-dev libarchive-dev"
+# prometheus (and its promtool) scrapes and checks serve; ansible-core runs
+# contrib/ansible; systemd-analyze verifies contrib/systemd; chromium renders
+# report's HTML
+test_pkgs="libcmocka-dev jq util-linux clang libclang-rt-dev zsh time prometheus ansible-core systemd chromium"
+# the peers bench/ runs beside latdoc (make bench): node_exporter for serve;
+# cyclictest, sockperf, perf and curl for measure, rtt and ttfb
+bench_pkgs="time prometheus-node-exporter rt-tests sockperf linux-perf curl openssl jq"
 
 want="$build_pkgs"
-[ "${1:-}" = "--test" ] && want="$want $test_pkgs"
-[ "${1:-}" = "--bench" ] && want="$want $bench_pkgs"
+case "${1:-}" in
+--test) want="$want $test_pkgs" ;;
+--bench) want="$want $bench_pkgs" ;;
+esac
 
 missing=""
 for p in $want; do

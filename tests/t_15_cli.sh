@@ -40,7 +40,7 @@ check "--help after a command shows its options" grep -q -- '--fail-on LEVEL' "$
 run "$LATDOC" check --root=/nonexistent/x
 check "--name=value is taken" grep -q "cannot use '/nonexistent/x' as the root" "$OUT/stderr"
 run "$LATDOC" snapshot -o
-check "a short option without its value: exit 2, and says which" sh -c "[ $STATUS -eq 2 ] && grep -q -- '--output needs a value (DIR)' '$OUT/stderr'"
+check "a short option without its value: exit 2, and says which" sh -c "[ $STATUS -eq 2 ] && grep -q -- '--output needs a value (DIR|FILE)' '$OUT/stderr'"
 expect_usage_error "completion for another shell" "say which shell: bash or zsh" completion fish
 
 # bash completion, as bash runs it: COMP_WORDS and COMP_CWORD in, COMPREPLY out
@@ -80,10 +80,14 @@ if meson install -C "$TOP/$SAN" --no-rebuild --destdir "$OUT/stage" >"$OUT/insta
 	prefix=$OUT/stage$(meson introspect "$TOP/$SAN" --buildoptions | jq -r '.[] | select(.name == "prefix") | .value')
 	missing=""
 	for f in bin/latdoc share/man/man1/latdoc.1 share/bash-completion/completions/latdoc \
-		share/zsh/site-functions/_latdoc; do
+		share/zsh/site-functions/_latdoc lib/systemd/system/latdoc-exporter.service \
+		lib/systemd/system/latdoc-rtt.service share/latdoc/prometheus/latdoc-alerts.yml \
+		share/latdoc/prometheus/latdoc-alerts.test.yml share/latdoc/ansible/latdoc.yml; do
 		[ -e "$prefix/$f" ] || missing="$missing $f"
 	done
 	check "install puts everything under the prefix${missing:+ (missing:$missing)}" test -z "$missing"
+	check "the installed units start the installed latdoc" grep -q "^ExecStart=${prefix#"$OUT/stage"}/bin/latdoc serve$" \
+		"$prefix/lib/systemd/system/latdoc-exporter.service"
 	if command -v man >/dev/null 2>&1; then
 		check "man latdoc finds the installed page" sh -c "MANPATH='$prefix/share/man' man latdoc 2>/dev/null | grep -q 'latdoc rtt'"
 	else

@@ -139,3 +139,37 @@ done
 # the check itself catches what it is for
 printf '%s' '{"findings":[{"id":"cpu.governor","subject":"cpus 0-3","severity":"critical","title":"governor powersave","why":"pins the clock at scaling_min_freq (2201 of 2201 MHz): every request runs slow","evidence":[{"source":"x","value":"2201 MHz (maximum 2201 MHz)"}]}]}' >"$OUT/quotes.json"
 check "the evidence check flags a slow verdict on a clock at the top" sh -c "jq -r '$(printf '%s' "$QUOTES" | sed "s/'/'\\\\''/g")' '$OUT/quotes.json' | grep -q 'at the top \[\[2201,2201\]\]'"
+
+# The distribution decides how a fix is made for good (os-release): Ubuntu's
+# ondemand.service resets the governor after boot, GRUB is updated with
+# update-grub on Debian and Ubuntu and with grubby on RHEL.
+rm -rf "$OUT/ubuntu" && cp -a "$ROOTS/acpi-powersave-pinned" "$OUT/ubuntu"
+mkdir -p "$OUT/ubuntu/etc" "$OUT/ubuntu/lib/systemd/system"
+printf 'PRETTY_NAME="Ubuntu 22.04.4 LTS"\nID=ubuntu\nID_LIKE=debian\n' >"$OUT/ubuntu/etc/os-release"
+: >"$OUT/ubuntu/lib/systemd/system/ondemand.service"
+if check_json "$OUT/ubuntu.json" --root "$OUT/ubuntu"; then
+	check "os-release: the distribution is named" jq -e '.host.os == "Ubuntu 22.04.4 LTS"' "$OUT/ubuntu.json"
+	check "Ubuntu: ondemand.service disabled for good, with the governor" jq -e \
+		'[.findings[] | select(.id == "cpu.governor") | .fix.actions[] | select(.kind == "service" and .target == "ondemand.service" and .want == "disabled" and .when == "persistent")] | length == 1' "$OUT/ubuntu.json"
+	check "Ubuntu: the C-state cap goes in through update-grub" jq -e \
+		'.findings[] | select(.id == "cpu.cstate.deep") | .fix.persistent | contains("/etc/default/grub.d/") and contains("update-grub") and (contains("grubby") | not)' "$OUT/ubuntu.json"
+fi
+printf 'PRETTY_NAME="Rocky Linux 9.3"\nID="rocky"\nID_LIKE="rhel centos fedora"\n' >"$OUT/ubuntu/etc/os-release"
+rm "$OUT/ubuntu/lib/systemd/system/ondemand.service"
+if check_json "$OUT/rocky.json" --root "$OUT/ubuntu"; then
+	check "RHEL-like: grubby, and no ondemand.service to disable" jq -e \
+		'(.findings[] | select(.id == "cpu.cstate.deep") | .fix.persistent | contains("grubby --update-kernel=ALL") and (contains("update-grub") | not)) and ([.findings[].fix.actions[] | select(.target == "ondemand.service")] == [])' "$OUT/rocky.json"
+fi
+
+# Text fits 80 columns (issue 11): every line of every fixture's report, but
+# a single word that cannot be broken (a long sysfs path), with COLUMNS=80.
+for root in "$ROOTS"/*/; do
+	name=$(basename "$root")
+	COLUMNS=80 run "$LATDOC" check --root "$root" --color never
+	wide=$(awk 'length > 80 { line = $0; sub(/^ +/, "", line); if (line ~ / /) print length ": " $0 }' "$OUT/stdout")
+	if [ "$STATUS" -le 1 ] && [ -z "$wide" ]; then
+		pass "$name: the text report fits 80 columns"
+	else
+		fail "$name: exit $STATUS, or lines wider than 80 columns" "$wide"
+	fi
+done

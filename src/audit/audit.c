@@ -108,6 +108,10 @@ int audit_run(const struct audit_options *o, struct report *out, char *err, size
 	}
 	if (o->measure && measure(out, err, errsz))
 		goto fail;
+	if (!o->measure) {
+		out->facts.measured.freq = o->earlier_freq;
+		out->facts.measured.wake = o->earlier_wake;
+	}
 	rules_run(&out->facts, &out->findings, o->only);
 	if (out->findings.out_of_memory) {
 		snprintf(err, errsz, "out of memory while building the findings");
@@ -121,14 +125,19 @@ fail:
 	return -1;
 }
 
+void measurements_free(struct freq_result *freq, struct wake_result *wake)
+{
+	if (freq)
+		freq_result_free(freq);
+	if (wake)
+		wake_result_free(wake);
+	free(freq);
+	free(wake);
+}
+
 void report_free(struct report *r)
 {
-	if (r->freq)
-		freq_result_free(r->freq);
-	if (r->wake)
-		wake_result_free(r->wake);
-	free(r->freq);
-	free(r->wake);
+	measurements_free(r->freq, r->wake);
 	findings_free(&r->findings);
 	facts_free(&r->facts);
 	root_close(r->root);

@@ -15,6 +15,11 @@ struct audit_options {
 	const char *only;    /* run only the checks whose id starts so; NULL all */
 	bool measure;        /* also measure the clock and wake-ups (this machine only) */
 	bool record;         /* keep every file read, for snapshot */
+	/* Without measure: measurements taken before, weighed by the rules as
+	 * if just taken (serve keeps its last one between measurements).
+	 * Borrowed: the report does not free them. */
+	const struct freq_result *earlier_freq;
+	const struct wake_result *earlier_wake;
 	enum severity fail_on;
 };
 
@@ -22,6 +27,8 @@ struct audit_options {
  * wrong, and what to do, in ERR (then OUT holds nothing to free). */
 int audit_run(const struct audit_options *o, struct report *out, char *err, size_t errsz);
 void report_free(struct report *r);
+/* Frees measurements a report held (serve keeps them past its report). */
+void measurements_free(struct freq_result *freq, struct wake_result *wake);
 
 /* Whether ONLY names a check (a prefix of some id). */
 bool audit_only_valid(const char *only);

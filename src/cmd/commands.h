@@ -23,13 +23,21 @@ extern const size_t commands_count;
 
 /* Each command's options, beside its function in its own file. */
 extern const struct opt_table check_options, snapshot_options, measure_options, rtt_options,
-	ttfb_options, no_options;
+	ttfb_options, tune_options, revert_options, hold_options, serve_options, fleet_options,
+	diff_options, report_options, no_options;
 
 int cmd_check(const struct opt_result *o);
 int cmd_snapshot(const struct opt_result *o);
+int cmd_diff(const struct opt_result *o);
+int cmd_report(const struct opt_result *o);
 int cmd_measure(const struct opt_result *o);
 int cmd_rtt(const struct opt_result *o);
 int cmd_ttfb(const struct opt_result *o);
+int cmd_tune(const struct opt_result *o);
+int cmd_revert(const struct opt_result *o);
+int cmd_hold(const struct opt_result *o);
+int cmd_serve(const struct opt_result *o);
+int cmd_fleet(const struct opt_result *o);
 int cmd_help(const struct opt_result *o);
 int cmd_version(const struct opt_result *o);
 int cmd_completion(const struct opt_result *o);

@@ -72,7 +72,9 @@ static void bash(FILE *out)
 		}
 		fprintf(out, "\t\t*)\n\t\t\tif [ \"${cur#-}\" = \"$cur\" ]; then\n");
 		operand_words(c, words, sizeof(words));
-		if (*words)
+		if (c->operand_complete == COMPLETE_FILE)
+			fprintf(out, "\t\t\t\tCOMPREPLY=($(compgen -f -W \"%s\" -- \"$cur\"))\n", words);
+		else if (*words)
 			fprintf(out, "\t\t\t\tCOMPREPLY=($(compgen -W \"%s\" -- \"$cur\"))\n", words);
 		else if (c->operand_complete == COMPLETE_HOST)
 			fprintf(out, "\t\t\t\tCOMPREPLY=($(compgen -A hostname -- \"$cur\"))\n");
@@ -150,7 +152,9 @@ static void zsh(FILE *out)
 			fprintf(out, "' \\\n");
 		}
 		operand_words(c, words, sizeof(words));
-		if (*words)
+		if (c->operand_complete == COMPLETE_FILE)
+			fprintf(out, "\t\t\t'*:input:_files' \\\n");
+		else if (*words)
 			fprintf(out, "\t\t\t'1:%s:(%s)' \\\n", c->operands, words);
 		else if (c->operand_complete == COMPLETE_HOST)
 			fprintf(out, "\t\t\t'1:host:_hosts' \\\n");

@@ -126,6 +126,20 @@ static int read_flag(struct root *r, struct facts *f, const char *path)
 	return facts_read_long(r, f, path, &v) || (v != 0 && v != 1) ? -1 : (int)v;
 }
 
+/* A kernel gives every CPU a cpufreq directory or none: the first online
+ * CPU answers for all, so a machine without cpufreq is not probed 64 times. */
+static bool first_online_has_cpufreq(struct root *r, const struct facts *f)
+{
+	for (size_t i = 0; i < f->ncpus; i++) {
+		char probe[96];
+		if (!f->cpus[i].online)
+			continue;
+		snprintf(probe, sizeof(probe), "sys/devices/system/cpu/cpu%d/cpufreq", f->cpus[i].id);
+		return !root_exists(r, probe);
+	}
+	return false;
+}
+
 int collect_cpufreq(struct root *r, struct facts *f)
 {
 	char **names;
@@ -148,7 +162,7 @@ int collect_cpufreq(struct root *r, struct facts *f)
 	}
 	/* before policy directories each CPU had a cpufreq directory of its
 	 * own, shared through related_cpus */
-	bool per_cpu = !f->cpufreq.count;
+	bool per_cpu = !f->cpufreq.count && first_online_has_cpufreq(r, f);
 	for (size_t i = 0; per_cpu && i < f->ncpus; i++) {
 		char dir[64], name[16], probe[96];
 		int id = f->cpus[i].id;

@@ -71,6 +71,7 @@ struct problem_log {
 
 void facts_free(struct facts *f)
 {
+	free(f->pm_qos.holders);
 	for (size_t i = 0; i < f->ncpus; i++)
 		free(f->cpus[i].states);
 	free(f->cpus);

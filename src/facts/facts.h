@@ -136,6 +136,21 @@ struct facts {
 	/* PM QoS: /dev/cpu_dma_latency's effective value in µs, FACT_UNKNOWN
 	 * when it could not be read (not live, not root) */
 	long dma_latency_us;
+	struct {
+		/* the processes with /dev/cpu_dma_latency open, looked for only
+		 * when a limit is held (the value says whether one is) */
+		struct pm_qos_holder {
+			int pid;
+			char comm[32];
+		} *holders;
+		size_t nholders;
+		bool scanned; /* the processes were looked at */
+		/* a persistent configuration that expects a hold: the
+		 * latdoc-hold unit enabled, a tuned profile with force_latency;
+		 * "" for none */
+		char expected_by[160];
+		char expected_src[160]; /* the file that says so */
+	} pm_qos;
 
 	/* kernel */
 	char *cmdline_raw;

@@ -93,7 +93,9 @@ static void from_dmi(struct root *r, struct facts *f)
 		SET(f->platform.cloud, "cloudstack");
 
 	/* CloudStack says "CloudStack KVM Hypervisor", oVirt "RHEV Hypervisor" */
-	if (!strcmp(v, "QEMU") || strstr(p, "KVM") || strstr(p, "Standard PC"))
+	/* AWS Nitro is KVM-based (kvm-clock, "KVMKVMKVM" in CPUID); Xen-based
+	 * instances say "Xen" */
+	if (!strcmp(v, "QEMU") || strstr(p, "KVM") || strstr(p, "Standard PC") || !strcmp(v, "Amazon EC2"))
 		SET(f->platform.hypervisor, "kvm");
 	else if (!strncmp(v, "VMware", 6))
 		SET(f->platform.hypervisor, "vmware");

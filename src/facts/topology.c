@@ -123,6 +123,52 @@ static int read_nodes(struct root *r, struct facts *f)
 	return 0;
 }
 
+/* Each CPU's package, read once per package: the package id of one CPU,
+ * and the kernel's list of the CPUs that share it (package_cpus_list, or
+ * core_siblings_list before 5.x) for the rest. A 64-CPU socket costs two
+ * reads, not 64. */
+static int read_packages(struct root *r, struct facts *f)
+{
+	bool *done = calloc(f->ncpus + 1, sizeof(*done));
+
+	if (!done)
+		return -ENOMEM;
+	for (size_t i = 0; i < f->ncpus; i++) {
+		static const char *const lists[] = { "package_cpus_list", "core_siblings_list" };
+		struct cpu *c = &f->cpus[i];
+		struct cpuset same = { 0 };
+		char path[128], line[4096];
+		long v;
+
+		if (done[i])
+			continue;
+		done[i] = true;
+		snprintf(path, sizeof(path), CPU_DIR "/cpu%d/topology/physical_package_id", c->id);
+		if (facts_read_long(r, f, path, &v) || v < 0)
+			continue;
+		c->package = (int)v;
+		for (size_t l = 0; l < sizeof(lists) / sizeof(lists[0]); l++) {
+			snprintf(path, sizeof(path), CPU_DIR "/cpu%d/topology/%s", c->id, lists[l]);
+			if (root_read_line(r, path, line, sizeof(line)))
+				continue;
+			int err = cpuset_parse(&same, line);
+			if (err == -ENOMEM) {
+				free(done);
+				return err;
+			}
+			break;
+		}
+		for (size_t j = i + 1; j < f->ncpus; j++)
+			if (!done[j] && cpuset_has(&same, f->cpus[j].id)) {
+				f->cpus[j].package = c->package;
+				done[j] = true;
+			}
+		cpuset_clear(&same);
+	}
+	free(done);
+	return 0;
+}
+
 int collect_topology(struct root *r, struct facts *f)
 {
 	int err;
@@ -156,14 +202,13 @@ int collect_topology(struct root *r, struct facts *f)
 		c->policy = -1;
 		c->resume_latency_us = FACT_UNKNOWN;
 		c->epb = -1;
-		snprintf(path, sizeof(path), CPU_DIR "/cpu%d/topology/physical_package_id", id);
-		if (!facts_read_long(r, f, path, &v) && v >= 0)
-			c->package = (int)v;
 		snprintf(path, sizeof(path), CPU_DIR "/cpu%d/topology/core_id", id);
 		if (!facts_read_long(r, f, path, &v) && v >= 0)
 			c->core = (int)v;
 		c->node = -1;
 	}
+	if ((err = read_packages(r, f)))
+		return err;
 	if (!have_online) {
 		/* no online list: CPUs are online unless their own file says no */
 		for (size_t i = 0; i < f->ncpus; i++) {

@@ -22,6 +22,13 @@ struct vm {
 	/* From the process's threads ("CPU n/KVM" and their affinity), the
 	 * only proof that pins are in force; -1 when not seen. */
 	int vcpu_threads, vcpu_threads_pinned;
+	/* Who runs the QEMU process: its real uid (-1 when no process was
+	 * seen), its name in etc/passwd ("" when not there), and whether that
+	 * is an ordinary user, not root nor a service user libvirt or QEMU
+	 * runs as: any local user can start a process that looks like a VM. */
+	long uid;
+	char user[33];
+	bool user_ordinary;
 };
 
 

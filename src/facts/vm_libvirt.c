@@ -10,21 +10,8 @@
 #include <string.h>
 
 #include "../lib/lazy.h"
+#include "../lib/libvirt_errors.h"
 #include "../parse/domain_xml.h"
-
-/* libvirt prints every error to stderr unless told otherwise; latdoc says
- * what it needs to in its own report. */
-static void quiet(void *data, virErrorPtr err)
-{
-	(void)data;
-	(void)err;
-}
-
-static const char *last_error(void)
-{
-	virErrorPtr e = virGetLastError();
-	return e && e->message ? e->message : "unknown error";
-}
 
 static int add_view(struct facts *f, const char *xml, const char *dom_name, enum vm_source source)
 {
@@ -51,7 +38,7 @@ static int add_domain(struct facts *f, virDomainPtr dom)
 	if (!name)
 		name = "?";
 	if (!xml) {
-		facts_problem(f, f->virt.libvirt_uri, "domain %s: %s", name, last_error());
+		facts_problem(f, f->virt.libvirt_uri, "domain %s: %s", name, libvirt_last_error());
 		return 0;
 	}
 	err = add_view(f, xml, name, VM_DEFINED);
@@ -59,7 +46,7 @@ static int add_domain(struct facts *f, virDomainPtr dom)
 	if (err || virDomainIsActive(dom) != 1)
 		return err;
 	if (!(xml = virDomainGetXMLDesc(dom, 0))) {
-		facts_problem(f, f->virt.libvirt_uri, "domain %s: %s", name, last_error());
+		facts_problem(f, f->virt.libvirt_uri, "domain %s: %s", name, libvirt_last_error());
 		return 0;
 	}
 	err = add_view(f, xml, name, VM_RUNNING);
@@ -83,13 +70,13 @@ int collect_vm_libvirt(struct facts *f, const char *uri, bool explicit)
 			f->virt.libvirt_uri[0] = '\0';
 		return 0;
 	}
-	virSetErrorFunc(NULL, quiet);
+	libvirt_quiet();
 	virConnectPtr conn = virConnectOpenReadOnly(uri);
 	if (!conn) {
 		/* no daemon on a host that runs none is not news */
 		if (explicit || f->platform.kvm_host)
 			snprintf(f->virt.libvirt_note, sizeof(f->virt.libvirt_note),
-				 "no answer at %s (%s)", uri, last_error());
+				 "no answer at %s (%s)", uri, libvirt_last_error());
 		else
 			f->virt.libvirt_uri[0] = '\0';
 		return 0;
@@ -97,7 +84,7 @@ int collect_vm_libvirt(struct facts *f, const char *uri, bool explicit)
 	int n = virConnectListAllDomains(conn, &doms, 0);
 	if (n < 0)
 		snprintf(f->virt.libvirt_note, sizeof(f->virt.libvirt_note),
-			 "libvirt at %s did not list its domains (%s)", uri, last_error());
+			 "libvirt at %s did not list its domains (%s)", uri, libvirt_last_error());
 	for (int i = 0; i < n; i++) {
 		if (!err)
 			err = add_domain(f, doms[i]);

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../parse/passwd.h"
+#include "../parse/proc_status.h"
 #include "../parse/qemu_args.h"
 #include "../parse/text.h"
 #include "../root/root.h"
@@ -21,33 +23,73 @@ static bool all_digits(const char *s)
 	return true;
 }
 
+static bool qemu_comm(const char *comm)
+{
+	return !strncmp(comm, "qemu-system", 11) || !strcmp(comm, "qemu-kvm") || !strcmp(comm, "kvm");
+}
+
 /* Only processes whose name says QEMU have their command line read: the
  * command lines of other programs may hold secrets, and a snapshot keeps
- * whatever check reads. The kernel's own "kvm" threads have an empty one. */
+ * whatever check reads. So does the name: it is read with the record
+ * paused, and read again into the record only for a process kept. The
+ * kernel's own "kvm" threads have an empty command line. */
 static bool looks_like_qemu(struct root *r, const char *pid)
 {
 	char path[64], comm[32];
+	bool recording = root_recording(r);
 
 	snprintf(path, sizeof(path), "proc/%s/comm", pid);
-	if (root_read_line(r, path, comm, sizeof(comm)))
-		return false;
-	return !strncmp(comm, "qemu-system-", 12) || !strcmp(comm, "qemu-kvm") || !strcmp(comm, "kvm") ||
-	       !strncmp(comm, "qemu-system", 11);
+	root_record(r, false);
+	bool qemu = !root_read_line(r, path, comm, sizeof(comm)) && qemu_comm(comm);
+	root_record(r, recording);
+	if (qemu && recording)
+		qemu = !root_read_line(r, path, comm, sizeof(comm)) && qemu_comm(comm);
+	return qemu;
+}
+
+static int by_string(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Counts the vCPU threads whose allowed CPUs (LISTS, N of them, each the
+ * kernel's list with COUNTS[i] CPUs) make a pin: one CPU, or a set of
+ * fewer than are online that no other vCPU thread shares. One set for all
+ * (Proxmox's --affinity, taskset on the process) binds the process, not
+ * each vCPU to a core of its own. Sorts LISTS. */
+static int pinned_threads(char **lists, size_t n, int online)
+{
+	int pinned = 0;
+
+	qsort(lists, n, sizeof(*lists), by_string);
+	for (size_t i = 0; i < n; i++) {
+		struct cpuset s = { 0 };
+		int count = cpuset_parse(&s, lists[i]) ? 0 : cpuset_count(&s);
+		bool shared = (i > 0 && !strcmp(lists[i], lists[i - 1])) ||
+			      (i + 1 < n && !strcmp(lists[i], lists[i + 1]));
+		pinned += count == 1 || (count > 0 && count < online && !shared);
+		cpuset_clear(&s);
+	}
+	return pinned;
 }
 
 /* libvirt passes debug-threads=on, so vCPU threads are called "CPU n/KVM";
- * a thread allowed on fewer CPUs than are online is pinned. */
-static void vcpu_threads(struct root *r, struct facts *f, const char *pid, struct vm *vm)
+ * their Cpus_allowed_list says whether they are pinned. */
+static int vcpu_threads(struct root *r, struct facts *f, const char *pid, struct vm *vm)
 {
-	char dir[64], **tids;
-	size_t count;
-	int online = cpuset_count(&f->online);
+	char dir[64], **tids, **lists;
+	size_t count, n = 0;
+	int err = 0;
 
 	snprintf(dir, sizeof(dir), "proc/%s/task", pid);
-	if (root_list(r, dir, &tids, &count))
-		return;
-	for (size_t i = 0; i < count; i++) {
-		char path[128], comm[32], *status;
+	if ((err = root_list(r, dir, &tids, &count)))
+		return err == -ENOMEM ? err : 0;
+	if (!(lists = calloc(count ? count : 1, sizeof(*lists)))) {
+		root_free_names(tids);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < count && !err; i++) {
+		char path[128], comm[32], *status = NULL, list[1024];
 		size_t len;
 		int cpu;
 
@@ -55,31 +97,99 @@ static void vcpu_threads(struct root *r, struct facts *f, const char *pid, struc
 		if (root_read_line(r, path, comm, sizeof(comm)) || sscanf(comm, "CPU %d/KVM", &cpu) != 1)
 			continue;
 		snprintf(path, sizeof(path), "%s/%s/status", dir, tids[i]);
-		if (root_read(r, path, &status, &len))
+		if ((err = root_read(r, path, &status, &len)) && err != -ENOMEM)
+			err = 0; /* the thread ended, or its status is unreadable */
+		if (!status)
 			continue;
-		const char *line = strstr(status, "\nCpus_allowed_list:");
 		struct cpuset allowed = { 0 };
-		if (line) {
-			char list[1024];
-			snprintf(list, sizeof(list), "%.*s", (int)strcspn(line + 20, "\n"), line + 20);
-			if (!cpuset_parse(&allowed, trim(list))) {
-				vm->vcpu_threads = (vm->vcpu_threads < 0 ? 0 : vm->vcpu_threads) + 1;
-				vm->vcpu_threads_pinned = (vm->vcpu_threads_pinned < 0 ? 0 : vm->vcpu_threads_pinned) +
-							  (online > 0 && cpuset_count(&allowed) < online);
-			}
+		/* a thread may always run somewhere: an empty list is a cut file */
+		if (!proc_status_field(status, len, "Cpus_allowed_list", list, sizeof(list)) &&
+		    list[0] && !cpuset_parse(&allowed, list) && cpuset_count(&allowed) > 0) {
+			/* one spelling of each set, for comparing them */
+			cpuset_format(&allowed, list, sizeof(list));
+			if (!(lists[n++] = strdup(list)))
+				err = -ENOMEM;
+		} else {
+			facts_problem(f, path, "no Cpus_allowed_list with a CPU in it; the thread's "
+				      "pinning is not known");
 		}
 		cpuset_clear(&allowed);
 		free(status);
 	}
+	if (!err && n) {
+		vm->vcpu_threads = (int)n;
+		vm->vcpu_threads_pinned = pinned_threads(lists, n, cpuset_count(&f->online));
+	}
+	for (size_t i = 0; i < n; i++)
+		free(lists[i]);
+	free(lists);
 	root_free_names(tids);
+	return err;
 }
 
-static int read_process(struct root *r, struct facts *f, const char *pid)
+/* The accounts libvirt and distributions run QEMU as. */
+static bool service_user(const char *name)
 {
-	struct qemu_args qa;
-	char path[64], why[256];
+	static const char *const users[] = { "qemu", "libvirt-qemu", "libvirt", "kvm" };
+	for (size_t i = 0; i < sizeof(users) / sizeof(users[0]); i++)
+		if (!strcmp(name, users[i]))
+			return true;
+	return false;
+}
+
+/* etc/passwd, read once and only when a QEMU process is found. */
+struct accounts {
+	bool read;
 	char *buf;
 	size_t len;
+};
+
+static int load_accounts(struct root *r, struct facts *f, struct accounts *a)
+{
+	if (a->read)
+		return 0;
+	a->read = true;
+	int err = facts_read_file(r, f, "etc/passwd", &a->buf, &a->len);
+	if (err)
+		a->buf = NULL;
+	return err == -ENOMEM ? err : 0;
+}
+
+/* The process's owner, from the real uid of its status: -1 unknown. */
+static int owner(struct root *r, struct facts *f, struct accounts *a, const char *pid, long *uid,
+		 char *user, size_t usersz)
+{
+	char path[64], *buf;
+	size_t len;
+
+	*uid = -1;
+	user[0] = '\0';
+	snprintf(path, sizeof(path), "proc/%s/status", pid);
+	int err = facts_read_file(r, f, path, &buf, &len);
+	if (err)
+		return err == -ENOMEM ? err : 0;
+	*uid = proc_status_uid(buf, len);
+	free(buf);
+	if (*uid < 0) {
+		facts_problem(f, path, "no Uid line with a number: the process's owner is not known");
+		return 0;
+	}
+	if ((err = load_accounts(r, f, a)))
+		return err;
+	if (a->buf)
+		passwd_name(a->buf, a->len, *uid, user, usersz);
+	if (!user[0] && *uid == 0)
+		str_copy(user, usersz, "root");
+	return 0;
+}
+
+static int read_process(struct root *r, struct facts *f, struct accounts *a, const char *pid)
+{
+	struct qemu_args qa;
+	char path[64], why[256], user[33];
+	char *buf;
+	size_t len;
+	long uid;
 
 	snprintf(path, sizeof(path), "proc/%s/cmdline", pid);
 	int err = root_read(r, path, &buf, &len);
@@ -102,20 +212,36 @@ static int read_process(struct root *r, struct facts *f, const char *pid)
 		facts_problem(f, path, "%s", why);
 		return 0;
 	}
+	if ((err = owner(r, f, a, pid, &uid, user, sizeof(user)))) {
+		vm_view_free(&qa.view);
+		return err;
+	}
+	bool ordinary = uid > 0 && !service_user(user);
 	char where[80];
 	qa.view.pid = strtol(pid, NULL, 10);
 	snprintf(where, sizeof(where), "/%s", path);
-	if (!qa.name[0])
+	if (!qa.name[0]) {
 		snprintf(qa.name, sizeof(qa.name), "pid %s", pid);
+	} else if (ordinary) {
+		/* it names itself: never let it pass for (or merge into) a VM
+		 * that libvirt or root runs */
+		char own[sizeof(qa.name)];
+		snprintf(own, sizeof(own), "%.40s (pid %s)", qa.name, pid);
+		memcpy(qa.name, own, sizeof(own));
+		qa.uuid[0] = '\0';
+	}
 	struct vm *vm = facts_add_vm_view(f, qa.name, qa.uuid, VM_PROCESS, &qa.view, where);
 	if (!vm)
 		return -ENOMEM;
-	vcpu_threads(r, f, pid, vm);
-	return 0;
+	vm->uid = uid;
+	str_copy(vm->user, sizeof(vm->user), user);
+	vm->user_ordinary = ordinary;
+	return vcpu_threads(r, f, pid, vm);
 }
 
 int collect_vm_processes(struct root *r, struct facts *f)
 {
+	struct accounts a = { 0 };
 	char **names;
 	size_t count;
 	int err = root_list(r, "proc", &names, &count);
@@ -124,7 +250,8 @@ int collect_vm_processes(struct root *r, struct facts *f)
 		return err == -ENOMEM ? err : 0;
 	for (size_t i = 0; i < count && !err; i++)
 		if (all_digits(names[i]) && looks_like_qemu(r, names[i]))
-			err = read_process(r, f, names[i]);
+			err = read_process(r, f, &a, names[i]);
 	root_free_names(names);
+	free(a.buf);
 	return err;
 }

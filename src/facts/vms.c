@@ -65,6 +65,7 @@ struct vm *facts_add_vm_view(struct facts *f, const char *name, const char *uuid
 		f->virt.vms = vms;
 		vm = &vms[f->virt.count - 1];
 		vm->vcpu_threads = vm->vcpu_threads_pinned = -1;
+		vm->uid = -1;
 		str_copy(vm->name, sizeof(vm->name), name);
 		str_copy(vm->uuid, sizeof(vm->uuid), uuid);
 	}

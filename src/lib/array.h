@@ -1,5 +1,7 @@
-/* Arrays that grow one element at a time (devices of a VM, VMs of a host):
- * few elements, so a realloc per element costs nothing that matters. */
+/* Arrays that grow one element at a time (devices of a VM, VMs of a host).
+ * A hostile domain may have tens of thousands of devices, so the storage
+ * doubles: the capacity is implied by the count (the next power of two),
+ * and an array must only ever grow through here. */
 #ifndef LATDOC_ARRAY_H
 #define LATDOC_ARRAY_H
 

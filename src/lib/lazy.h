@@ -1,6 +1,7 @@
 /* Libraries loaded when first used, not when latdoc starts.
  *
- * libvirt, libcurl, libxml2 and libcrypto pull in some sixty shared objects:
+ * libvirt, libcurl, libxml2, libcrypto and libarchive pull in some sixty
+ * shared objects (and libmicrohttpd, which only serve needs, a few more):
  * linked at start-up they cost about 8 ms and 12 MB of every run, while
  * `check` on a machine without VMs needs none of them. Each library has a
  * file lazy_NAME.c that defines the functions latdoc calls, with the
@@ -27,7 +28,8 @@ void *lazy_sym(struct lazy_lib *lib, const char *name);
 /* NULL when LIB loads, else a sentence that names the library. */
 const char *lazy_missing(struct lazy_lib *lib);
 
-extern struct lazy_lib lazy_libvirt, lazy_libcurl, lazy_libxml2, lazy_libcrypto, lazy_libssl;
+extern struct lazy_lib lazy_libvirt, lazy_libcurl, lazy_libxml2, lazy_libcrypto, lazy_libssl,
+	lazy_libmicrohttpd, lazy_libarchive;
 
 /* In a shim: FN becomes the real NAME, of NAME's own type, or NULL. */
 #define LAZY_FN(lib, name)                                                              \

@@ -61,3 +61,28 @@ int virDomainFree(virDomainPtr domain)
 	LAZY_FN(lazy_libvirt, virDomainFree);
 	return fn ? fn(domain) : -1;
 }
+
+/* tune --vm: a read-write connection, to define a domain anew */
+virConnectPtr virConnectOpen(const char *name)
+{
+	LAZY_FN(lazy_libvirt, virConnectOpen);
+	return fn ? fn(name) : NULL;
+}
+
+virDomainPtr virDomainLookupByName(virConnectPtr conn, const char *name)
+{
+	LAZY_FN(lazy_libvirt, virDomainLookupByName);
+	return fn ? fn(conn, name) : NULL;
+}
+
+virDomainPtr virDomainDefineXML(virConnectPtr conn, const char *xml)
+{
+	LAZY_FN(lazy_libvirt, virDomainDefineXML);
+	return fn ? fn(conn, xml) : NULL;
+}
+
+int virDomainGetUUIDString(virDomainPtr domain, char *buf)
+{
+	LAZY_FN(lazy_libvirt, virDomainGetUUIDString);
+	return fn ? fn(domain, buf) : -1;
+}

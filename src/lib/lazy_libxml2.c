@@ -24,6 +24,13 @@ void xmlFreeParserCtxt(xmlParserCtxtPtr ctxt)
 		fn(ctxt);
 }
 
+void xmlStopParser(xmlParserCtxtPtr ctxt)
+{
+	LAZY_FN(lazy_libxml2, xmlStopParser);
+	if (fn)
+		fn(ctxt);
+}
+
 xmlDocPtr xmlCtxtReadMemory(xmlParserCtxtPtr ctxt, const char *buffer, int size, const char *url,
 			    const char *encoding, int options)
 {
@@ -60,6 +67,55 @@ void xmlFreeDoc(xmlDocPtr cur)
 	LAZY_FN(lazy_libxml2, xmlFreeDoc);
 	if (fn)
 		fn(cur);
+}
+
+/* tune's edits of a domain's XML */
+xmlNodePtr xmlNewChild(xmlNodePtr parent, xmlNsPtr ns, const xmlChar *name, const xmlChar *content)
+{
+	LAZY_FN(lazy_libxml2, xmlNewChild);
+	return fn ? fn(parent, ns, name, content) : NULL;
+}
+
+xmlAttrPtr xmlSetProp(xmlNodePtr node, const xmlChar *name, const xmlChar *value)
+{
+	LAZY_FN(lazy_libxml2, xmlSetProp);
+	return fn ? fn(node, name, value) : NULL;
+}
+
+int xmlUnsetProp(xmlNodePtr node, const xmlChar *name)
+{
+	LAZY_FN(lazy_libxml2, xmlUnsetProp);
+	return fn ? fn(node, name) : -1;
+}
+
+void xmlUnlinkNode(xmlNodePtr cur)
+{
+	LAZY_FN(lazy_libxml2, xmlUnlinkNode);
+	if (fn)
+		fn(cur);
+}
+
+void xmlFreeNode(xmlNodePtr cur)
+{
+	LAZY_FN(lazy_libxml2, xmlFreeNode);
+	if (fn)
+		fn(cur);
+}
+
+void xmlNodeSetContent(xmlNodePtr cur, const xmlChar *content)
+{
+	LAZY_FN(lazy_libxml2, xmlNodeSetContent);
+	if (fn)
+		fn(cur, content);
+}
+
+void xmlDocDumpMemory(xmlDocPtr cur, xmlChar **mem, int *size)
+{
+	LAZY_FN(lazy_libxml2, xmlDocDumpMemory);
+	if (fn)
+		fn(cur, mem, size);
+	else
+		*mem = NULL;
 }
 
 /* xmlFree is a variable that holds libxml2's deallocator: ours calls the

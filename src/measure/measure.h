@@ -7,7 +7,6 @@
 #include <stdbool.h>
 
 #include "../facts/facts.h"
-#include "../findings/findings.h"
 #include "cost.h"
 #include "probe.h"
 #include "stats.h"

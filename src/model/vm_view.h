@@ -16,11 +16,13 @@ struct vm_disk {
 	char controller[24]; /* for scsi: virtio-scsi, lsilogic, ...; else "" */
 	char cache[16];      /* none, writeback, ...; "" not said */
 	char io[16];         /* native, threads, io_uring; "" not said */
+	char format[16];     /* the image's format (<driver type=>): raw, qcow2; "" not said */
 	bool iothread;       /* served by an I/O thread */
 };
 
 struct vm_nic {
 	char id[32];       /* MAC address, or the device id */
+	char mac[18];      /* MAC address; "" not said */
 	char type[16];     /* network, bridge, user, hostdev, vhostuser, vdpa ... */
 	char model[24];    /* virtio, e1000, rtl8139 ...; "" for passthrough */
 	bool model_default; /* no model given: the hypervisor's default applies */

@@ -106,11 +106,20 @@ void fix_action_describe(const struct fix_action *a, const char *target, char *o
 		snprintf(out, outsz, a->when == FIX_RUNTIME ? "load module %s" : "modules-load.d: %s",
 			 target);
 		return;
-	case FIX_SERVICE:
-		snprintf(out, outsz, "%s: %s%s%s%s", target, a->want, was, now, end);
+	case FIX_SERVICE: {
+		/* the unit's state wanted, as the command that makes it */
+		const char *verb = !strcmp(a->want, "active")	   ? "start"
+				   : !strcmp(a->want, "enabled")  ? "enable"
+				   : !strcmp(a->want, "disabled") ? "disable"
+								  : a->want;
+		snprintf(out, outsz, "systemctl %s %s%s%s%s", verb, target, was, now, end);
 		return;
+	}
 	case FIX_LIBVIRT:
-		if (!*a->want)
+		if (!a->key)
+			snprintf(out, outsz, "domain %s: %s (shut it down, wait until virsh domstate says "
+				 "\"shut off\", start it)", target, a->want);
+		else if (!*a->want)
 			snprintf(out, outsz, "domain %s: remove %s, from its next start", target, a->key);
 		else
 			snprintf(out, outsz, "domain %s: %s = %s%s%s%s, from its next start", target,
@@ -123,33 +132,92 @@ void fix_action_describe(const struct fix_action *a, const char *target, char *o
 	}
 }
 
-/* Calls EACH with every group of alike actions of X done WHEN, in order. */
+/* Alike actions sort next to each other: by every field, the target by its
+ * shape (its numbers aside), then by place, so each group keeps the order
+ * its first action had. */
+static int compare_str(const char *a, const char *b)
+{
+	return a == b ? 0 : !a ? -1 : !b ? 1 : strcmp(a, b);
+}
+
+static int compare_shape(const char *a, const char *b)
+{
+	while (*a && *b) {
+		bool da = isdigit((unsigned char)*a), db = isdigit((unsigned char)*b);
+		if (da && db) {
+			a += strspn(a, "0123456789");
+			b += strspn(b, "0123456789");
+			continue;
+		}
+		if (da != db || *a != *b)
+			return da ? -1 : db ? 1 : (unsigned char)*a - (unsigned char)*b;
+		a++;
+		b++;
+	}
+	return (unsigned char)*a - (unsigned char)*b;
+}
+
+static int compare_actions(const void *pa, const void *pb, void *arg)
+{
+	const struct fix_action *all = arg, *a = &all[*(const size_t *)pa], *b = &all[*(const size_t *)pb];
+	int c;
+
+	if (a->kind != b->kind)
+		return a->kind < b->kind ? -1 : 1;
+	if (a->needs != b->needs)
+		return a->needs < b->needs ? -1 : 1;
+	if ((c = compare_str(a->variant, b->variant)) || (c = compare_str(a->now, b->now)) ||
+	    (c = compare_str(a->want, b->want)) || (c = compare_str(a->key, b->key)) ||
+	    (c = compare_shape(a->target, b->target)))
+		return c;
+	return *(const size_t *)pa < *(const size_t *)pb ? -1 : 1;
+}
+
+struct group {
+	size_t first, start, n; /* the first action's place; its run in the sorted order */
+};
+
+static int by_first(const void *pa, const void *pb)
+{
+	const struct group *a = pa, *b = pb;
+	return a->first < b->first ? -1 : a->first > b->first;
+}
+
+/* Calls EACH with every group of alike actions of X done WHEN, in the order
+ * of each group's first action. Sorting makes it n log n: a 96-CPU host has
+ * hundreds of idle-state writes. */
 void fix_action_groups(const struct finding *x, enum fix_when when,
 		       void (*each)(const struct fix_action *first, const char *target, size_t n,
 				    void *arg),
 		       void *arg)
 {
-	bool *taken = calloc(x->nactions + 1, sizeof(*taken));
-	const struct fix_action **group = malloc((x->nactions + 1) * sizeof(*group));
+	size_t *order = malloc((x->nactions + 1) * sizeof(*order)), n = 0, ngroups = 0;
+	struct group *groups = malloc((x->nactions + 1) * sizeof(*groups));
+	const struct fix_action **members = malloc((x->nactions + 1) * sizeof(*members));
 	char target[512];
 
-	if (!taken || !group) {
-		free(taken);
-		free(group);
-		return;
-	}
-	for (size_t i = 0; i < x->nactions; i++) {
-		size_t n = 0;
-		if (taken[i] || x->actions[i].when != when)
+	if (!order || !groups || !members)
+		goto out;
+	for (size_t i = 0; i < x->nactions; i++)
+		if (x->actions[i].when == when)
+			order[n++] = i;
+	qsort_r(order, n, sizeof(*order), compare_actions, x->actions);
+	for (size_t i = 0; i < n; i++) {
+		if (i && alike(&x->actions[order[i - 1]], &x->actions[order[i]])) {
+			groups[ngroups - 1].n++;
 			continue;
-		for (size_t j = i; j < x->nactions; j++)
-			if (!taken[j] && alike(&x->actions[i], &x->actions[j])) {
-				taken[j] = true;
-				group[n++] = &x->actions[j];
-			}
-		target_pattern(group, n, target, sizeof(target));
-		each(group[0], target, n, arg);
+		}
+		groups[ngroups++] = (struct group){ .first = order[i], .start = i, .n = 1 };
 	}
-	free(taken);
-	free(group);
+	qsort(groups, ngroups, sizeof(*groups), by_first);
+	for (size_t g = 0; g < ngroups; g++) {
+		for (size_t k = 0; k < groups[g].n; k++)
+			members[k] = &x->actions[order[groups[g].start + k]];
+		target_pattern(members, groups[g].n, target, sizeof(target));
+		each(members[0], target, groups[g].n, arg);
+	}
+out:
+	free(order);
+	free(groups);
+	free(members);
 }

@@ -5,6 +5,7 @@
 #include <json-c/json.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "../lib/escape.h"
 #include "../version.h"
@@ -148,6 +149,18 @@ static json_object *facts(const struct facts *f)
 
 	json_object *qos = json_object_new_object();
 	json_add(qos, "cpu_dma_latency_us", num_or_null(f->dma_latency_us));
+	json_object *holders = NULL;
+	if (f->pm_qos.scanned) {
+		holders = json_object_new_array();
+		for (size_t i = 0; i < f->pm_qos.nholders; i++) {
+			json_object *h = json_object_new_object();
+			json_add(h, "pid", json_object_new_int(f->pm_qos.holders[i].pid));
+			json_add(h, "command", json_str_or_null(f->pm_qos.holders[i].comm));
+			json_object_array_add(holders, h);
+		}
+	}
+	json_add(qos, "holders", holders);
+	json_add(qos, "hold_expected_by", json_str_or_null(f->pm_qos.expected_by));
 	json_add(o, "pm_qos", qos);
 
 	json_object *k = json_object_new_object(), *params = json_object_new_object();
@@ -252,11 +265,21 @@ static json_object *findings(const struct findings *fs)
 	return a;
 }
 
+json_object *json_generated(time_t t)
+{
+	char when[32];
+	struct tm tm;
+	if (!gmtime_r(&t, &tm) || !strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm))
+		return NULL;
+	return json_object_new_string(when);
+}
+
 json_object *json_document(const struct facts *f, const char *root)
 {
 	json_object *o = json_object_new_object(), *host = json_object_new_object();
 	json_add(o, "schema", json_object_new_int(JSON_SCHEMA));
 	json_add(o, "version", json_object_new_string(LATDOC_VERSION));
+	json_add(o, "generated", json_generated(time(NULL)));
 	json_add(host, "hostname", json_str_or_null(f->hostname));
 	json_add(host, "kernel", json_str_or_null(f->kernel));
 	json_add(host, "os", json_str_or_null(f->os.pretty));
@@ -267,7 +290,7 @@ json_object *json_document(const struct facts *f, const char *root)
 	return o;
 }
 
-int output_json(FILE *out, const struct report *r)
+json_object *json_report(const struct report *r)
 {
 	const struct facts *f = &r->facts;
 	json_object *o = json_document(f, r->root_dir), *problems = json_object_new_array();
@@ -280,8 +303,12 @@ int output_json(FILE *out, const struct report *r)
 	for (size_t i = 0; i < f->nproblems; i++)
 		json_object_array_add(problems, json_object_new_string(f->problems[i]));
 	json_add(o, "problems", problems);
+	return o;
+}
 
-	return json_write(out, o);
+int output_json(FILE *out, const struct report *r)
+{
+	return json_write(out, json_report(r));
 }
 
 /* json-c escapes control characters but copies other bytes as they are:

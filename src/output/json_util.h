@@ -4,15 +4,22 @@
 
 #include <json-c/json.h>
 #include <stdio.h>
+#include <time.h>
 
 #include "../facts/facts.h"
 
 /* "" is unknown: null */
 json_object *json_str_or_null(const char *s);
 void json_add(json_object *o, const char *key, json_object *v);
-/* A JSON document's head, the same for every command: schema, version, and
+/* "2026-11-25T21:22:57Z": when a report was made, in UTC (fleet tells
+ * stale reports by it). */
+json_object *json_generated(time_t t);
+/* A JSON document's head, the same for every command: schema, version, generated, and
  * the host it speaks of (from F's host facts; ROOT the directory read). */
 json_object *json_document(const struct facts *f, const char *root);
+struct report;
+/* The whole check --json document of R: what diff and report compare. */
+json_object *json_report(const struct report *r);
 /* Prints O, pretty, and releases it; -1 when it could not be built. */
 int json_write(FILE *out, json_object *o);
 

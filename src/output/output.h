@@ -46,6 +46,19 @@ void fix_action_groups(const struct finding *x, enum fix_when when,
  * the rest from INDENT + HANG; newlines in TEXT start new lines. */
 void output_wrapped(FILE *out, const char *text, int indent, int hang);
 
+/* tune: the plan, and the journals (tune --list). */
+struct plan;
+struct journal;
+void output_plan_text(FILE *out, const struct report *rep, const struct plan *p);
+struct json_object;
+struct json_object *json_plan(const struct plan *p);
+/* The findings no action fixes, with the check's advice: {id, subject, advice}. */
+struct json_object *json_by_hand(const struct report *rep);
+void output_journals_text(FILE *out, const struct journal *js, size_t n);
+struct json_object *json_journals(const struct journal *js, size_t n);
+/* "in effect", "reverted", ... */
+const char *journal_state(const struct journal *j);
+
 const char *platform_role_name(enum platform_role role);
 /* "bare metal", "KVM guest on aws", ... for one line of text */
 void platform_describe(const struct facts *f, char *out, size_t outsz);

@@ -64,7 +64,10 @@ static void print_group(const struct fix_action *a, const char *target, size_t n
 		size_t len = strlen(counted);
 		snprintf(counted + len, sizeof(counted) - len, " (%zu files)", n);
 	}
-	output_wrapped(out, counted, BODY, 4);
+	/* targets and values come from the machine: a VM's name, a governor */
+	char safe[2200];
+	str_escape(safe, sizeof(safe), counted, false);
+	output_wrapped(out, safe, BODY, 4);
 }
 
 static bool has_actions(const struct finding *x, enum fix_when when)

@@ -18,6 +18,7 @@ static json_object *disks(const struct vm_view *v)
 		json_add(o, "controller", json_str_or_null(d->controller));
 		json_add(o, "cache", json_str_or_null(d->cache));
 		json_add(o, "io", json_str_or_null(d->io));
+		json_add(o, "format", json_str_or_null(d->format));
 		json_add(o, "iothread", json_object_new_boolean(d->iothread));
 		json_object_array_add(a, o);
 	}
@@ -31,6 +32,7 @@ static json_object *nics(const struct vm_view *v)
 		const struct vm_nic *n = &v->nics[i];
 		json_object *o = json_object_new_object();
 		json_add(o, "id", json_str_or_null(n->id));
+		json_add(o, "mac", json_str_or_null(n->mac));
 		json_add(o, "type", json_str_or_null(n->type));
 		json_add(o, "model", json_str_or_null(n->model));
 		json_add(o, "model_default", json_object_new_boolean(n->model_default));
@@ -38,6 +40,18 @@ static json_object *nics(const struct vm_view *v)
 		json_object_array_add(a, o);
 	}
 	return a;
+}
+
+/* Who runs the QEMU process; null without a process or a readable status. */
+static json_object *owner(const struct vm *vm)
+{
+	if (!vm->view[VM_PROCESS] || vm->uid < 0)
+		return NULL;
+	json_object *o = json_object_new_object();
+	json_add(o, "uid", json_object_new_int64(vm->uid));
+	json_add(o, "user", json_str_or_null(vm->user));
+	json_add(o, "ordinary_user", json_object_new_boolean(vm->user_ordinary));
+	return o;
 }
 
 static json_object *vm(const struct vm *vm)
@@ -57,6 +71,7 @@ static json_object *vm(const struct vm *vm)
 	json_add(o, "arch", json_str_or_null(v->arch));
 	json_add(o, "machine", json_str_or_null(v->machine));
 	json_add(o, "pid", v->pid > 0 ? json_object_new_int64(v->pid) : NULL);
+	json_add(o, "owner", owner(vm));
 	json_add(cpu, "mode", json_str_or_null(v->cpu_mode));
 	json_add(cpu, "model", json_str_or_null(v->cpu_model));
 	json_add(o, "cpu", cpu);

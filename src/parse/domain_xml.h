@@ -1,8 +1,9 @@
 /* A libvirt domain XML document, reduced to what costs a VM latency.
  * Reads <domain> (a defined config, or libvirt's live XML) and <domstatus>
  * (the running config libvirt keeps under /run/libvirt/qemu, with the QEMU
- * pid). libxml2 parses it with no network access and no entity expansion;
- * a document with a DOCTYPE is refused, as no libvirt document has one. */
+ * pid). libxml2 parses it with no network access and never substitutes an
+ * entity; a document with a DOCTYPE, in whatever encoding, is refused the
+ * moment libxml2 meets it, as no libvirt document has one. */
 #ifndef LATDOC_DOMAIN_XML_H
 #define LATDOC_DOMAIN_XML_H
 

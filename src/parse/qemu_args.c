@@ -80,22 +80,51 @@ static int kv_from_opts(const char *s, const char *implied, struct kv *kv)
 	return 0;
 }
 
-/* A JSON object's scalar members, as text; nested objects are skipped. */
-static int kv_from_json(const char *s, struct kv *kv, bool *malformed)
+/* A member's value as text, or NULL for what is not a scalar: null (QEMU
+ * takes it as "not given"), nested objects and arrays. */
+static const char *json_scalar(json_object *v)
 {
-	json_object *o = json_tokener_parse(s);
+	if (!v || json_object_is_type(v, json_type_object) || json_object_is_type(v, json_type_array))
+		return NULL;
+	if (json_object_is_type(v, json_type_boolean))
+		return json_object_get_boolean(v) ? "on" : "off";
+	return json_object_get_string(v);
+}
+
+/* A JSON object's scalar members, as text; the rest are skipped. When S
+ * is not one JSON object, WHY says what is wrong and at which byte, never
+ * with any of S's bytes: the value may be a secret's. */
+static int kv_from_json(const char *s, struct kv *kv, char *why, size_t whysz)
+{
+	size_t len = strlen(s);
+	struct json_tokener *tok = json_tokener_new();
 	size_t need = 0;
 
 	kv->buf = NULL;
 	kv->n = 0;
-	*malformed = !o || !json_object_is_type(o, json_type_object);
-	if (*malformed) {
+	why[0] = '\0';
+	if (!tok)
+		return -ENOMEM;
+	json_object *o = len <= INT32_MAX ? json_tokener_parse_ex(tok, s, (int)len) : NULL;
+	enum json_tokener_error e = json_tokener_get_error(tok);
+	size_t end = json_tokener_get_parse_end(tok);
+	json_tokener_free(tok);
+	if (!o && e == json_tokener_continue)
+		snprintf(why, whysz, "it ends at byte %zu, inside the object", len);
+	else if (!o)
+		snprintf(why, whysz, "%s at byte %zu of %zu", json_tokener_error_desc(e), end, len);
+	else if (!json_object_is_type(o, json_type_object))
+		snprintf(why, whysz, "not an object");
+	else if (end < len)
+		snprintf(why, whysz, "more after the object, from byte %zu of %zu", end, len);
+	if (why[0]) {
 		json_object_put(o);
 		return 0;
 	}
 	json_object_object_foreach(o, key, val) {
-		(void)val;
-		need += strlen(key) + 1 + strlen(json_object_get_string(val)) + 1;
+		const char *text = json_scalar(val);
+		if (text)
+			need += strlen(key) + 1 + strlen(text) + 1;
 	}
 	char *w = kv->buf = malloc(need + 1);
 	if (!w) {
@@ -103,12 +132,9 @@ static int kv_from_json(const char *s, struct kv *kv, bool *malformed)
 		return -ENOMEM;
 	}
 	json_object_object_foreach(o, k, v) {
-		if (kv->n == KV_MAX || json_object_is_type(v, json_type_object) ||
-		    json_object_is_type(v, json_type_array))
+		const char *text = json_scalar(v);
+		if (kv->n == KV_MAX || !text)
 			continue;
-		const char *text = json_object_is_type(v, json_type_boolean)
-					   ? (json_object_get_boolean(v) ? "on" : "off")
-					   : json_object_get_string(v);
 		kv->key[kv->n] = strcpy(w, k);
 		w += strlen(k) + 1;
 		kv->val[kv->n++] = strcpy(w, text);
@@ -118,10 +144,11 @@ static int kv_from_json(const char *s, struct kv *kv, bool *malformed)
 	return 0;
 }
 
-static int kv_parse(const char *s, const char *implied, struct kv *kv, bool *malformed)
+/* Either syntax; WHY is set (and KV empty) when a JSON value is malformed. */
+static int kv_parse(const char *s, const char *implied, struct kv *kv, char *why, size_t whysz)
 {
-	*malformed = false;
-	return s[0] == '{' ? kv_from_json(s, kv, malformed) : kv_from_opts(s, implied, kv);
+	why[0] = '\0';
+	return s[0] == '{' ? kv_from_json(s, kv, why, whysz) : kv_from_opts(s, implied, kv);
 }
 
 /* What the options say, before disks and NICs can be resolved: a disk's
@@ -132,7 +159,7 @@ struct dev {
 	char id[32];
 	char bus[32];
 	char netdev[32];
-	char extra[24]; /* -drive if=, -drive media=, netdev vhost */
+	char extra[24]; /* -drive if=, -drive media=, netdev vhost, -device mac= */
 	bool iothread;
 };
 
@@ -162,6 +189,14 @@ bool qemu_is_binary(const char *argv0)
 	const char *base = strrchr(argv0, '/');
 	base = base ? base + 1 : argv0;
 	return !strncmp(base, "qemu-system-", 12) || !strcmp(base, "qemu-kvm") || !strcmp(base, "kvm");
+}
+
+/* Whether OPT looks like an option's name, and may be quoted in a message:
+ * a word that does not could be a value, a secret's among them. */
+static bool option_name(const char *opt)
+{
+	size_t n = strspn(opt, "abcdefghijklmnopqrstuvwxyz0123456789-");
+	return n && n <= 32 && !opt[n];
 }
 
 /* Options that take no value; every other option takes the next word. */
@@ -230,6 +265,7 @@ static void on_device(struct state *st, struct vm_view *v, const struct kv *kv)
 	COPY(d->id, kv_get(kv, "id"));
 	COPY(d->bus, kv_get(kv, "bus"));
 	COPY(d->netdev, kv_get(kv, "netdev"));
+	COPY(d->extra, kv_get(kv, "mac"));
 	d->iothread = kv_get(kv, "iothread") || kv_get(kv, "iothread-vq-mapping");
 }
 
@@ -366,13 +402,14 @@ static const char *nic_model(const char *driver)
 	return !strncmp(driver, "virtio-net", 10) || !strcmp(driver, "virtio") ? "virtio" : driver;
 }
 
-static int add_nic(struct vm_view *v, const char *id, const char *type, const char *model,
-		   const char *backend)
+static int add_nic(struct vm_view *v, const char *id, const char *mac, const char *type,
+		   const char *model, const char *backend)
 {
 	struct vm_nic *nic = vm_view_add_nic(v);
 	if (!nic)
 		return -ENOMEM;
 	COPY(nic->id, id);
+	COPY(nic->mac, mac);
 	COPY(nic->type, type);
 	COPY(nic->model, nic_model(model));
 	COPY(nic->backend, backend);
@@ -390,11 +427,11 @@ static int resolve(const struct state *st, struct vm_view *v)
 			const char *type = n ? n->driver : "";
 			/* tap without vhost=on runs virtio-net in QEMU's own thread */
 			const char *backend = !strcmp(type, "tap") ? (n->extra[0] ? "vhost" : "qemu") : "";
-			err = add_nic(v, d->id, type, d->driver, backend);
+			err = add_nic(v, d->id, d->extra, type, d->driver, backend);
 		} else if (d->kind == 'd') {
 			err = resolve_disk(st, v, d);
 		} else if (d->kind == 'r' && !strcmp(d->driver, "nic")) {
-			err = add_nic(v, d->id, "", d->extra[0] ? d->extra : vm_default_nic_model(v->arch),
+			err = add_nic(v, d->id, "", "", d->extra[0] ? d->extra : vm_default_nic_model(v->arch),
 				      d->netdev);
 		} else if (d->kind == 'r') {
 			const char *iface = d->bus;
@@ -410,7 +447,7 @@ static int resolve(const struct state *st, struct vm_view *v)
 
 /* Applies one option with its value. */
 static int apply(struct state *st, struct qemu_args *out, const char *opt, const char *val,
-		 char *err, size_t errsz)
+		 size_t word, char *err, size_t errsz)
 {
 	static const struct {
 		const char *opt, *implied;
@@ -422,7 +459,8 @@ static int apply(struct state *st, struct qemu_args *out, const char *opt, const
 	};
 	struct vm_view *v = &out->view;
 	const char *imp = NULL;
-	bool known = false, malformed;
+	bool known = false;
+	char why[96];
 	struct kv kv;
 
 	if (!strcmp(opt, "uuid")) {
@@ -440,11 +478,11 @@ static int apply(struct state *st, struct qemu_args *out, const char *opt, const
 		}
 	if (!known)
 		return 0;
-	int rc = kv_parse(val, imp, &kv, &malformed);
+	int rc = kv_parse(val, imp, &kv, why, sizeof(why));
 	if (rc)
 		return rc;
-	if (malformed) {
-		snprintf(err, errsz, "-%s: its JSON value is malformed: '%.60s'", opt, val);
+	if (why[0]) {
+		snprintf(err, errsz, "-%s: its JSON value is malformed (word %zu): %s", opt, word, why);
 		return -EINVAL;
 	}
 	if (!strcmp(opt, "name")) {
@@ -537,14 +575,17 @@ int qemu_args_parse(const char *cmdline, size_t len, struct qemu_args *out, char
 		if (option_is_flag(opt))
 			continue;
 		if (p >= end) {
-			snprintf(err, errsz, "'%.40s' has no value", w);
+			if (option_name(opt))
+				snprintf(err, errsz, "'%s' has no value", w);
+			else
+				snprintf(err, errsz, "word %zu, an option, has no value", words);
 			rc = -EINVAL;
 			break;
 		}
 		const char *val = p;
 		p = val + strnlen(val, (size_t)(end - val)) + 1;
 		words++;
-		rc = apply(st, out, opt, val, err, errsz);
+		rc = apply(st, out, opt, val, words, err, errsz);
 	}
 	if (!rc) {
 		/* QEMU runs without KVM unless told: TCG, everything emulated */

@@ -1,4 +1,5 @@
 #include "root.h"
+#include "root_internal.h"
 
 #define ROOT_DIR_CACHE 64
 
@@ -13,6 +14,8 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+
+#include "root_archive.h"
 
 /* Where a walk stands: an O_PATH descriptor of a directory inside the root
  * and that directory's resolved path ("" is the root itself). */
@@ -42,6 +45,8 @@ struct root {
 	bool recording;
 	struct root_entry *entries;
 	size_t nentries, capentries;
+
+	struct root_archive *archive; /* the root is an archive: it answers */
 };
 
 static void walk_release(struct walk *w)
@@ -106,7 +111,7 @@ static int walk_up(const struct root *r, struct walk *w)
 }
 
 static int record(struct root *r, enum root_entry_kind kind, const char *dir,
-		  const char *name, const char *data, size_t len)
+		  const char *name, const char *data, size_t len, unsigned mode)
 {
 	char path[PATH_MAX];
 	struct root_entry *e;
@@ -126,6 +131,7 @@ static int record(struct root *r, enum root_entry_kind kind, const char *dir,
 	e = &r->entries[r->nentries];
 	e->kind = kind;
 	e->len = len;
+	e->mode = mode & 07777;
 	e->path = strdup(path);
 	e->data = NULL;
 	if (data) {
@@ -142,6 +148,24 @@ static int record(struct root *r, enum root_entry_kind kind, const char *dir,
 	}
 	r->nentries++;
 	return 0;
+}
+
+int root_note(struct root *r, enum root_entry_kind kind, const char *path, const char *data,
+	      size_t len, unsigned mode)
+{
+	return record(r, kind, path, "", data, len, mode);
+}
+
+/* walk_down, and for a snapshot the directory with its mode: the copy
+ * makes it no wider than it was */
+static int walk_into(struct root *r, struct walk *w, const char *name)
+{
+	struct stat st;
+	int err = walk_down(w, name);
+
+	if (!err && r->recording && !fstat(w->fd, &st))
+		err = record(r, ROOT_DIR, w->path, "", NULL, 0, st.st_mode);
+	return err;
 }
 
 /* Pops the first component of REST into COMP; false when none is left. */
@@ -215,7 +239,7 @@ static int resolve(struct root *r, struct walk *w, const char *rel, char *leaf, 
 			if ((size_t)n >= sizeof(target) - 1)
 				return -ENAMETOOLONG;
 			target[n] = '\0';
-			err = record(r, ROOT_LINK, w->path, comp, target, (size_t)n);
+			err = record(r, ROOT_LINK, w->path, comp, target, (size_t)n, 0777);
 			if (err)
 				return err;
 			if (strlen(target) + 1 + strlen(rest) + 1 > sizeof(rest))
@@ -239,7 +263,7 @@ static int resolve(struct root *r, struct walk *w, const char *rel, char *leaf, 
 		}
 		if (!S_ISDIR(st.st_mode))
 			return -ENOTDIR;
-		err = walk_down(w, comp);
+		err = walk_into(r, w, comp);
 		if (err)
 			return err;
 	}
@@ -310,7 +334,7 @@ static int resolve_path(struct root *r, const char *path, struct walk *w, char *
 		snprintf(rest, sizeof(rest), "%.*s", (int)(keylen - start - 1), path + start + 1);
 		err = resolve(r, w, rest, leaf, true);
 		if (!err && leaf[0])
-			err = walk_down(w, leaf);
+			err = walk_into(r, w, leaf);
 		if (!err && w->borrowed) {
 			/* still on the cached fd that cache_put may evict */
 			int fd = fcntl(w->fd, F_DUPFD_CLOEXEC, 0);
@@ -339,7 +363,7 @@ from_root:
 		snprintf(key, sizeof(key), "%.*s", (int)keylen, path);
 		err = resolve(r, w, key, leaf, true);
 		if (!err && leaf[0])
-			err = walk_down(w, leaf);
+			err = walk_into(r, w, leaf);
 		if (!err && !w->borrowed)
 			cache_put(r, path, keylen, w);
 		if (!err)
@@ -363,8 +387,17 @@ struct root *root_open(const char *dir, const char **err)
 	}
 	r->cpu_fd = -2;
 	r->fd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (r->fd < 0 && errno == ENOTDIR) {
+		r->dir = strdup(dir);
+		if (r->dir && (r->archive = root_archive_open(r, dir, err)))
+			return r;
+		if (!r->dir)
+			*err = "out of memory";
+		root_close(r);
+		return NULL;
+	}
 	if (r->fd < 0) {
-		*err = errno == ENOTDIR ? "not a directory" : strerror(errno);
+		*err = strerror(errno);
 		free(r);
 		return NULL;
 	}
@@ -397,6 +430,7 @@ void root_close(struct root *r)
 		close(r->cpu_fd);
 	if (r->fd >= 0)
 		close(r->fd);
+	root_archive_close(r->archive);
 	free(r->dir);
 	free(r);
 }
@@ -409,6 +443,16 @@ const char *root_dir(const struct root *r)
 bool root_is_live(const struct root *r)
 {
 	return r->live;
+}
+
+bool root_is_archive(const struct root *r)
+{
+	return r->archive != NULL;
+}
+
+bool root_recording(const struct root *r)
+{
+	return r->recording;
 }
 
 static long openat2_call(int dirfd, const char *path, int flags, unsigned long long resolve)
@@ -546,8 +590,10 @@ int root_read(struct root *r, const char *path, char **buf, size_t *len)
 {
 	struct walk w;
 	char leaf[NAME_MAX + 1];
-	int fd = open_in_root(r, path, READ_FLAGS), err;
 
+	if (r->archive)
+		return root_archive_read(r, r->archive, path, buf, len);
+	int fd = open_in_root(r, path, READ_FLAGS), err;
 	if (fd >= 0) {
 		err = read_fd(r, fd, path, buf, len);
 		close(fd);
@@ -579,8 +625,11 @@ int root_read(struct root *r, const char *path, char **buf, size_t *len)
 		err = -errno;
 	} else {
 		err = read_fd(r, fd, path, buf, len);
+		struct stat st;
+		if (!err && fstat(fd, &st) < 0)
+			st.st_mode = 0600; /* not known: the narrowest */
 		if (!err) {
-			err = record(r, ROOT_FILE, w.path, leaf, *buf, *len);
+			err = record(r, ROOT_FILE, w.path, leaf, *buf, *len, st.st_mode);
 			if (err) {
 				free(*buf);
 				*buf = NULL;
@@ -622,15 +671,17 @@ int root_realpath(struct root *r, const char *path, char *out, size_t outsz)
 {
 	struct walk w;
 	char leaf[NAME_MAX + 1];
-	int err = resolve_path(r, path, &w, leaf, true);
 
+	if (r->archive)
+		return root_archive_realpath(r, r->archive, path, out, outsz);
+	int err = resolve_path(r, path, &w, leaf, true);
 	if (err)
 		return err;
 	err = join(out, outsz, w.path, leaf);
 	/* a snapshot needs the directory a link led to, or the link dangles */
 	struct stat st;
 	if (!err && leaf[0] && !fstatat(w.fd, leaf, &st, 0) && S_ISDIR(st.st_mode))
-		err = record(r, ROOT_DIR, w.path, leaf, NULL, 0);
+		err = record(r, ROOT_DIR, w.path, leaf, NULL, 0, st.st_mode);
 	walk_release(&w);
 	return err;
 }
@@ -640,8 +691,10 @@ int root_exists(struct root *r, const char *path)
 	struct walk w;
 	char leaf[NAME_MAX + 1];
 	struct stat st;
-	int fd = open_in_root(r, path, O_PATH), err;
 
+	if (r->archive)
+		return root_archive_exists(r, r->archive, path);
+	int fd = open_in_root(r, path, O_PATH), err;
 	if (fd >= 0) {
 		close(fd);
 		return 0;
@@ -655,7 +708,8 @@ int root_exists(struct root *r, const char *path)
 		err = -errno;
 	/* a snapshot keeps that it exists, and no more */
 	if (!err && leaf[0])
-		err = record(r, S_ISDIR(st.st_mode) ? ROOT_DIR : ROOT_MARK, w.path, leaf, NULL, 0);
+		err = record(r, S_ISDIR(st.st_mode) ? ROOT_DIR : ROOT_MARK, w.path, leaf, NULL, 0,
+			     st.st_mode);
 	walk_release(&w);
 	return err;
 }
@@ -723,17 +777,20 @@ int root_list(struct root *r, const char *path, char ***names, size_t *count)
 	struct walk w;
 	char leaf[NAME_MAX + 1];
 	const int flags = O_RDONLY | O_DIRECTORY | O_CLOEXEC;
-	int fd = open_in_root(r, path, flags), err;
 
+	if (r->archive)
+		return root_archive_list(r, r->archive, path, names, count);
+	int fd = open_in_root(r, path, flags), err;
 	if (fd == -ENOSYS) {
 		err = resolve_path(r, path, &w, leaf, true);
 		if (err)
 			return err;
 		fd = openat(w.fd, leaf[0] ? leaf : ".", flags | O_NOFOLLOW);
+		struct stat st;
 		if (fd < 0)
 			fd = -errno;
 		else
-			err = record(r, ROOT_DIR, w.path, leaf, NULL, 0);
+			err = record(r, ROOT_DIR, w.path, leaf, NULL, 0, fstat(fd, &st) ? 0700 : st.st_mode);
 		walk_release(&w);
 		if (err) {
 			close(fd);
@@ -755,6 +812,84 @@ void root_free_names(char **names)
 	for (char **p = names; *p; p++)
 		free(*p);
 	free(names);
+}
+
+/* The directory that holds PATH's last component, resolved inside the root
+ * as a read resolves it (RESOLVE_IN_ROOT, or the walk by hand where the
+ * kernel cannot, and while recording), opened O_RDONLY so that it can be
+ * fsynced; LEAF gets the last component, which is not looked at: the write
+ * side opens it with O_NOFOLLOW. DIRPATH, when not NULL, gets the
+ * directory's resolved path where the walk made it (else ""). */
+int root_open_parent(struct root *r, const char *path, char *leaf, size_t leafsz, char *dirpath,
+		     size_t dirpathsz)
+{
+	const char *slash = strrchr(path, '/');
+	const char *name = slash ? slash + 1 : path;
+	char dir[PATH_MAX];
+	struct walk w;
+	char last[NAME_MAX + 1];
+	int err, fd;
+
+	if (dirpath)
+		dirpath[0] = '\0';
+	if (r->archive)
+		return -EROFS; /* an archive is read, never written */
+	if (!*name || !strcmp(name, ".") || !strcmp(name, ".."))
+		return -EINVAL;
+	if (strlen(name) >= leafsz || strlen(name) > NAME_MAX)
+		return -ENAMETOOLONG;
+	if (snprintf(dir, sizeof(dir), "%.*s", slash ? (int)(slash - path) : 0, path) >= (int)sizeof(dir))
+		return -ENAMETOOLONG;
+	strcpy(leaf, name);
+	if (!r->no_openat2 && !r->recording) {
+		long got = openat2_call(r->fd, *dir ? dir : ".", O_RDONLY | O_DIRECTORY, RESOLVE_IN_ROOT);
+		if (got >= 0)
+			return (int)got;
+		if (errno != ENOSYS && errno != EPERM && errno != E2BIG && errno != EINVAL &&
+		    errno != EAGAIN)
+			return -errno;
+		if (errno != EAGAIN)
+			r->no_openat2 = true;
+	}
+	err = walk_start(r, &w);
+	if (!err && *dir)
+		err = resolve(r, &w, dir, last, true);
+	if (!err && *dir && last[0])
+		err = walk_down(&w, last);
+	if (err) {
+		walk_release(&w);
+		return err;
+	}
+	fd = openat(w.fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	err = fd < 0 ? -errno : fd;
+	if (dirpath)
+		snprintf(dirpath, dirpathsz, "%s", w.path);
+	walk_release(&w);
+	return err;
+}
+
+int root_readlink(struct root *r, const char *path, char *out, size_t outsz)
+{
+	char leaf[NAME_MAX + 1], dir[PATH_MAX];
+
+	if (r->archive)
+		return root_archive_readlink(r, r->archive, path, out, outsz);
+	int fd = root_open_parent(r, path, leaf, sizeof(leaf), dir, sizeof(dir)), err = 0;
+
+	if (fd < 0)
+		return fd;
+	ssize_t n = readlinkat(fd, leaf, out, outsz);
+	if (n < 0)
+		err = -errno;
+	else if ((size_t)n >= outsz)
+		err = -ENAMETOOLONG;
+	else
+		out[n] = '\0';
+	/* a snapshot keeps the link, so that it says the same there */
+	if (!err)
+		err = record(r, ROOT_LINK, dir, leaf, out, (size_t)n, 0777);
+	close(fd);
+	return err;
 }
 
 void root_record(struct root *r, bool on)

@@ -93,29 +93,50 @@ static void cstate_actions(const struct facts *f, struct findings *out, struct f
 
 static void cstate_advice(const struct facts *f, struct findings *out, struct finding *x)
 {
-	char now[512], keep[768], cmdline[400], dec[16];
+	char now[1024], keep[1024], cmdline[400], dec[16];
 	snprintf(dec, sizeof(dec), "%d", DEEP_IDLE_LATENCY_US);
 	long as_hex = strtol(dec, NULL, 16); /* what the kernel makes of the text */
 	const char *param = !strcmp(f->cpuidle.driver, "intel_idle") ? "intel_idle.max_cstate=1"
 			    : !strcmp(f->cpuidle.driver, "acpi_idle") ? "processor.max_cstate=1"
 								      : NULL;
 	snprintf(now, sizeof(now),
-		 "cpupower idle-set -D %d (disables every state whose exit latency is %d us or more)\n"
-		 "A PM QoS hold does the same without changing a setting: a process keeps "
+		 "cpupower idle-set -D %d (disables every state whose exit latency is %d us or more); "
+		 "latdoc tune --apply disables the same states one by one, and latdoc revert "
+		 "enables them again.\n"
+		 "A PM QoS hold does the same without changing a setting: latdoc hold keeps "
 		 "/dev/cpu_dma_latency open with the binary 32-bit value %d written (the text \"%d\" "
-		 "is read as hex: %ld us), as tuned's latency-performance does.\n"
+		 "is read as hex: %ld us) for as long as it runs, as tuned's daemon does for "
+		 "latency-performance; latdoc tune --apply --cstates hold starts it as the "
+		 "latdoc-hold unit, and latdoc check names who holds a limit.\n"
 		 "Shallower idle costs power and heat: idle cores draw more.",
 		 DEEP_IDLE_LATENCY_US + 1, DEEP_IDLE_LATENCY_US + 1, DEEP_IDLE_LATENCY_US,
 		 DEEP_IDLE_LATENCY_US, as_hex);
+	int n = snprintf(keep, sizeof(keep), "latdoc tune --persist (a tmpfiles.d line per state), "
+					     "or --persist --cstates hold (the latdoc-hold unit, "
+					     "enabled)");
 	if (param) {
 		fix_cmdline_text(f, param, cmdline, sizeof(cmdline));
-		snprintf(keep, sizeof(keep), "%s (it counts states by index: check which stay with "
-					     "cpupower idle-info); or tuned-adm profile latency-performance",
+		snprintf(keep + n, sizeof(keep) - (size_t)n,
+			 "; or %s (it counts states by index: check which stay with cpupower "
+			 "idle-info); or tuned-adm profile latency-performance",
 			 cmdline);
 	} else {
-		snprintf(keep, sizeof(keep), "tuned-adm profile latency-performance");
+		snprintf(keep + n, sizeof(keep) - (size_t)n, "; or tuned-adm profile latency-performance");
 	}
 	finding_fix(out, x, now, keep);
+}
+
+/* The other way: a hold of /dev/cpu_dma_latency by the latdoc-hold unit,
+ * started now and enabled for the next boots. */
+static void hold_actions(struct findings *out, struct finding *x)
+{
+	struct fix_action *a = finding_action(out, x, FIX_SERVICE, FIX_RUNTIME, NEEDS_ROOT,
+					      "latdoc-hold.service", NULL, NULL, "active");
+	if (a)
+		a->variant = "hold";
+	if ((a = finding_action(out, x, FIX_SERVICE, FIX_PERSISTENT, NEEDS_ROOT,
+				"latdoc-hold.service", NULL, NULL, "enabled")))
+		a->variant = "hold";
 }
 
 void rule_cpu_cstate_deep(const struct facts *f, struct findings *out)
@@ -180,6 +201,7 @@ void rule_cpu_cstate_deep(const struct facts *f, struct findings *out)
 		    "light traffic, where latency is judged, lands in it.",
 		    worst->name, worst->latency_us);
 	cstate_actions(f, out, x);
+	hold_actions(out, x);
 	cstate_advice(f, out, x);
 	weigh_measured_cstate_cost(f, out, x);
 	cpuset_clear(&cpus);
@@ -206,6 +228,46 @@ static void resume_limit_finding(struct findings *out, const struct cpuset *cpus
 		    "Keep it in /etc/tmpfiles.d/ so it survives a reboot.");
 }
 
+/* Who holds the limit: pid and command of each process with the device
+ * open, as fuser would name them. */
+static void holders_evidence(const struct facts *f, struct findings *out, struct finding *x)
+{
+	for (size_t i = 0; i < f->pm_qos.nholders; i++)
+		finding_evidence(out, x, "/proc/*/fd", "held by pid %d (%s)", f->pm_qos.holders[i].pid,
+				 f->pm_qos.holders[i].comm);
+	if (f->pm_qos.scanned && !f->pm_qos.nholders)
+		finding_evidence(out, x, "/proc/*/fd",
+				 f->live ? "no process with it open that this user can see"
+					 : "no process with it open in this snapshot");
+}
+
+void rule_cpu_pm_qos_unheld(const struct facts *f, struct findings *out)
+{
+	if (!f->pm_qos.expected_by[0] || f->dma_latency_us == FACT_UNKNOWN ||
+	    f->dma_latency_us < PM_QOS_DEFAULT_US)
+		return;
+	bool ours = !strncmp(f->pm_qos.expected_by, "latdoc-hold", 11);
+	struct finding *x = finding_add(out, SEV_WARNING, "system",
+					"%s, but no process holds a PM QoS limit",
+					ours ? "latdoc-hold.service is enabled" : "tuned's profile sets force_latency");
+	finding_evidence(out, x, f->pm_qos.expected_src, "%s", f->pm_qos.expected_by);
+	finding_evidence(out, x, "/dev/cpu_dma_latency", "no limit held (the default)");
+	finding_why(out, x,
+		    "A PM QoS limit lasts only while a process keeps /dev/cpu_dma_latency open. The "
+		    "configuration says one should (%s), yet none does: the unit or daemon stopped, or "
+		    "never started, and deep C-states are back without a word.",
+		    ours ? "the latdoc-hold unit" : "tuned's daemon");
+	if (ours) {
+		finding_action(out, x, FIX_SERVICE, FIX_RUNTIME, NEEDS_ROOT, "latdoc-hold.service", NULL,
+			       NULL, "active");
+		finding_fix(out, x, "systemctl status latdoc-hold.service says why it stopped", NULL);
+	} else {
+		finding_fix(out, x, "systemctl restart tuned.service; tuned-adm verify does not check "
+				    "the hold",
+			    "or keep CPUs out of deep states without a process: latdoc tune --persist");
+	}
+}
+
 void rule_cpu_pm_qos(const struct facts *f, struct findings *out)
 {
 	if (f->dma_latency_us != FACT_UNKNOWN && f->dma_latency_us < PM_QOS_DEFAULT_US) {
@@ -213,15 +275,18 @@ void rule_cpu_pm_qos(const struct facts *f, struct findings *out)
 						"a PM QoS request holds CPU exit latency at %ld us",
 						f->dma_latency_us);
 		finding_evidence(out, x, "/dev/cpu_dma_latency", "%ld us", f->dma_latency_us);
+		holders_evidence(f, out, x);
 		finding_why(out, x,
 			    "Idle states slower to leave than %ld us are not used. The limit lasts "
 			    "only while the process that wrote it (tuned, cyclictest, a database) "
 			    "keeps the file open: when it stops, deep C-states come back silently.",
 			    f->dma_latency_us);
-		finding_fix(out, x, "Nothing to fix; find the holder with: "
-				    "fuser -v /dev/cpu_dma_latency",
-			    "Make the holder a service that restarts, or cap states on the kernel "
-			    "command line instead.");
+		finding_fix(out, x, f->pm_qos.nholders
+					    ? "Nothing to fix."
+					    : "Nothing to fix; find the holder with: fuser -v /dev/cpu_dma_latency",
+			    "Make the holder a service that restarts (latdoc tune --persist --cstates "
+			    "hold enables the latdoc-hold unit), or cap states on the kernel command "
+			    "line instead.");
 	}
 
 	/* one finding per distinct per-CPU limit */

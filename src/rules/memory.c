@@ -70,8 +70,13 @@ void rule_mem_ksm(const struct facts *f, struct findings *out)
 		finding_action(out, x, FIX_SERVICE, FIX_PERSISTENT, NEEDS_ROOT, "ksm.service", NULL, NULL,
 			       "disabled");
 	finding_fix(out, x,
-		    "Writing 0 stops ksmd and leaves merged pages shared. Writing 2 also unmerges "
-		    "them, which needs that much memory free (pages_sharing pages).",
+		    f->os.services & OS_SERVICE_KSMTUNED
+			    ? "Writing 0 stops ksmd and leaves merged pages shared. Writing 2 also "
+			      "unmerges them, which needs that much memory free (pages_sharing pages). "
+			      "A running ksmtuned sets run back to 1 when memory runs short: stop it "
+			      "first (systemctl stop ksmtuned.service)."
+			    : "Writing 0 stops ksmd and leaves merged pages shared. Writing 2 also "
+			      "unmerges them, which needs that much memory free (pages_sharing pages).",
 		    f->os.services & OS_QEMU_KVM_DEFAULTS
 			    ? "Ubuntu: KSM_ENABLED=0 in /etc/default/qemu-kvm. libvirt: "
 			      "<memoryBacking><nosharepages/></memoryBacking> per domain."

@@ -39,6 +39,8 @@ const struct rule rules[] = {
 	{ "cpu.epb", "energy_perf_bias favours power", rule_cpu_epb },
 	{ "cpu.boost", "turbo / boost is off", rule_cpu_boost },
 	{ "cpu.pm_qos", "a PM QoS latency limit is held", rule_cpu_pm_qos },
+	{ "cpu.pm_qos.unheld", "a unit or tuned profile expects a PM QoS hold, and no process holds one",
+	  rule_cpu_pm_qos_unheld },
 	{ "mem.swappiness", "swappiness above the latency profiles' 10", rule_mem_swappiness },
 	{ "vm.emulator.pin", "a VM's emulator threads may run on its vCPUs' cores",
 	  rule_vm_emulator_pin },

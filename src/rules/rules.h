@@ -35,6 +35,7 @@ void rule_cpu_epb(const struct facts *f, struct findings *out);
 void rule_cpu_cstate_deep(const struct facts *f, struct findings *out);
 void rule_cpu_pm_qos(const struct facts *f, struct findings *out);
 void rule_cpu_cstate_cost(const struct facts *f, struct findings *out);
+void rule_cpu_pm_qos_unheld(const struct facts *f, struct findings *out);
 void rule_mem_thp(const struct facts *f, struct findings *out);
 void rule_mem_ksm(const struct facts *f, struct findings *out);
 void rule_mem_numa_balancing(const struct facts *f, struct findings *out);

@@ -4,7 +4,7 @@
  * driver) stands for a KVM domain; qemu is TCG, where every instruction is
  * emulated, which vm.accel says first and vm.cpu.mode then leaves alone;
  * xen, lxc and the rest are not KVM and are not audited. */
-#include "rules.h"
+#include "vm_fix.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -110,6 +110,8 @@ static int pinned_vcpus(const struct vm *vm, const struct vm_view *v)
 	return vm->vcpu_threads > 0 ? vm->vcpu_threads_pinned : v->vcpus_pinned;
 }
 
+/* vCPUs of the running VMs (of all, when none runs): what competes for
+ * the host's CPUs. */
 static int running_vcpus(const struct facts *f)
 {
 	int sum = 0, all = 0;
@@ -124,13 +126,12 @@ static int running_vcpus(const struct facts *f)
 }
 
 static void vcpu_pin(const struct facts *f, struct findings *out, const struct vm *vm,
-		     const struct vm_view *v)
+		     const struct vm_view *v, struct vm_pin_host *h, int want)
 {
 	int pinned = pinned_vcpus(vm, v), online = cpuset_count(&f->online);
 	if (!accelerated(v) || pinned >= v->vcpus)
 		return;
 	/* it matters where vCPUs compete for cores or memory is remote */
-	int want = running_vcpus(f);
 	bool matters = f->nodes > 1 || (online > 0 && want > online);
 	struct finding *x;
 	if (pinned)
@@ -149,8 +150,8 @@ static void vcpu_pin(const struct facts *f, struct findings *out, const struct v
 		const struct vm_view *p = vm->view[VM_PROCESS];
 		char tasks[64];
 		snprintf(tasks, sizeof(tasks), "/proc/%ld/task", p ? p->pid : 0L);
-		finding_evidence(out, x, tasks, "%d of %d \"CPU n/KVM\" threads bound to fewer CPUs than "
-				 "are online", vm->vcpu_threads_pinned, vm->vcpu_threads);
+		finding_evidence(out, x, tasks, "%d of %d \"CPU n/KVM\" threads each on a CPU or set "
+				 "of its own", vm->vcpu_threads_pinned, vm->vcpu_threads);
 	}
 	if (online > 0)
 		finding_evidence(out, x, "host", "%d vCPUs of running VMs on %d online CPUs, %d NUMA node%s",
@@ -159,16 +160,38 @@ static void vcpu_pin(const struct facts *f, struct findings *out, const struct v
 		    "An unpinned vCPU thread is moved between host cores by the scheduler: its "
 		    "caches go cold, it waits behind other threads, and on a multi-node host its "
 		    "memory ends up remote. The libvirt real-time guide pins each vCPU to its own core.");
-	vm_fix(out, x, f, VM_FIX_VCPU_PIN, vm);
+	struct vm_pin_plan plan;
+	if (vm_pin_plan(h, v, &plan)) {
+		out->out_of_memory = true;
+		return;
+	}
+	vm_fix_vcpu_pin(out, x, f, vm, h, &plan);
+	vm_pin_plan_free(&plan);
 }
 
+/* One plan for the host: the VMs get their CPUs in turn, none twice. */
 void rule_vm_vcpu_pin(const struct facts *f, struct findings *out)
 {
-	each_vm(f, out, vcpu_pin);
+	struct vm_pin_host h;
+	int want = running_vcpus(f);
+
+	if (!f->virt.count)
+		return;
+	if (vm_pin_host_init(f, &h)) {
+		out->out_of_memory = true;
+		return;
+	}
+	for (size_t i = 0; i < f->virt.count; i++) {
+		const struct vm *vm = &f->virt.vms[i];
+		const struct vm_view *v = vm_effective(vm);
+		if (v && audited(v))
+			vcpu_pin(f, out, vm, v, &h, want);
+	}
+	vm_pin_host_free(&h);
 }
 
 static void emulator_pin(const struct facts *f, struct findings *out, const struct vm *vm,
-			 const struct vm_view *v)
+			 const struct vm_view *v, const struct vm_pin_host *h)
 {
 	/* only libvirt's XML says where the emulator runs */
 	if (!accelerated(v) || v == vm->view[VM_PROCESS] || pinned_vcpus(vm, v) < v->vcpus ||
@@ -182,12 +205,26 @@ static void emulator_pin(const struct facts *f, struct findings *out, const stru
 	finding_why(out, x,
 		    "QEMU's main loop and I/O threads may run on any CPU the VM may use, so they "
 		    "preempt vCPUs on their pinned cores; the vCPU stalls while the emulator works.");
-	vm_fix(out, x, f, VM_FIX_EMULATOR_PIN, vm);
+	vm_fix_emulator_pin(out, x, f, vm, h);
 }
 
 void rule_vm_emulator_pin(const struct facts *f, struct findings *out)
 {
-	each_vm(f, out, emulator_pin);
+	struct vm_pin_host h;
+
+	if (!f->virt.count)
+		return;
+	if (vm_pin_host_init(f, &h)) {
+		out->out_of_memory = true;
+		return;
+	}
+	for (size_t i = 0; i < f->virt.count; i++) {
+		const struct vm *vm = &f->virt.vms[i];
+		const struct vm_view *v = vm_effective(vm);
+		if (v && audited(v))
+			emulator_pin(f, out, vm, v, &h);
+	}
+	vm_pin_host_free(&h);
 }
 
 static void numa(const struct facts *f, struct findings *out, const struct vm *vm,
@@ -228,8 +265,7 @@ void rule_vm_numa(const struct facts *f, struct findings *out)
 	each_vm(f, out, numa);
 }
 
-/* An emulated disk: a bus that traps every register access to QEMU. */
-static bool emulated_disk(const struct vm_disk *d, char *why, size_t sz)
+bool vm_disk_emulated(const struct vm_disk *d, char *why, size_t sz)
 {
 	static const char *const buses[] = { "ide", "sata", "usb", "fdc", "sd" };
 	if (!strcmp(d->device, "cdrom") || !strcmp(d->device, "floppy"))
@@ -246,22 +282,71 @@ static bool emulated_disk(const struct vm_disk *d, char *why, size_t sz)
 	return false;
 }
 
+bool vm_disk_virtio(const struct vm_disk *d)
+{
+	return strcmp(d->device, "cdrom") &&
+	       (!strcmp(d->bus, "virtio") || (!strcmp(d->bus, "scsi") && !strcmp(d->controller, "virtio-scsi")));
+}
+
+bool vm_disk_cached(const struct vm_disk *d)
+{
+	return !strcmp(d->device, "disk") &&
+	       (!strcmp(d->cache, "writeback") || !strcmp(d->cache, "writethrough") ||
+		!strcmp(d->cache, "unsafe"));
+}
+
+bool vm_nic_emulated(const struct vm_nic *n)
+{
+	return n->model[0] && strcmp(n->model, "virtio");
+}
+
+bool vm_nic_userspace(const struct vm_nic *n)
+{
+	return !strcmp(n->model, "virtio") && !strcmp(n->backend, "qemu");
+}
+
+/* Appends ITEM to the LEN-long LIST while it fits, else counts it in MORE. */
+static void list_item(char *list, size_t sz, size_t *len, size_t *more, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+
+static void list_item(char *list, size_t sz, size_t *len, size_t *more, const char *fmt, ...)
+{
+	char item[160];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(item, sizeof(item), fmt, ap);
+	va_end(ap);
+	if (*len + strlen(item) + 2 < sz - 24) /* room left for "and N more" */
+		*len += (size_t)snprintf(list + *len, sz - *len, "%s%s", *len ? ", " : "", item);
+	else
+		(*more)++;
+}
+
+static void list_end(char *list, size_t sz, size_t len, size_t more)
+{
+	if (more)
+		snprintf(list + len, sz - len, " and %zu more", more);
+}
+
 static void disk_bus(const struct facts *f, struct findings *out, const struct vm *vm,
 		     const struct vm_view *v)
 {
-	char list[512] = "", why[48];
-	size_t n = 0, len = 0;
+	char list[512] = "", brief[128] = "", why[48];
+	size_t n = 0, len = 0, more = 0, blen = 0, bmore = 0;
 
 	for (size_t i = 0; i < v->ndisks; i++)
-		if (emulated_disk(&v->disks[i], why, sizeof(why)) && len < sizeof(list)) {
-			len += (size_t)snprintf(list + len, sizeof(list) - len, "%s%s (%s)", n ? ", " : "",
-						v->disks[i].target[0] ? v->disks[i].target : "?", why);
+		if (vm_disk_emulated(&v->disks[i], why, sizeof(why))) {
+			const char *dev = v->disks[i].target[0] ? v->disks[i].target : "?";
+			list_item(list, sizeof(list), &len, &more, "%s (%s)", dev, why);
+			list_item(brief, sizeof(brief), &blen, &bmore, "%s (%s)", dev, why);
 			n++;
 		}
 	if (!n)
 		return;
+	list_end(list, sizeof(list), len, more);
+	list_end(brief, sizeof(brief), blen, bmore);
 	struct finding *x = vm_finding(out, SEV_WARNING, vm, "%s has %zu disk%s on an "
-				       "emulated bus: %s", vm->name, n, n == 1 ? "" : "s", list);
+				       "emulated bus: %s", vm->name, n, n == 1 ? "" : "s", brief);
 	finding_evidence(out, x, v->where, "%s", list);
 	finding_why(out, x,
 		    "An emulated IDE, SATA or LSI controller turns every request into several "
@@ -275,12 +360,6 @@ void rule_vm_disk_bus(const struct facts *f, struct findings *out)
 	each_vm(f, out, disk_bus);
 }
 
-static bool virtio_disk(const struct vm_disk *d)
-{
-	return strcmp(d->device, "cdrom") &&
-	       (!strcmp(d->bus, "virtio") || (!strcmp(d->bus, "scsi") && !strcmp(d->controller, "virtio-scsi")));
-}
-
 static void disk_iothread(const struct facts *f, struct findings *out, const struct vm *vm,
 			  const struct vm_view *v)
 {
@@ -288,7 +367,7 @@ static void disk_iothread(const struct facts *f, struct findings *out, const str
 	if (!accelerated(v))
 		return;
 	for (size_t i = 0; i < v->ndisks; i++) {
-		if (!virtio_disk(&v->disks[i]))
+		if (!vm_disk_virtio(&v->disks[i]))
 			continue;
 		if (v->disks[i].iothread)
 			return;
@@ -314,24 +393,39 @@ void rule_vm_disk_iothread(const struct facts *f, struct findings *out)
 static void disk_cache(const struct facts *f, struct findings *out, const struct vm *vm,
 		       const struct vm_view *v)
 {
+	char list[512] = "";
+	size_t n = 0, len = 0, more = 0;
+	const struct vm_disk *one = NULL;
+
 	for (size_t i = 0; i < v->ndisks; i++) {
 		const struct vm_disk *d = &v->disks[i];
-		if (strcmp(d->device, "disk") ||
-		    (strcmp(d->cache, "writeback") && strcmp(d->cache, "writethrough") &&
-		     strcmp(d->cache, "unsafe")))
+		if (!vm_disk_cached(d))
 			continue;
-		struct finding *x = vm_finding(out, SEV_INFO, vm,
-					       "%s disk %s goes through the host page cache (cache=%s)",
-					       vm->name, d->target, d->cache);
-		finding_evidence(out, x, v->where, "disk %s: cache '%s', io '%s'", d->target, d->cache,
-				 d->io[0] ? d->io : "default");
-		finding_why(out, x,
-			    "With the host's page cache in the path, data is cached twice, the "
-			    "guest's writes wait on host writeback and flushes, and latency follows "
-			    "the host's memory pressure; cache=none with io=native goes straight to "
-			    "the device.");
-		vm_fix(out, x, f, VM_FIX_DISK_CACHE, vm);
+		list_item(list, sizeof(list), &len, &more, "%s (cache '%s', io '%s')", d->target,
+			  d->cache, d->io[0] ? d->io : "default");
+		one = n++ ? NULL : d;
 	}
+	if (!n)
+		return;
+	list_end(list, sizeof(list), len, more);
+	/* one finding a VM, however many disks: a domain may have thousands */
+	struct finding *x = one ? vm_finding(out, SEV_INFO, vm,
+					     "%s disk %s goes through the host page cache (cache=%s)",
+					     vm->name, one->target, one->cache)
+				: vm_finding(out, SEV_INFO, vm,
+					     "%s has %zu disks that go through the host page cache",
+					     vm->name, n);
+	if (one)
+		finding_evidence(out, x, v->where, "disk %s: cache '%s', io '%s'", one->target,
+				 one->cache, one->io[0] ? one->io : "default");
+	else
+		finding_evidence(out, x, v->where, "%s", list);
+	finding_why(out, x,
+		    "With the host's page cache in the path, data is cached twice, the "
+		    "guest's writes wait on host writeback and flushes, and latency follows "
+		    "the host's memory pressure; cache=none with io=native goes straight to "
+		    "the device.");
+	vm_fix(out, x, f, VM_FIX_DISK_CACHE, vm);
 }
 
 void rule_vm_disk_cache(const struct facts *f, struct findings *out)
@@ -342,23 +436,26 @@ void rule_vm_disk_cache(const struct facts *f, struct findings *out)
 static void nic_model(const struct facts *f, struct findings *out, const struct vm *vm,
 		      const struct vm_view *v)
 {
-	char list[512] = "";
-	size_t n = 0, len = 0;
+	char list[512] = "", brief[128] = "";
+	size_t n = 0, len = 0, more = 0, blen = 0, bmore = 0;
 	bool defaulted = false;
 
 	for (size_t i = 0; i < v->nnics; i++) {
 		const struct vm_nic *nic = &v->nics[i];
-		if (!nic->model[0] || !strcmp(nic->model, "virtio") || len >= sizeof(list))
+		if (!vm_nic_emulated(nic))
 			continue;
-		len += (size_t)snprintf(list + len, sizeof(list) - len, "%s%s%s", n ? ", " : "", nic->model,
-					nic->model_default ? " (no model given)" : "");
+		const char *dflt = nic->model_default ? " (no model given)" : "";
+		list_item(list, sizeof(list), &len, &more, "%s%s", nic->model, dflt);
+		list_item(brief, sizeof(brief), &blen, &bmore, "%s%s", nic->model, dflt);
 		defaulted |= nic->model_default;
 		n++;
 	}
 	if (!n)
 		return;
+	list_end(list, sizeof(list), len, more);
+	list_end(brief, sizeof(brief), blen, bmore);
 	struct finding *x = vm_finding(out, SEV_WARNING, vm,
-				       "%s has %zu emulated NIC%s: %s", vm->name, n, n == 1 ? "" : "s", list);
+				       "%s has %zu emulated NIC%s: %s", vm->name, n, n == 1 ? "" : "s", brief);
 	finding_evidence(out, x, v->where, "interface models: %s", list);
 	finding_why(out, x,
 		    "An emulated NIC (e1000, rtl8139) traps every register access and interrupt to "
@@ -377,20 +474,34 @@ void rule_vm_nic_model(const struct facts *f, struct findings *out)
 static void nic_vhost(const struct facts *f, struct findings *out, const struct vm *vm,
 		      const struct vm_view *v)
 {
+	char list[512] = "";
+	size_t n = 0, len = 0, more = 0;
+	const struct vm_nic *one = NULL;
+
 	for (size_t i = 0; i < v->nnics; i++) {
 		const struct vm_nic *nic = &v->nics[i];
-		if (strcmp(nic->model, "virtio") || strcmp(nic->backend, "qemu"))
+		if (!vm_nic_userspace(nic))
 			continue;
-		struct finding *x = vm_finding(out, SEV_WARNING, vm,
-					       "%s NIC %s is served by QEMU, not vhost-net", vm->name,
-					       nic->id[0] ? nic->id : "?");
-		finding_evidence(out, x, v->where, "interface %s: type %s, backend %s", nic->id,
-				 nic->type[0] ? nic->type : "?", nic->backend);
-		finding_why(out, x,
-			    "With the userspace backend, every packet goes through QEMU's main loop "
-			    "and an extra copy; vhost-net moves it in the host kernel.");
-		vm_fix(out, x, f, VM_FIX_NIC_VHOST, vm);
+		list_item(list, sizeof(list), &len, &more, "%s", nic->id[0] ? nic->id : "?");
+		one = n++ ? NULL : nic;
 	}
+	if (!n)
+		return;
+	list_end(list, sizeof(list), len, more);
+	struct finding *x = one ? vm_finding(out, SEV_WARNING, vm,
+					     "%s NIC %s is served by QEMU, not vhost-net", vm->name,
+					     one->id[0] ? one->id : "?")
+				: vm_finding(out, SEV_WARNING, vm,
+					     "%s has %zu NICs served by QEMU, not vhost-net", vm->name, n);
+	if (one)
+		finding_evidence(out, x, v->where, "interface %s: type %s, backend %s", one->id,
+				 one->type[0] ? one->type : "?", one->backend);
+	else
+		finding_evidence(out, x, v->where, "interfaces on QEMU's backend: %s", list);
+	finding_why(out, x,
+		    "With the userspace backend, every packet goes through QEMU's main loop "
+		    "and an extra copy; vhost-net moves it in the host kernel.");
+	vm_fix(out, x, f, VM_FIX_NIC_VHOST, vm);
 }
 
 void rule_vm_nic_vhost(const struct facts *f, struct findings *out)
@@ -523,8 +634,6 @@ void rule_vm_config_pending(const struct facts *f, struct findings *out)
 			    "A change made with virsh edit (or by the cloud stack) takes effect only "
 			    "when the VM is started again: until then the findings above describe what "
 			    "runs, not what is configured. A reboot from inside the guest is not enough.");
-		char cmd[256];
-		snprintf(cmd, sizeof(cmd), "virsh shutdown %s && virsh start %s", vm->name, vm->name);
-		finding_fix(out, x, cmd, NULL);
+		vm_fix_restart(out, x, f, vm);
 	}
 }

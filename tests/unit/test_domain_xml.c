@@ -144,6 +144,64 @@ static void refuses_what_is_not_a_domain(void **state)
 	assert_int_equal(domain_xml_parse("<domain><name>a</name>\0</domain>", 31, &d, err, 256), -EINVAL);
 }
 
+/* ASCII TEXT as UTF-16LE with a byte order mark, into BUF; its length. */
+static size_t utf16le(const char *text, char *buf, size_t bufsz)
+{
+	size_t n = 0;
+	buf[n++] = (char)0xff;
+	buf[n++] = (char)0xfe;
+	for (const char *p = text; *p && n + 2 <= bufsz; p++) {
+		buf[n++] = *p;
+		buf[n++] = 0;
+	}
+	return n;
+}
+
+/* The DTD is refused by what libxml2 parsed, in any encoding: a UTF-16
+ * document hid its DOCTYPE from a byte search, and its entities were
+ * expanded into the names and numbers read. */
+static void refuses_a_dtd_in_any_encoding(void **state)
+{
+	(void)state;
+	struct domain_xml d;
+	char err[256], buf[1024];
+	size_t n = utf16le("<?xml version='1.0' encoding='UTF-16'?>\n"
+			   "<!DOCTYPE domain [<!ENTITY x 'LEAKED'>]>\n"
+			   "<domain type='kvm'><name>a&x;</name></domain>", buf, sizeof(buf));
+	assert_int_equal(domain_xml_parse(buf, n, &d, err, sizeof(err)), -EINVAL);
+	assert_string_equal(err, "has a DOCTYPE or entity declaration, which no libvirt document "
+				 "has; not read");
+	assert_null(strstr(d.name, "LEAKED"));
+	n = utf16le("<!DOCTYPE domain SYSTEM 'file:///etc/shadow'><domain><name>b</name></domain>", buf,
+		    sizeof(buf));
+	assert_int_equal(domain_xml_parse(buf, n, &d, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "DOCTYPE"));
+	/* the same document without its DTD is read, in UTF-16 too */
+	n = utf16le("<?xml version='1.0' encoding='UTF-16'?>\n<domain type='kvm'><name>a&amp;b</name>"
+		    "<vcpu><![CDATA[3]]></vcpu></domain>", buf, sizeof(buf));
+	assert_int_equal(domain_xml_parse(buf, n, &d, err, sizeof(err)), 0);
+	assert_string_equal(d.name, "a&b");
+	assert_int_equal(d.view.vcpus, 3);
+	vm_view_free(&d.view);
+	/* an entity no DTD declares is an error, never text */
+	assert_int_equal(parse("<domain><name>a&x;</name></domain>", &d, err), -EINVAL);
+	assert_non_null(strstr(err, "not well-formed XML"));
+}
+
+/* libxml2's later lines quote the document's bytes, a password's maybe */
+static void quotes_no_bytes_of_a_bad_document(void **state)
+{
+	(void)state;
+	struct domain_xml d;
+	char err[256];
+	assert_int_equal(parse("<domain><name>a</name><devices><graphics type='vnc' passwd='s\xe9" "cr\xe9" "t'/>"
+			       "</devices></domain>", &d, err), -EINVAL);
+	assert_non_null(strstr(err, "not well-formed XML: line 1: "));
+	assert_null(strstr(err, "Bytes"));
+	assert_null(strstr(err, "0x"));
+	assert_null(strchr(err, '\n'));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -151,6 +209,8 @@ int main(void)
 		cmocka_unit_test(applies_libvirt_defaults),
 		cmocka_unit_test(reads_domstatus),
 		cmocka_unit_test(refuses_what_is_not_a_domain),
+		cmocka_unit_test(refuses_a_dtd_in_any_encoding),
+		cmocka_unit_test(quotes_no_bytes_of_a_bad_document),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -128,6 +128,49 @@ static void refuses_bad_command_lines(void **state)
 	vm_view_free(&q.view);
 }
 
+/* Any local user can start a process called qemu-system-x86 with these:
+ * a JSON null (or a nested value) is "not given", never a crash. */
+static void reads_json_null_and_nested_members(void **state)
+{
+	(void)state;
+	struct qemu_args q;
+	char err[256];
+	assert_int_equal(parse("qemu-system-x86_64|-accel|kvm|-device|{\"driver\":null}|"
+			       "-netdev|{\"type\":null,\"id\":null}|-object|{\"qom-type\":null}|"
+			       "-device|{\"driver\":\"e1000\",\"id\":\"n1\",\"romfile\":null,"
+			       "\"netdev\":\"h1\",\"x\":{\"y\":null},\"z\":[null]}|"
+			       "-netdev|{\"type\":\"tap\",\"id\":\"h1\",\"vhost\":null}", &q, err), 0);
+	assert_int_equal(q.view.nnics, 1);
+	assert_string_equal(q.view.nics[0].id, "n1");
+	assert_string_equal(q.view.nics[0].model, "e1000");
+	assert_string_equal(q.view.nics[0].backend, "qemu"); /* vhost null: not on */
+	assert_int_equal(q.view.iothreads, 0);
+	vm_view_free(&q.view);
+}
+
+/* A malformed value may be a secret's: the message says what and where,
+ * never its bytes. */
+static void says_where_not_what(void **state)
+{
+	(void)state;
+	struct qemu_args q;
+	char err[256];
+	assert_int_equal(parse("qemu-system-x86_64|-accel|kvm|-object|{\"qom-type\":\"secret\",\"id\":"
+			       "\"s0\",\"data\":\"SECRETVALUE", &q, err), -EINVAL);
+	assert_string_equal(err, "-object: its JSON value is malformed (word 4): it ends at byte 50, "
+				 "inside the object");
+	assert_int_equal(parse("qemu-system-x86_64|-object|{\"qom-type\":\"secret\",\"data\":SECRETVALUE}",
+			       &q, err), -EINVAL);
+	assert_string_equal(err, "-object: its JSON value is malformed (word 2): unexpected character "
+				 "at byte 28 of 40");
+	assert_int_equal(parse("qemu-system-x86_64|-object|{\"data\":\"x\"}SECRETVALUE", &q, err), -EINVAL);
+	assert_string_equal(err, "-object: its JSON value is malformed (word 2): more after the object, "
+				 "from byte 12 of 23");
+	assert_int_equal(parse("qemu-system-x86_64|-device|{\"driver\":\"e1000\"}|-SECRET_pass", &q, err),
+			 -EINVAL);
+	assert_string_equal(err, "word 3, an option, has no value");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -135,6 +178,8 @@ int main(void)
 		cmocka_unit_test(reads_keyval_options),
 		cmocka_unit_test(reads_json_options),
 		cmocka_unit_test(refuses_bad_command_lines),
+		cmocka_unit_test(reads_json_null_and_nested_members),
+		cmocka_unit_test(says_where_not_what),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -227,8 +227,30 @@ static void the_walk_agrees(void **state)
 	root_close(r);
 
 	assert_null(root_open("/nonexistent/latdoc", &err));
+	/* a file that is no archive either */
 	assert_null(root_open("/etc/hostname", &err));
-	assert_string_equal(err, "not a directory");
+	assert_true(!strncmp(err, "not a directory, nor a tar archive", 34));
+}
+
+/* The first entry of KIND at PATH that R recorded, or NULL. */
+static const struct root_entry *find_entry(const struct root *r, enum root_entry_kind kind,
+					   const char *path)
+{
+	size_t count;
+	const struct root_entry *e = root_entries(r, &count);
+	for (size_t i = 0; i < count; i++)
+		if (e[i].kind == kind && !strcmp(e[i].path, path))
+			return &e[i];
+	return NULL;
+}
+
+static unsigned mode_of(const char *rel)
+{
+	char path[512];
+	struct stat st;
+	snprintf(path, sizeof(path), "%s/%s", rootdir, rel);
+	assert_int_equal(lstat(path, &st), 0);
+	return st.st_mode & 07777;
 }
 
 static void lists_sorted_and_records(void **state)
@@ -249,7 +271,20 @@ static void lists_sorted_and_records(void **state)
 	root_record(r, false);
 
 	const struct root_entry *e = root_entries(r, &count);
-	assert_int_equal(count, 3);
+	/* the directories walked through, with their modes, then the link and
+	 * the file as they were met */
+	const struct root_entry *dir = find_entry(r, ROOT_DIR, "sys/cpu0");
+	const struct root_entry *lnk = find_entry(r, ROOT_LINK, "sys/cpu0/cpufreq");
+	const struct root_entry *file = find_entry(r, ROOT_FILE, "sys/devices/policy0/scaling_governor");
+	assert_non_null(find_entry(r, ROOT_DIR, "sys/devices/policy0"));
+	assert_true(dir < lnk && lnk < file);
+	assert_int_equal(dir->mode, mode_of("sys/cpu0"));
+	assert_int_equal(file->mode, mode_of("sys/devices/policy0/scaling_governor"));
+	assert_string_equal(lnk->data, "../devices/policy0");
+	assert_string_equal(file->data, "powersave\n");
+	for (size_t i = 0; i < count; i++)
+		if (e[i].kind == ROOT_DIR)
+			assert_int_equal(e[i].mode, mode_of(e[i].path));
 	/* the root itself, by its empty path, with and without the walk */
 	for (int recording = 0; recording < 2; recording++) {
 		root_record(r, recording);
@@ -259,15 +294,6 @@ static void lists_sorted_and_records(void **state)
 		root_free_names(names);
 	}
 	root_record(r, false);
-	e = root_entries(r, &count);
-	assert_int_equal(e[0].kind, ROOT_DIR);
-	assert_string_equal(e[0].path, "sys/cpu0");
-	assert_int_equal(e[1].kind, ROOT_LINK);
-	assert_string_equal(e[1].path, "sys/cpu0/cpufreq");
-	assert_string_equal(e[1].data, "../devices/policy0");
-	assert_int_equal(e[2].kind, ROOT_FILE);
-	assert_string_equal(e[2].path, "sys/devices/policy0/scaling_governor");
-	assert_string_equal(e[2].data, "powersave\n");
 	assert_int_equal(root_exists(r, "sys/cpu0/cpufreq"), 0);
 	assert_int_equal(root_exists(r, "sys/cpu0/nothing"), -ENOENT);
 	root_close(r);
@@ -292,6 +318,120 @@ static void live_root(void **state)
 	root_close(r);
 }
 
+static void slurp(const char *abs, char *out, size_t outsz)
+{
+	FILE *f = fopen(abs, "r");
+	assert_non_null(f);
+	size_t n = fread(out, 1, outsz - 1, f);
+	out[n] = '\0';
+	fclose(f);
+}
+
+/* The write side resolves like the read side, never follows the last
+ * component, and writes only regular files in a dump. Both resolutions:
+ * the kernel's, and the walk by hand (taken while recording). */
+static void writes_stay_inside(void **state)
+{
+	(void)state;
+	const char *err;
+	char path[512], got[128], outside[512];
+	struct stat st;
+
+	snprintf(outside, sizeof(outside), "%s/secret", top);
+	dir("w");
+	link_at("../secret", "w/leaf_link");
+	char abs[512];
+	snprintf(abs, sizeof(abs), "%s", top);
+	link_at(abs, "w/abs_dir"); /* TOP, looked up as ROOT/TOP: not there */
+	link_at("../../../../..", "w/climb_dir"); /* the root itself */
+	snprintf(path, sizeof(path), "%s/w/fifo", rootdir);
+	assert_int_equal(mkfifo(path, 0644), 0);
+	for (int recording = 0; recording < 2; recording++) {
+		put("w/value", "old\n");
+		snprintf(path, sizeof(path), "%s/w/value", rootdir);
+		assert_int_equal(chmod(path, 0444), 0);
+		struct root *r = root_open(rootdir, &err);
+		assert_non_null(r);
+		root_record(r, recording);
+		assert_int_equal(root_write_attr(r, "w/value", "new\n", 4), 0);
+		slurp(path, got, sizeof(got));
+		assert_string_equal(got, "new\n");
+		assert_int_equal(stat(path, &st), 0);
+		assert_int_equal(st.st_mode & 07777, 0444); /* kept */
+		/* a link as the last component is refused, wherever it points */
+		assert_int_equal(root_write_attr(r, "w/leaf_link", "x\n", 2), -ELOOP);
+		assert_int_equal(root_put_file(r, "w/leaf_link", "x\n", 2, 0644, true), -ELOOP);
+		slurp(outside, got, sizeof(got));
+		assert_string_equal(got, "outside\n");
+		/* links on the way stay inside the root */
+		assert_int_equal(root_write_attr(r, "w/abs_dir/secret", "x\n", 2), -ENOENT);
+		assert_int_equal(root_write_attr(r, "w/climb_dir/secret", "in\n", 3), 0);
+		slurp(outside, got, sizeof(got));
+		assert_string_equal(got, "outside\n");
+		put("secret", "inside\n");
+		assert_int_equal(root_write_attr(r, "w/fifo", "x", 1), -EINVAL);
+		assert_int_equal(root_write_attr(r, "w", "x", 1), -EISDIR);
+		assert_int_equal(root_write_attr(r, "w/none", "x", 1), -ENOENT);
+		assert_int_equal(root_write_attr(r, "w/..", "x", 1), -EINVAL);
+
+		/* whole files: created with a mode, replaced keeping theirs */
+		assert_int_equal(root_put_file(r, "w/conf", "a\n", 2, 0640, true), 0);
+		snprintf(path, sizeof(path), "%s/w/conf", rootdir);
+		assert_int_equal(stat(path, &st), 0);
+		assert_int_equal(st.st_mode & 07777, 0640);
+		assert_int_equal(chmod(path, 0600), 0);
+		assert_int_equal(root_put_file(r, "w/conf", "bb\n", 3, 0644, true), 0);
+		assert_int_equal(stat(path, &st), 0);
+		assert_int_equal(st.st_mode & 07777, 0600);
+		assert_int_equal(root_put_file(r, "w/conf", "bb\n", 3, 0644, false), 0);
+		assert_int_equal(stat(path, &st), 0);
+		assert_int_equal(st.st_mode & 07777, 0644);
+		slurp(path, got, sizeof(got));
+		assert_string_equal(got, "bb\n");
+
+		/* links, directories, removal */
+		assert_int_equal(root_make_link(r, "w/made", "/etc/x"), 0);
+		assert_int_equal(root_make_link(r, "w/made", "/etc/y"), -EEXIST);
+		assert_int_equal(root_readlink(r, "w/made", got, sizeof(got)), 0);
+		assert_string_equal(got, "/etc/x");
+		assert_int_equal(root_lstat(r, "w/made", &st), 0);
+		assert_true(S_ISLNK(st.st_mode));
+		assert_int_equal(root_remove(r, "w/made"), 0);
+		assert_int_equal(root_lstat(r, "w/made", &st), -ENOENT);
+		assert_int_equal(root_make_dir(r, "w/d", 0755), 0);
+		assert_int_equal(root_put_file(r, "w/d/f", "", 0, 0644, true), 0);
+		assert_int_equal(root_remove_dir(r, "w/d"), -ENOTEMPTY);
+		assert_int_equal(root_remove(r, "w/d"), -EISDIR);
+		assert_int_equal(root_remove(r, "w/d/f"), 0);
+		assert_int_equal(root_remove_dir(r, "w/d"), 0);
+		assert_int_equal(root_remove(r, "w/conf"), 0);
+
+		/* appending: new only when asked, never through a link */
+		int fd = root_open_append(r, "w/log", 0600, true, true);
+		assert_true(fd >= 0);
+		assert_int_equal(write(fd, "1\n", 2), 2);
+		close(fd);
+		assert_int_equal(root_open_append(r, "w/log", 0600, true, true), -EEXIST);
+		fd = root_open_append(r, "w/log", 0600, false, false);
+		assert_true(fd >= 0);
+		assert_int_equal(write(fd, "2\n", 2), 2);
+		close(fd);
+		snprintf(path, sizeof(path), "%s/w/log", rootdir);
+		slurp(path, got, sizeof(got));
+		assert_string_equal(got, "1\n2\n");
+		assert_int_equal(root_open_append(r, "w/leaf_link", 0600, true, false), -ELOOP);
+		assert_int_equal(root_remove(r, "w/log"), 0);
+		/* no temporary file is left behind */
+		char **names;
+		size_t n;
+		assert_int_equal(root_list(r, "w", &names, &n), 0);
+		for (size_t i = 0; i < n; i++)
+			assert_null(strstr(names[i], ".latdoc-"));
+		root_free_names(names);
+		root_close(r);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -302,6 +442,7 @@ int main(void)
 		cmocka_unit_test(the_walk_agrees),
 		cmocka_unit_test(lists_sorted_and_records),
 		cmocka_unit_test(live_root),
+		cmocka_unit_test(writes_stay_inside),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
