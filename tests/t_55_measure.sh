@@ -24,6 +24,11 @@ else
 	check "measure freq: it says it measured one core alone" \
 		jq -e '.measurements.freq.notes | any(test("single-core clock"))' "$OUT/stdout"
 	check "measure freq --json: the head of check's JSON" jq -e '.schema == 1 and .host.live' "$OUT/stdout"
+	# what could not be read is said in words, not as a bare error string
+	check "measure freq: a missing counter is said in plain words" \
+		jq -e '.measurements.freq.notes | all(test("No such file or directory|Operation not permitted|Permission denied") | not)' "$OUT/stdout"
+	check "measure freq: no cycle counter read, and a note says why" \
+		jq -e '.measurements.freq.cpus[0].perf_mhz != null or (.measurements.freq.notes | any(test("cycle counter")))' "$OUT/stdout"
 fi
 
 qos_before=$("$LATDOC" check --json 2>/dev/null | jq '.facts.pm_qos.cpu_dma_latency_us')

@@ -215,6 +215,22 @@ static bool pmu_sample(const struct pmu_counters *p, struct pmu_read *out)
 	return true;
 }
 
+/* Why there is no cycle counter, in plain words: a VM rarely passes the
+ * PMU through (ENOENT, ENODEV), an unprivileged user is refused it
+ * (perf_event_paranoid: EACCES, EPERM). */
+static const char *no_cycle_counter(const struct facts *f, int err)
+{
+	static char why[120];
+
+	if (err == -ENOENT || err == -ENODEV || err == -EOPNOTSUPP)
+		return f->flag_hypervisor ? "no cycle counter in this VM (the hypervisor passes no PMU through)"
+					  : "no cycle counter (the kernel has no PMU for this CPU)";
+	if (err == -EACCES || err == -EPERM)
+		return "cycle counter not allowed (run as root, or lower kernel.perf_event_paranoid)";
+	snprintf(why, sizeof(why), "cycle counter not available (%s)", strerror(-err));
+	return why;
+}
+
 /* MHz from the cycle counter over ROUNDS of the add chain; the share of
  * the time it counted in *SHARE. 0 when it did not count. */
 static double perf_mhz(const struct pmu_counters *p, uint64_t rounds, double *share)
@@ -471,8 +487,8 @@ int measure_freq(struct root *r, const struct facts *f, const struct cpuset *cpu
 	}
 	int perr = pmu_open(&pmu);
 	if (perr)
-		note_add(&out->notes, "cycle counter: not available (%s), the clock from the two "
-				      "instruction chains only", strerror(-perr));
+		note_add(&out->notes, "%s: the clock from the two instruction chains only",
+			 no_cycle_counter(f, perr));
 	if (!HAVE_IMUL)
 		note_add(&out->notes, "no imul chain on this architecture: the add chain is not cross-checked");
 	pthread_getaffinity_np(pthread_self(), sizeof(saved), &saved);
@@ -523,8 +539,13 @@ int measure_freq(struct root *r, const struct facts *f, const struct cpuset *cpu
 		note_add(&out->notes, "the cycle counter was shared with other events and counted %.0f%% of the "
 				      "time: its figure is scaled", 100 * low_share);
 	if (msr_err)
-		note_add(&out->notes, "APERF/MPERF: not read (/dev/cpu/N/msr: %s; needs root, the msr "
-				      "module and a CPU that has them)", strerror(-msr_err));
+		note_add(&out->notes, "%s", msr_err == -ENOENT && f->flag_hypervisor
+						    ? "APERF/MPERF: not read, this VM has no MSR access"
+					    : msr_err == -ENOENT
+						    ? "APERF/MPERF: not read, no /dev/cpu/N/msr (modprobe msr, as root)"
+					    : msr_err == -EACCES || msr_err == -EPERM
+						    ? "APERF/MPERF: not read, the MSRs need root"
+						    : "APERF/MPERF: not read, the CPU or kernel does not give them");
 	note_add(&out->notes, "each CPU was measured alone for about %.0f ms: its single-core clock, not "
 			      "the clock all cores sustain together", 2 * SLICES * SLICE_NS / 1e6);
 	out->interrupted = probe_interrupted();
