@@ -13,10 +13,16 @@ command -v jq >/dev/null || { echo "bench: needs jq" >&2; exit 2; }
 
 echo "== latdoc measure freq --cpus $CPUS, $RUNS runs ($(uname -r), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'))"
 out=$(mktemp)
-trap 'rm -f "$out"' EXIT
+trap 'rm -f "$out" "$out.json" "$out.agree" "$out.disturbed"' EXIT
 for i in $(seq "$RUNS"); do
-	"$LATDOC" measure freq --cpus "$CPUS" --json | jq -r '.measurements.freq.cpus[] | "\(.cpu) \(.mhz)"' >>"$out"
+	"$LATDOC" measure freq --cpus "$CPUS" --json >"$out.json"
+	jq -r '.measurements.freq.cpus[] | "\(.cpu) \(.mhz // .add_mhz)"' "$out.json" >>"$out"
+	jq -r '.measurements.freq.cpus[] | "\(.agree) \(.add_mhz) \(.imul_mhz)"' "$out.json" >>"$out.agree"
+	jq -r '.measurements.freq.disturbed // empty' "$out.json" >>"$out.disturbed"
 done
+awk '{ d = ($2 - $3) / ($2 > $3 ? $2 : $3) * 100; if (d < 0) d = -d; if (d > w) w = d; n++; a += ($1 == "true") }
+     END { printf "add and imul chains within 3%%: %d of %d CPU runs (widest gap %.2f%%)\n", a, n, w }' "$out.agree"
+printf 'runs marked disturbed: %d of %d\n' "$(grep -c . "$out.disturbed" || true)" "$RUNS"
 printf '%4s %10s %10s %10s %9s\n' cpu "min MHz" "median" "max MHz" "spread"
 sort -n -k1,1 -k2,2n "$out" | awk '
 	{ n[$1]++; v[$1, n[$1]] = $2 }

@@ -8,8 +8,9 @@ build_pkgs="gcc make meson ninja-build pkg-config libjson-c-dev libxml2-dev libv
 # contrib/ansible; systemd-analyze verifies contrib/systemd; chromium renders
 # report's HTML
 test_pkgs="libcmocka-dev jq util-linux clang libclang-rt-dev zsh time prometheus ansible-core systemd chromium"
-# the peers bench/ runs beside latdoc (make bench)
-bench_pkgs="time prometheus-node-exporter"
+# the peers bench/ runs beside latdoc (make bench): node_exporter for serve;
+# cyclictest, sockperf, perf and curl for measure, rtt and ttfb
+bench_pkgs="time prometheus-node-exporter rt-tests sockperf linux-perf curl openssl jq"
 
 want="$build_pkgs"
 case "${1:-}" in

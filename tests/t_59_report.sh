@@ -51,6 +51,13 @@ report "a measurement report" "$REP/measured.html" "$REP/measured.json" &&
 	check "a measurement report: the timer histogram, both runs" \
 		sh -c "grep -q 'Timer wake-up latency histogram' '$REP/measured.html' && grep -q '<title>allowed: 900 wake-ups</title>' '$REP/measured.html' && grep -q '<title>held: 700 wake-ups</title>' '$REP/measured.html'"
 
+# below 1,000 samples a p99 is not given (null): the caption says so, never "nan"
+jq '.measurements.wake.timer.allowed.p99_us = null | .measurements.wake.timer.held.p99_us = null' \
+	"$REP/measured.json" >"$REP/few.json"
+report "a measurement with too few samples for a p99" "$REP/few.html" "$REP/few.json" &&
+	check "too few samples: the p99 said to be missing, no nan" \
+		sh -c "grep -q 'p99 not given (too few samples)' '$REP/few.html' && ! grep -qi 'nan us' '$REP/few.html'"
+
 # a hostile report: markup and terminal bytes in its strings stay text
 jq '.host.hostname = "<img src=x onerror=alert(1)>" | .findings = [{id: "cpu.governor", severity: "critical", subject: "x\u001b[2J",
 	title: "</title><script>alert(1)</script>", why: "a & b", evidence: [{source: "\"><svg onload=alert(1)>", value: "v"}]}]' \

@@ -50,26 +50,9 @@ static int check_machine_root(struct root *r, const char *dir, char *err, size_t
 	return -1;
 }
 
-/* Short runs: a clock per CPU and one wake-up pair, a few seconds. */
 static int measure(struct report *rep, char *err, size_t errsz)
 {
-	struct wake_options wo = { .duration_s = 0.3, .interval_us = 1000 };
-	struct cpuset cpus = { 0 };
-	int e = measure_default_cpus(&rep->facts, &cpus);
-
-	if (!e && !(rep->freq = calloc(1, sizeof(*rep->freq))))
-		e = -ENOMEM;
-	if (!e && (e = measure_freq(&rep->facts, &cpus, rep->freq))) {
-		free(rep->freq);
-		rep->freq = NULL;
-	}
-	if (!e && !(rep->wake = calloc(1, sizeof(*rep->wake))))
-		e = -ENOMEM;
-	if (!e && (e = measure_wake(rep->root, &rep->facts, &cpus, &wo, rep->wake))) {
-		free(rep->wake);
-		rep->wake = NULL;
-	}
-	cpuset_clear(&cpus);
+	int e = measure_for_check(rep->root, &rep->facts, &rep->freq, &rep->wake);
 	if (e) {
 		snprintf(err, errsz, "measuring: %s", strerror(-e));
 		return -1;

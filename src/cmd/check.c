@@ -33,7 +33,7 @@ static const struct opt opts[] = {
 		.help = "colour the severities: auto (default), always or never",
 		.choices = "auto always never" },
 	[MEASURE] = { .name = "measure", .type = OPT_FLAG,
-		.help = "also measure the clock and wake-up latency here (a few seconds) and weigh the "
+		.help = "also measure the clock and the cost of idle here (about ten seconds) and weigh the "
 		      "findings with them" },
 };
 const struct opt_table check_options = OPT_TABLE(opts);

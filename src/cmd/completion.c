@@ -139,11 +139,13 @@ static void zsh(FILE *out)
 		fprintf(out, "\t\t%s) _arguments \\\n", c->name);
 		for (size_t j = 0; j < t->count; j++) {
 			const struct opt *o = &t->opts[j];
-			if (o->short_name)
+			if (o->short_name && o->repeat)
+				fprintf(out, "\t\t\t'*'{-%c,--%s}'[", o->short_name, o->name);
+			else if (o->short_name)
 				fprintf(out, "\t\t\t'(-%c --%s)'{-%c,--%s}'[", o->short_name, o->name,
 					o->short_name, o->name);
 			else
-				fprintf(out, "\t\t\t'--%s[", o->name);
+				fprintf(out, "\t\t\t'%s--%s[", o->repeat ? "*" : "", o->name);
 			zsh_text(out, o->help);
 			fputc(']', out);
 			zsh_action(out, o);

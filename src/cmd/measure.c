@@ -43,18 +43,30 @@ static const struct opt opts[] = {
 	[CPUS] = { .name = "cpus", .type = OPT_STRING, .arg = "LIST",
 		.help = "CPUs to measure (default: the online ones, at most 8)" },
 	[DURATION] = { .name = "duration", .type = OPT_DURATION, .arg = "TIME",
-		.help = "wake: how long each run lasts, 50ms to 60s (default 500ms); a run is made "
-		       "with C-states allowed and one with them held off, per CPU pair", .min = 50e6, .max = 60e9 },
+		.help = "wake: the whole measurement, 1s to 10m (default 12s), shared by the timer and "
+		      "each CPU pair, each in blocks that alternate between C-states allowed and held off",
+		.min = 1e9, .max = 600e9 },
 	[INTERVAL] = { .name = "interval", .type = OPT_DURATION, .arg = "TIME",
-		.help = "wake: the timer period, 50us to 1s (default 1ms)", .min = 50e3, .max = 1e9 },
-	[JSON] = { .name = "json", .type = OPT_FLAG,
-		.help = "print the measurements as JSON" },
+		.help = "wake: the timer period, 50us to 10ms (default 1ms); a block needs ten wake-ups "
+		      "at least", .min = 50e3, .max = 10e6 },
+	[JSON] = { .name = "json", .type = OPT_FLAG, .help = "print the measurements as JSON" },
 };
 const struct opt_table measure_options = OPT_TABLE(opts);
 
+/* "timer and cpu 0 -> 1 (2 sleepers)" */
+static void announce(const struct wake_plan *p, const struct wake_options *o)
+{
+	fprintf(stderr, "latdoc measure wake: %d probe%s in %d blocks of %.2f s, alternating C-states allowed "
+			"and held off: about %.0f s%s. Ctrl-C stops and prints what was measured.\n",
+		p->probes, p->probes == 1 ? "" : "s", p->blocks, p->block_s, p->total_s,
+		p->total_s > o->duration_s * 1.05 ? " (more than --duration: each probe takes eight blocks at least)"
+						   : "");
+}
+
 int cmd_measure(const struct opt_result *o)
 {
-	struct wake_options wo = { .duration_s = 0.5, .interval_us = 1000, .fifo_pairs = true };
+	struct wake_options wo = { .duration_s = 12, .interval_us = 1000, .fifo_pairs = true };
+	struct freq_options fo = { .ramp_trials = FREQ_RAMP_TRIALS };
 	const char *cpus_arg = o->v[CPUS].set ? o->v[CPUS].str : NULL;
 	bool json = o->v[JSON].set;
 
@@ -87,7 +99,7 @@ int cmd_measure(const struct opt_result *o)
 	struct cpuset cpus = { 0 };
 	struct freq_result freq;
 	struct wake_result wake;
-	bool have_freq = false, have_wake = false;
+	bool have_freq = false, have_wake = false, interrupted = false;
 	int status = EXIT_ERROR, err = facts_collect(r, &f);
 	if (err) {
 		fprintf(stderr, "latdoc measure: reading this machine: %s\n", strerror(-err));
@@ -95,12 +107,18 @@ int cmd_measure(const struct opt_result *o)
 	}
 	if (cpus_arg ? parse_cpus(cpus_arg, &f, &cpus) : measure_default_cpus(&f, &cpus))
 		goto out;
+	probe_catch_interrupt();
 	if (!strcmp(what, "freq")) {
-		err = measure_freq(&f, &cpus, &freq);
+		err = measure_freq(r, &f, &cpus, &fo, &freq);
 		have_freq = !err;
+		interrupted = have_freq && freq.interrupted;
 	} else {
+		struct wake_plan plan;
+		wake_plan(&f, &cpus, &wo, &plan);
+		announce(&plan, &wo);
 		err = measure_wake(r, &f, &cpus, &wo, &wake);
 		have_wake = !err;
+		interrupted = have_wake && wake.interrupted;
 	}
 	if (err) {
 		fprintf(stderr, "latdoc measure: %s\n", strerror(-err));
@@ -116,7 +134,7 @@ int cmd_measure(const struct opt_result *o)
 	} else {
 		output_wake_text(stdout, &wake);
 	}
-	status = fflush(stdout) ? EXIT_ERROR : EXIT_CLEAN;
+	status = fflush(stdout) ? EXIT_ERROR : interrupted ? EXIT_INTERRUPTED : EXIT_CLEAN;
 out:
 	if (have_freq)
 		freq_result_free(&freq);

@@ -78,6 +78,14 @@ static int take_value(const char *cmd, const struct opt *o, const char *value, s
 			fprintf(stderr, "latdoc %s: --%s needs a value (%s), not ''\n", cmd, o->name, o->arg);
 			return -1;
 		}
+		if (o->repeat) {
+			if (v->nlist == OPT_REPEAT_MAX) {
+				fprintf(stderr, "latdoc %s: --%s may be given at most %d times\n", cmd, o->name,
+					OPT_REPEAT_MAX);
+				return -1;
+			}
+			v->list[v->nlist++] = value;
+		}
 		return 0;
 	case OPT_CHOICE:
 		if (is_choice(o->choices, value))

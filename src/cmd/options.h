@@ -30,6 +30,7 @@ struct opt {
 	double min, max;     /* OPT_INT, OPT_NUMBER; OPT_DURATION in ns */
 	bool zero_ok;        /* 0 is taken too, below min: "off" */
 	enum opt_complete complete;
+	bool repeat;         /* OPT_STRING: may be given up to OPT_REPEAT_MAX times, each kept */
 };
 
 struct opt_table {
@@ -39,10 +40,14 @@ struct opt_table {
 
 #define OPT_TABLE(array) { array, sizeof(array) / sizeof(array[0]) }
 
+#define OPT_REPEAT_MAX 16
+
 /* One parsed option: set, and its value in the field of its type. */
 struct opt_value {
 	bool set;
-	const char *str;  /* OPT_STRING, OPT_CHOICE: the argument itself */
+	const char *str;  /* OPT_STRING, OPT_CHOICE: the argument itself (the last one) */
+	const char *list[OPT_REPEAT_MAX]; /* a repeatable option: every one, in order */
+	int nlist;
 	long long num;    /* OPT_INT; OPT_DURATION in ns */
 	double real;      /* OPT_NUMBER */
 };

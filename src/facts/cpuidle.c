@@ -167,6 +167,8 @@ int collect_cpuidle(struct root *r, struct facts *f)
 		snprintf(path, sizeof(path), "%s/current_governor_ro", dir);
 		facts_read_line(r, f, path, f->cpuidle.governor, sizeof(f->cpuidle.governor));
 	}
+	/* how long a KVM guest polls before it halts to the host (haltpoll) */
+	facts_read_long(r, f, "sys/module/haltpoll/parameters/guest_halt_poll_ns", &f->cpuidle.guest_halt_poll_ns);
 	for (size_t i = 0; i < f->ncpus; i++) {
 		if (!f->cpus[i].online)
 			continue;

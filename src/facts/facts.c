@@ -19,7 +19,7 @@ static int (*const collectors[])(struct root *, struct facts *) = {
 	collect_host_irqs, collect_guest_devices,
 };
 
-int facts_collect(struct root *r, struct facts *f)
+static void facts_init(struct root *r, struct facts *f)
 {
 	memset(f, 0, sizeof(*f));
 	f->live = root_is_live(r);
@@ -29,12 +29,31 @@ int facts_collect(struct root *r, struct facts *f)
 	f->steal_pct = -1;
 	f->virt.halt_poll_ns = -1;
 	f->virt.hugepage_default_kib = -1;
-	for (size_t i = 0; i < sizeof(collectors) / sizeof(collectors[0]); i++) {
-		int err = collectors[i](r, f);
+	f->cpuidle.guest_halt_poll_ns = -1;
+}
+
+static int run_collectors(struct root *r, struct facts *f, int (*const *list)(struct root *, struct facts *),
+			  size_t n)
+{
+	facts_init(r, f);
+	for (size_t i = 0; i < n; i++) {
+		int err = list[i](r, f);
 		if (err)
 			return err;
 	}
 	return 0;
+}
+
+int facts_collect(struct root *r, struct facts *f)
+{
+	return run_collectors(r, f, collectors, sizeof(collectors) / sizeof(collectors[0]));
+}
+
+int facts_collect_head(struct root *r, struct facts *f)
+{
+	static int (*const head[])(struct root *, struct facts *) = { collect_host, collect_os, collect_cpuinfo,
+								     collect_platform };
+	return run_collectors(r, f, head, sizeof(head) / sizeof(head[0]));
 }
 
 /* Of each kind of problem, this many are listed; then one line counts the

@@ -146,6 +146,7 @@ struct facts {
 	struct {
 		char driver[32]; /* intel_idle, acpi_idle, haltpoll; "" none */
 		char governor[32];
+		long guest_halt_poll_ns; /* haltpoll's, in a KVM guest; -1 absent */
 	} cpuidle;
 
 	/* PM QoS: /dev/cpu_dma_latency's effective value in µs, FACT_UNKNOWN
@@ -247,6 +248,9 @@ struct facts {
 /* Reads everything. Returns 0, or -errno when the facts could not be built
  * at all (out of memory); unreadable files become problems, not errors. */
 int facts_collect(struct root *r, struct facts *f);
+/* Only what a JSON document's head names (host, OS, platform): for the
+ * commands that measure rather than audit (rtt, ttfb). */
+int facts_collect_head(struct root *r, struct facts *f);
 void facts_free(struct facts *f);
 
 /* Collectors, one per concern, each in its own file. */

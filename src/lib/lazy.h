@@ -28,8 +28,8 @@ void *lazy_sym(struct lazy_lib *lib, const char *name);
 /* NULL when LIB loads, else a sentence that names the library. */
 const char *lazy_missing(struct lazy_lib *lib);
 
-extern struct lazy_lib lazy_libvirt, lazy_libcurl, lazy_libxml2, lazy_libcrypto, lazy_libmicrohttpd,
-	lazy_libarchive;
+extern struct lazy_lib lazy_libvirt, lazy_libcurl, lazy_libxml2, lazy_libcrypto, lazy_libssl,
+	lazy_libmicrohttpd, lazy_libarchive;
 
 /* In a shim: FN becomes the real NAME, of NAME's own type, or NULL. */
 #define LAZY_FN(lib, name)                                                              \

@@ -103,3 +103,29 @@ CURLUcode curl_url_set(CURLU *handle, CURLUPart what, const char *part, unsigned
 	LAZY_FN(lazy_libcurl, curl_url_set);
 	return fn ? fn(handle, what, part, flags) : CURLUE_OUT_OF_MEMORY;
 }
+
+CURLUcode curl_url_get(CURLU *handle, CURLUPart what, char **part, unsigned int flags)
+{
+	LAZY_FN(lazy_libcurl, curl_url_get);
+	return fn ? fn(handle, what, part, flags) : CURLUE_OUT_OF_MEMORY;
+}
+
+void curl_free(void *p)
+{
+	LAZY_FN(lazy_libcurl, curl_free);
+	if (fn)
+		fn(p);
+}
+
+struct curl_slist *curl_slist_append(struct curl_slist *list, const char *data)
+{
+	LAZY_FN(lazy_libcurl, curl_slist_append);
+	return fn ? fn(list, data) : NULL;
+}
+
+void curl_slist_free_all(struct curl_slist *list)
+{
+	LAZY_FN(lazy_libcurl, curl_slist_free_all);
+	if (fn)
+		fn(list);
+}

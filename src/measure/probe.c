@@ -4,6 +4,8 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <sched.h>
+#include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -70,6 +72,45 @@ void probe_sleep_ns(int64_t ns)
 		;
 }
 
+bool probe_sleep_until(int64_t t)
+{
+	struct timespec until = { .tv_sec = t / 1000000000, .tv_nsec = t % 1000000000 };
+	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &until, NULL) == EINTR)
+		if (probe_interrupted())
+			return false;
+	return !probe_interrupted();
+}
+
+static atomic_bool interrupted;
+
+static void on_interrupt(int sig)
+{
+	(void)sig;
+	atomic_store(&interrupted, true);
+}
+
+void probe_catch_interrupt(void)
+{
+	/* no SA_RESTART: a sleep or a wait returns EINTR and sees the flag */
+	struct sigaction sa = { .sa_handler = on_interrupt, .sa_flags = SA_RESETHAND };
+	sigemptyset(&sa.sa_mask);
+	atomic_store(&interrupted, false);
+	sigaction(SIGINT, &sa, NULL);
+}
+
+bool probe_interrupted(void)
+{
+	return atomic_load(&interrupted);
+}
+
+void probe_block_interrupt(void)
+{
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+}
+
 static long read_qos(int fd)
 {
 	int32_t v;
@@ -94,18 +135,31 @@ int pmqos_hold(struct pmqos_hold *h)
 	return 0;
 }
 
+void pmqos_drop(struct pmqos_hold *h)
+{
+	if (h->fd >= 0)
+		close(h->fd);
+	h->fd = -1;
+}
+
+long pmqos_effective_us(void)
+{
+	/* a reader's own request is "no constraint": it does not move the value */
+	int fd = open("/dev/cpu_dma_latency", O_RDONLY | O_CLOEXEC);
+	long v = -1;
+	if (fd >= 0) {
+		v = read_qos(fd);
+		close(fd);
+	}
+	return v;
+}
+
 void pmqos_release(struct pmqos_hold *h)
 {
 	if (h->fd < 0)
 		return;
-	close(h->fd);
-	h->fd = -1;
-	/* a reader's own request is "no constraint": it does not move the value */
-	int fd = open("/dev/cpu_dma_latency", O_RDONLY | O_CLOEXEC);
-	if (fd >= 0) {
-		h->after_us = read_qos(fd);
-		close(fd);
-	}
+	pmqos_drop(h);
+	h->after_us = pmqos_effective_us();
 }
 
 void idle_counts_read(struct root *r, const struct facts *f, const struct cpuset *cpus,
@@ -151,13 +205,36 @@ void idle_counts_delta(struct idle_counts *after, const struct idle_counts *befo
 			}
 }
 
+int steal_ticks_read(struct root *r, const struct cpuset *cpus, long long *steal, long long *total)
+{
+	char *buf;
+	size_t len;
+	*steal = *total = 0;
+	if (root_read(r, "proc/stat", &buf, &len))
+		return -1;
+	for (char *line = buf; *line; line += strcspn(line, "\n"), line += *line == '\n') {
+		int cpu, n;
+		unsigned long long v[8] = { 0 };
+		if (sscanf(line, "cpu%d %llu %llu %llu %llu %llu %llu %llu %llu%n", &cpu, &v[0], &v[1], &v[2],
+			   &v[3], &v[4], &v[5], &v[6], &v[7], &n) < 9 ||
+		    !cpuset_has(cpus, cpu))
+			continue;
+		for (int i = 0; i < 8; i++)
+			*total += (long long)v[i];
+		*steal += (long long)v[7];
+	}
+	free(buf);
+	return 0;
+}
+
 static bool progress_shown;
 
 void probe_progress(const char *what, double done_s, double total_s)
 {
 	if (total_s < 1.0 || !isatty(STDERR_FILENO))
 		return;
-	fprintf(stderr, "\r\033[K%s %.1f/%.1f s", what, done_s, total_s);
+	double left = total_s - done_s;
+	fprintf(stderr, "\r\033[K%s, %.0f s left", what, left > 0 ? left : 0);
 	progress_shown = true;
 }
 

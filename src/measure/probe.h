@@ -43,6 +43,19 @@ int probe_lock_memory(void);
 double probe_clock_overhead_ns(void);
 /* Sleeps for NS nanoseconds (absolute deadline, restarts on signals). */
 void probe_sleep_ns(int64_t ns);
+/* Sleeps until T (monotonic ns); false when Ctrl-C came first. */
+bool probe_sleep_until(int64_t t);
+
+/* Ctrl-C during a measurement: the first SIGINT sets a flag that every
+ * measuring loop looks at, so it stops and reports what it has (as ping
+ * does); the handler is reset, so a second SIGINT ends the process. The
+ * commands exit 130 after the report. */
+void probe_catch_interrupt(void);
+bool probe_interrupted(void);
+/* For threads a measurement starts: SIGINT goes to the main thread, whose
+ * sleep it cuts short. */
+void probe_block_interrupt(void);
+#define EXIT_INTERRUPTED 130
 
 /* A PM QoS request of 0 us on /dev/cpu_dma_latency: every CPU stays out of
  * idle states with any exit latency while it is held. */
@@ -53,7 +66,12 @@ struct pmqos_hold {
 };
 /* 0, or -errno (EACCES without root, ENOENT without the device). */
 int pmqos_hold(struct pmqos_hold *h);
+/* Drops the request and reads what is left (after_us). */
 void pmqos_release(struct pmqos_hold *h);
+/* Drops the request only: between blocks, where nothing is read. */
+void pmqos_drop(struct pmqos_hold *h);
+/* The effective limit now, in us; -1 unread. */
+long pmqos_effective_us(void);
 
 /* Idle-state counters of a set of CPUs, summed by state name. */
 #define IDLE_MAX_STATES 16
@@ -67,8 +85,13 @@ void idle_counts_read(struct root *r, const struct facts *f, const struct cpuset
 /* AFTER minus BEFORE, into AFTER. */
 void idle_counts_delta(struct idle_counts *after, const struct idle_counts *before);
 
-/* "\r<what> 1.2/3.0 s" on stderr when it is a terminal, for runs longer
- * than a second; probe_progress_done() clears the line. */
+/* Time the CPUs in CPUS were stolen by the hypervisor, and all their time,
+ * in ticks of /proc/stat; -1 when it cannot be read. */
+int steal_ticks_read(struct root *r, const struct cpuset *cpus, long long *steal, long long *total);
+
+/* "\r<what>, 12 s left" on stderr when it is a terminal, for runs longer
+ * than a second: the time left counts down; probe_progress_done() clears
+ * the line. */
 void probe_progress(const char *what, double done_s, double total_s);
 void probe_progress_done(void);
 

@@ -4,6 +4,7 @@
 #ifndef LATDOC_STATS_H
 #define LATDOC_STATS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -22,6 +23,20 @@ struct summary {
 	double min_us, p50_us, p90_us, p99_us, p999_us, max_us, mean_us;
 	size_t hist[HIST_BUCKETS];
 };
+
+/* A percentile is an extreme order statistic below these counts: p99 of
+ * 100 samples is the largest but one, and swings run to run. Below them a
+ * percentile is not shown (KNOWLEDGE.md, "Measuring right"). */
+#define SUMMARY_P99_MIN 1000
+#define SUMMARY_P999_MIN 10000
+static inline bool summary_has_p99(const struct summary *s)
+{
+	return s->count >= SUMMARY_P99_MIN;
+}
+static inline bool summary_has_p999(const struct summary *s)
+{
+	return s->count >= SUMMARY_P999_MIN;
+}
 
 /* The upper bound of bucket I in us (1, 2, 4 ...); 0 for the last, open one. */
 double hist_bound_us(int i);

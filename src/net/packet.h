@@ -7,7 +7,11 @@
  *   6  length           the whole packet, big-endian u16
  *   8  session          the client's random run id, u64
  *  16  seq              u64, from 1
- *  24  stamp            the client's send time, u64, echoed as is
+ *  24  stamp            the client's send time on its realtime clock, in ns
+ *                       since the epoch, u64, echoed as is; a keyed server
+ *                       refuses a probe stamped more than 30 s from its
+ *                       own clock (guard.h), so one caught on the wire
+ *                       cannot be played back later
  *  32  padding          to the length asked for (--size)
  *  ..  HMAC-SHA256      32 bytes over everything before it, when flagged
  */

@@ -1,11 +1,19 @@
 /* The rtt client: probes back to back (as sockperf ping-pong does) or paced
  * on a jittered schedule, so CPUs idle between probes and their wake-up
- * shows; a paced probe's round trip counts from when it was due, so the
- * client's own late wake-up is not hidden. The kernel's receive stamp splits
- * the network's share from the client's. */
+ * shows. Each round trip counts from the probe's actual send, and a paced
+ * one also from when it was due, so the client's own late wake-up is seen
+ * and not hidden (coordinated omission). Waits end on a timer, not on a
+ * poll timeout: the kernel lets a poll's timeout run 0.1% late for an
+ * ordinary task (fs/select.c), 1 ms at a 1 s interval, while a timer keeps
+ * to the thread's timer slack, set to 1 ns here: clock_nanosleep when
+ * every reply is in, a timerfd polled beside the socket while one is
+ * still to come. The kernel's receive
+ * stamp, against a realtime stamp of the send, splits the network's share
+ * from the client's. */
 #include "rtt.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
@@ -15,25 +23,34 @@
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/time.h>
+#include <sys/timerfd.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "../measure/probe.h"
 #include "addr.h"
 
-#define MAX_PROBES 500000 /* 40 bytes each: 20 MB at most */
+#define MAX_PROBES 500000 /* 33 bytes each: 16 MB at most */
 
 struct client {
 	const struct rtt_client_options *o;
 	struct rtt_result *r;
-	int fd;
+	int fd, tfd;
 	uint64_t session;
-	int64_t *due;      /* per seq: when it was due (paced) or sent */
-	int64_t *sent;     /* per seq: when it left */
+	uint64_t first;     /* the first counted seq: those before warm up */
+	uint64_t last;      /* the highest seq sent */
+	int64_t *due;       /* per seq: when it was due (paced) or sent */
+	int64_t *sent;      /* per seq: when it left, monotonic */
+	int64_t *sent_real; /* per seq: when it left, realtime: the kernel stamps in that clock */
 	unsigned char *got; /* per seq: replies seen */
-	uint64_t top;      /* the highest seq received */
-	bool blocking;     /* back to back over UDP: wait in recvmsg itself */
-	struct samples rtt, net, late;
+	uint64_t top;       /* the highest seq received */
+	uint64_t replies;   /* any reply, warm-up's included: is anyone there */
+	uint64_t bytes_in;  /* TCP: what the stream brought, whole or not */
+	bool blocking;      /* back to back over UDP: wait in recvmsg itself */
+	/* TCP: the stream, framed by each packet's length */
+	unsigned char stream[2 * PACKET_MAX];
+	size_t have;
+	struct samples rtt, from_due, net, late;
 };
 
 static int64_t realtime_ns(void)
@@ -41,6 +58,40 @@ static int64_t realtime_ns(void)
 	struct timespec ts;
 	clock_gettime(CLOCK_REALTIME, &ts);
 	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/* TCP: a connection that does not come up within the timeout is an error
+ * that says so, not a two-minute hang in the kernel's retries. */
+static int tcp_connect(struct client *c, const struct sockaddr *addr, socklen_t len, char *err, size_t errsz)
+{
+	int flags = fcntl(c->fd, F_GETFL);
+	if (flags < 0 || fcntl(c->fd, F_SETFL, flags | O_NONBLOCK)) {
+		snprintf(err, errsz, "fcntl: %s", strerror(errno));
+		return -1;
+	}
+	if (!connect(c->fd, addr, len))
+		return 0;
+	if (errno != EINPROGRESS) {
+		snprintf(err, errsz, "cannot reach %s: %s", c->r->peer, strerror(errno));
+		return -1;
+	}
+	struct pollfd p = { .fd = c->fd, .events = POLLOUT };
+	int64_t t = (int64_t)(c->o->timeout_s * 1e9);
+	struct timespec ts = { .tv_sec = t / 1000000000, .tv_nsec = t % 1000000000 };
+	int n = ppoll(&p, 1, &ts, NULL);
+	int soerr = 0;
+	socklen_t sl = sizeof(soerr);
+	if (n <= 0) {
+		snprintf(err, errsz, "cannot reach %s: %s", c->r->peer,
+			 n == 0 ? "no answer to the connection within --timeout" : strerror(errno));
+		return -1;
+	}
+	if (getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &soerr, &sl) || soerr) {
+		snprintf(err, errsz, "cannot reach %s: %s%s", c->r->peer, strerror(soerr),
+			 soerr == ECONNREFUSED ? " (is latdoc rtt --serve running there?)" : "");
+		return -1;
+	}
+	return 0;
 }
 
 static int connect_to(struct client *c, char *err, size_t errsz)
@@ -58,16 +109,16 @@ static int connect_to(struct client *c, char *err, size_t errsz)
 		return -1;
 	}
 	if (c->o->tcp) {
-		/* a reply cut short must not hang the read */
-		struct timeval tv = { .tv_sec = (time_t)c->o->timeout_s,
-				      .tv_usec = (suseconds_t)((c->o->timeout_s - (double)(time_t)c->o->timeout_s) * 1e6) };
 		setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-		setsockopt(c->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+		return tcp_connect(c, (struct sockaddr *)&addr, len, err, errsz);
 	}
-	else
-		c->r->kernel_stamps = !setsockopt(c->fd, SOL_SOCKET, SO_TIMESTAMPNS, &one, sizeof(one));
-	if (!c->o->interval_ns && !c->o->tcp) {
-		struct timeval tv = { .tv_sec = 0, .tv_usec = 100000 };
+	c->r->kernel_stamps = !setsockopt(c->fd, SOL_SOCKET, SO_TIMESTAMPNS, &one, sizeof(one));
+	if (!c->o->interval_ns) {
+		/* short, so Ctrl-C and the give-up rule are looked at */
+		int64_t t = (int64_t)(c->o->timeout_s * 1e9);
+		if (t > 100000000)
+			t = 100000000;
+		struct timeval tv = { .tv_sec = 0, .tv_usec = (suseconds_t)(t / 1000) };
 		c->blocking = !setsockopt(c->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	}
 	if (connect(c->fd, (struct sockaddr *)&addr, len)) {
@@ -77,85 +128,136 @@ static int connect_to(struct client *c, char *err, size_t errsz)
 	return 0;
 }
 
-/* Reads one reply (a datagram, or a frame from the stream) and accounts for
- * it. Returns its seq, 0 for a reply that is not ours, -1 on an error. */
-static long long receive(struct client *c)
+/* A reply that arrived, with the kernel's receive stamp (0: none). */
+static void account(struct client *c, const unsigned char *buf, size_t n, int64_t now, int64_t kernel_real)
+{
+	struct probe p;
+	if (packet_parse(buf, n, &c->o->key, &p) != PACKET_OK || p.type != PACKET_REPLY ||
+	    p.session != c->session || !p.seq || p.seq > c->last) {
+		c->r->bad++;
+		return;
+	}
+	c->replies++;
+	if (c->got[p.seq]) {
+		if (p.seq >= c->first)
+			c->r->duplicates++;
+		return;
+	}
+	c->got[p.seq] = 1;
+	if (p.seq < c->first)
+		return; /* warm-up */
+	/* the timeout bounds the whole reply: a later one is lost, not a sample */
+	if (now - c->sent[p.seq] > (int64_t)(c->o->timeout_s * 1e9)) {
+		c->r->late++;
+		return;
+	}
+	c->r->received++;
+	if (p.seq < c->top)
+		c->r->reordered++;
+	else
+		c->top = p.seq;
+	samples_add(&c->rtt, now - c->sent[p.seq]);
+	if (c->o->interval_ns)
+		samples_add(&c->from_due, now - c->due[p.seq]);
+	if (kernel_real) {
+		/* one clock on both ends of the difference: never negative
+		 * unless the clock itself was stepped back */
+		int64_t d = kernel_real - c->sent_real[p.seq];
+		if (d >= 0)
+			samples_add(&c->net, d);
+		else
+			c->r->stamps_negative++;
+	}
+}
+
+/* Reads what is waiting (one datagram, or what the stream holds) and
+ * accounts for it. Returns 1 when something was read, 0 when nothing was
+ * there, -1 on an error (errno set). */
+static int receive(struct client *c, bool wait)
 {
 	unsigned char buf[PACKET_MAX + 1];
 	char control[CMSG_SPACE(sizeof(struct timespec))];
 	struct iovec iov = { buf, sizeof(buf) };
 	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control,
 			      .msg_controllen = sizeof(control) };
-	ssize_t n;
 
 	if (c->o->tcp) {
-		size_t want = (size_t)c->o->size, have = 0;
-		while (have < want) {
-			n = recv(c->fd, buf + have, want - have, 0);
-			if (n <= 0)
-				return -1;
-			have += (size_t)n;
+		ssize_t n = recv(c->fd, c->stream + c->have, sizeof(c->stream) - c->have, MSG_DONTWAIT);
+		if (n == 0) {
+			errno = ECONNRESET;
+			return -1;
 		}
-		n = (ssize_t)have;
-		msg.msg_controllen = 0;
-	} else {
-		n = recvmsg(c->fd, &msg, c->blocking ? 0 : MSG_DONTWAIT);
 		if (n < 0)
 			return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR ? 0 : -1;
+		c->have += (size_t)n;
+		c->bytes_in += (uint64_t)n;
+		int64_t now = probe_now_ns();
+		while (c->have >= PACKET_HEADER) {
+			size_t len = (size_t)c->stream[6] << 8 | c->stream[7];
+			if (len < PACKET_HEADER || len > PACKET_MAX) {
+				errno = EPROTO; /* not our server: the stream cannot be framed */
+				return -1;
+			}
+			if (c->have < len)
+				break;
+			account(c, c->stream, len, now, 0);
+			memmove(c->stream, c->stream + len, c->have - len);
+			c->have -= len;
+		}
+		return 1;
 	}
-	int64_t now = probe_now_ns(), real_now = realtime_ns();
-	struct probe p;
-	if (packet_parse(buf, (size_t)n, &c->o->key, &p) != PACKET_OK || p.type != PACKET_REPLY ||
-	    p.session != c->session || !p.seq || p.seq > c->r->sent) {
-		c->r->bad++;
-		return 0;
-	}
-	if (c->got[p.seq]) {
-		c->r->duplicates++;
-		return (long long)p.seq;
-	}
-	c->got[p.seq] = 1;
-	c->r->received++;
-	if (p.seq < c->top)
-		c->r->reordered++;
-	else
-		c->top = p.seq;
-	samples_add(&c->rtt, now - c->due[p.seq]);
-	/* the kernel stamped the datagram on arrival: what came after is the
-	 * client's own wake-up */
+	ssize_t n = recvmsg(c->fd, &msg, wait ? 0 : MSG_DONTWAIT);
+	if (n < 0)
+		return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR ? 0 : -1;
+	int64_t now = probe_now_ns(), kernel = 0;
 	for (struct cmsghdr *cm = CMSG_FIRSTHDR(&msg); cm; cm = CMSG_NXTHDR(&msg, cm))
 		if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_TIMESTAMPNS) {
 			struct timespec ts;
 			memcpy(&ts, CMSG_DATA(cm), sizeof(ts));
-			int64_t wake = real_now - ((int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec);
-			if (wake >= 0)
-				samples_add(&c->net, now - wake - c->sent[p.seq]);
+			kernel = (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 		}
-	return (long long)p.seq;
+	account(c, buf, (size_t)n, now, kernel);
+	return 1;
 }
 
-/* Waits for replies until DEADLINE (monotonic ns), or until seq WANT came
- * when WANT is not 0, or until every probe sent has its reply with ALL. */
-static int wait_replies(struct client *c, int64_t deadline, uint64_t want, bool all)
+static bool answered(const struct client *c, uint64_t seq)
 {
+	return c->got[seq];
+}
+
+/* Receives until DEADLINE (monotonic ns) passes, or until seq WANT has its
+ * reply when WANT is not 0, or until every probe sent has one with ALL.
+ * The deadline is a timerfd's. Returns 0, or -1 on an error. */
+static int wait_until(struct client *c, int64_t deadline, uint64_t want, bool all)
+{
+	struct itimerspec its = { .it_value = { .tv_sec = deadline / 1000000000, .tv_nsec = deadline % 1000000000 } };
+	if (deadline <= 0)
+		its.it_value.tv_nsec = 1; /* 0 would disarm it: the past, at once */
+	if (timerfd_settime(c->tfd, TFD_TIMER_ABSTIME, &its, NULL))
+		return -1;
 	for (;;) {
-		if (all && c->r->received >= c->r->sent)
+		if ((want && answered(c, want)) || (all && c->r->received + c->r->late >= c->last - c->first + 1) ||
+		    probe_interrupted()) {
+			/* done before the deadline: disarmed, so it does not fire
+			 * beside the sleep that may follow and delay its wake-up */
+			struct itimerspec off = { 0 };
+			timerfd_settime(c->tfd, 0, &off, NULL);
 			return 0;
-		int64_t left = deadline - probe_now_ns();
-		if (left <= 0)
-			return 0;
-		struct pollfd pfd = { .fd = c->fd, .events = POLLIN };
-		struct timespec ts = { .tv_sec = left / 1000000000, .tv_nsec = left % 1000000000 };
-		int n = ppoll(&pfd, 1, &ts, NULL);
+		}
+		struct pollfd pfd[2] = { { .fd = c->fd, .events = POLLIN }, { .fd = c->tfd, .events = POLLIN } };
+		int n = ppoll(pfd, 2, NULL, NULL);
 		if (n < 0 && errno != EINTR)
 			return -1;
 		if (n <= 0)
 			continue;
-		long long seq = receive(c);
-		if (seq < 0)
+		if ((pfd[0].revents & (POLLIN | POLLERR | POLLHUP)) && receive(c, false) < 0)
 			return -1;
-		if (want && (uint64_t)seq == want)
+		if (pfd[1].revents & POLLIN) {
+			uint64_t ticks;
+			if (read(c->tfd, &ticks, sizeof(ticks)) < 0 && errno != EAGAIN)
+				return -1;
 			return 0;
+		}
 	}
 }
 
@@ -169,58 +271,142 @@ static void live_line(const struct client *c, int64_t *last)
 		(unsigned long long)c->r->received);
 }
 
+/* A probe built before its time, so that nothing but two clock reads lies
+ * between the wake-up and the send: its stamp is the time it is due (the
+ * server only checks it is within 30 s; the network share is reckoned from
+ * the stamp taken at the send). */
+struct built {
+	unsigned char buf[PACKET_MAX];
+	size_t len;
+	uint64_t seq;
+};
+
+static void build_probe(struct client *c, struct built *b, uint64_t seq, int64_t due)
+{
+	int64_t now = probe_now_ns();
+	struct probe p = { .type = PACKET_REQUEST, .session = c->session, .seq = seq,
+			   .stamp = (uint64_t)(realtime_ns() + (due > now ? due - now : 0)) };
+	b->len = packet_build(b->buf, (size_t)c->o->size, &p, &c->o->key);
+	b->seq = seq;
+	c->due[seq] = due;
+}
+
+static int send_built(struct client *c, const struct built *b, char *err, size_t errsz)
+{
+	uint64_t seq = b->seq;
+	c->sent_real[seq] = realtime_ns();
+	c->sent[seq] = probe_now_ns();
+	if (!c->due[seq])
+		c->due[seq] = c->sent[seq];
+	if (send(c->fd, b->buf, b->len, MSG_NOSIGNAL) != (ssize_t)b->len) {
+		snprintf(err, errsz, "sending to %s: %s", c->r->peer, strerror(errno));
+		return -1;
+	}
+	c->last = seq;
+	return 0;
+}
+
+static int send_probe(struct client *c, uint64_t seq, char *err, size_t errsz)
+{
+	struct built b;
+	build_probe(c, &b, seq, 0);
+	return send_built(c, &b, err, errsz);
+}
+
+/* Back to back: the reply of SEQ, or its timeout. */
+static int wait_reply(struct client *c, uint64_t seq)
+{
+	int64_t until = c->sent[seq] + (int64_t)(c->o->timeout_s * 1e9);
+	if (!c->blocking)
+		return wait_until(c, until, seq, false);
+	/* one call a reply, as sockperf does: the socket's own timeout */
+	while (!answered(c, seq) && probe_now_ns() < until && !probe_interrupted())
+		if (receive(c, true) < 0)
+			return -1;
+	return 0;
+}
+
+/* Nothing came back from anyone: stop, rather than time out every probe. */
+static bool give_up(struct client *c, int64_t start)
+{
+	if (c->replies || c->last < RTT_GIVE_UP_PROBES || probe_now_ns() - start < RTT_GIVE_UP_NS)
+		return false;
+	c->r->gave_up = true;
+	return true;
+}
+
+/* Back to back, not counted, for up to RTT_WARMUP_NS. */
+static int warm_up(struct client *c, int64_t start, char *err, size_t errsz)
+{
+	uint64_t seq = 1;
+	for (; seq <= RTT_WARMUP_MAX && probe_now_ns() - start < RTT_WARMUP_NS; seq++) {
+		if (probe_interrupted() || give_up(c, start))
+			break;
+		if (send_probe(c, seq, err, errsz))
+			return -1;
+		if (wait_reply(c, seq)) {
+			snprintf(err, errsz, "receiving from %s: %s", c->r->peer, strerror(errno));
+			return -1;
+		}
+	}
+	c->first = seq;
+	c->r->warmup = seq - 1;
+	return 0;
+}
+
 static int run(struct client *c, long long total, char *err, size_t errsz)
 {
 	const struct rtt_client_options *o = c->o;
-	unsigned char buf[PACKET_MAX];
-	int64_t start = probe_now_ns(), end = o->duration_s > 0 ? start + (int64_t)(o->duration_s * 1e9) : INT64_MAX;
-	int64_t last = 0, timeout = (int64_t)(o->timeout_s * 1e9), next = start;
+	int64_t start = probe_now_ns(), last = 0;
 	uint64_t rnd = 0x2545f4914f6cdd1dULL ^ (uint64_t)start;
 
-	for (uint64_t seq = 1; seq <= (uint64_t)total && probe_now_ns() < end; seq++) {
+	if (warm_up(c, start, err, errsz))
+		return -1;
+	int64_t begin = probe_now_ns(), next = begin;
+	int64_t end = o->duration_s > 0 ? begin + (int64_t)(o->duration_s * 1e9) : INT64_MAX;
+	for (uint64_t seq = c->first; seq < c->first + (uint64_t)total; seq++) {
+		struct built b;
+		if (probe_interrupted() || give_up(c, start) || probe_now_ns() >= end)
+			break;
 		if (o->interval_ns) {
 			/* jitter of +-10%, so the schedule cannot be learnt */
-			int64_t jitter = o->interval_ns / 5 ? (int64_t)(probe_random(&rnd) % (uint64_t)(o->interval_ns / 5)) -
-							      o->interval_ns / 10
-							    : 0;
-			if (seq > 1)
+			int64_t span = o->interval_ns / 5;
+			int64_t jitter = span ? (int64_t)(probe_random(&rnd) % (uint64_t)span) - o->interval_ns / 10 : 0;
+			if (seq > c->first)
 				next += o->interval_ns + jitter;
-			if (wait_replies(c, next, 0, false)) {
-				snprintf(err, errsz, "receiving: %s", strerror(errno));
-				return -1;
-			}
-		}
-		struct probe p = { .type = PACKET_REQUEST, .session = c->session, .seq = seq };
-		c->due[seq] = o->interval_ns ? next : probe_now_ns();
-		c->sent[seq] = probe_now_ns();
-		p.stamp = (uint64_t)c->sent[seq];
-		size_t len = packet_build(buf, (size_t)o->size, &p, &o->key);
-		if (send(c->fd, buf, len, MSG_NOSIGNAL) != (ssize_t)len) {
-			snprintf(err, errsz, "sending to %s: %s", c->r->peer, strerror(errno));
-			return -1;
-		}
-		c->r->sent = seq;
-		if (o->interval_ns)
-			samples_add(&c->late, c->sent[seq] - c->due[seq]);
-		else if (c->blocking) {
-			/* one call a reply, as sockperf does: the timeout is the socket's */
-			int64_t until = probe_now_ns() + timeout;
-			long long got;
-			while ((got = receive(c)) >= 0 && (uint64_t)got != seq && probe_now_ns() < until)
-				;
-			if (got < 0) {
+			if (next >= end)
+				break;
+			build_probe(c, &b, seq, next);
+			/* the socket is watched until every reply is in; the rest of
+			 * the wait is a sleep to the deadline, as cyclictest's, without
+			 * a poll's wake-up path */
+			if (wait_until(c, next, 0, true)) {
 				snprintf(err, errsz, "receiving from %s: %s", c->r->peer, strerror(errno));
 				return -1;
 			}
-		} else if (wait_replies(c, probe_now_ns() + timeout, seq, false)) {
+			if (probe_interrupted() || (probe_now_ns() < next && !probe_sleep_until(next)))
+				break;
+		} else {
+			build_probe(c, &b, seq, 0);
+		}
+		if (send_built(c, &b, err, errsz))
+			return -1;
+		c->r->sent++;
+		if (o->interval_ns)
+			samples_add(&c->late, c->sent[seq] - c->due[seq]);
+		else if (wait_reply(c, seq)) {
 			snprintf(err, errsz, "receiving from %s: %s", c->r->peer, strerror(errno));
 			return -1;
 		}
 		live_line(c, &last);
 	}
-	/* stragglers: an error now only ends the wait */
-	wait_replies(c, probe_now_ns() + timeout, 0, true);
-	c->r->elapsed_s = (double)(probe_now_ns() - start) / 1e9;
+	/* stragglers, each until its own timeout: an error now only ends the wait */
+	if (c->r->sent && !probe_interrupted() && !c->r->gave_up)
+		wait_until(c, c->sent[c->last] + (int64_t)(o->timeout_s * 1e9), 0, true);
+	c->r->elapsed_s = (double)(probe_now_ns() - begin) / 1e9;
+	c->r->interrupted = probe_interrupted();
+	c->r->silent = !c->replies && c->last;
+	c->r->trickled = c->r->silent && c->bytes_in;
 	if (o->live)
 		fprintf(stderr, "\r\033[K");
 	return 0;
@@ -228,11 +414,19 @@ static int run(struct client *c, long long total, char *err, size_t errsz)
 
 int rtt_run(const struct rtt_client_options *o, struct rtt_result *r, char *err, size_t errsz)
 {
-	struct client c = { .o = o, .r = r, .fd = -1 };
+	struct client *c = calloc(1, sizeof(*c));
 	long long total = o->count;
 	int rc = -1;
 
 	memset(r, 0, sizeof(*r));
+	if (!c) {
+		snprintf(err, errsz, "out of memory");
+		return -1;
+	}
+	c->o = o;
+	c->r = r;
+	c->fd = c->tfd = -1;
+	c->first = UINT64_MAX; /* warming up: nothing counts yet */
 	r->tcp = o->tcp;
 	r->paced = o->interval_ns > 0;
 	if (!total)
@@ -240,31 +434,46 @@ int rtt_run(const struct rtt_client_options *o, struct rtt_result *r, char *err,
 				       : MAX_PROBES;
 	if (total > MAX_PROBES)
 		total = MAX_PROBES;
-	c.session = (uint64_t)probe_now_ns() * 0x9e3779b97f4a7c15ULL ^ (uint64_t)getpid();
-	c.due = calloc((size_t)total + 1, sizeof(*c.due));
-	c.sent = calloc((size_t)total + 1, sizeof(*c.sent));
-	c.got = calloc((size_t)total + 1, 1);
-	if (!c.due || !c.sent || !c.got || samples_init(&c.rtt, (size_t)total) ||
-	    samples_init(&c.net, (size_t)total) || samples_init(&c.late, (size_t)total)) {
+	size_t slots = (size_t)total + RTT_WARMUP_MAX + 2;
+	c->session = (uint64_t)probe_now_ns() * 0x9e3779b97f4a7c15ULL ^ (uint64_t)getpid();
+	c->due = calloc(slots, sizeof(*c->due));
+	c->sent = calloc(slots, sizeof(*c->sent));
+	c->sent_real = calloc(slots, sizeof(*c->sent_real));
+	c->got = calloc(slots, 1);
+	if (!c->due || !c->sent || !c->sent_real || !c->got || samples_init(&c->rtt, (size_t)total) ||
+	    samples_init(&c->from_due, (size_t)total) || samples_init(&c->net, (size_t)total) ||
+	    samples_init(&c->late, (size_t)total)) {
 		snprintf(err, errsz, "out of memory");
 		goto out;
 	}
+	c->tfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+	if (c->tfd < 0) {
+		snprintf(err, errsz, "timerfd: %s", strerror(errno));
+		goto out;
+	}
+	/* the timer fires within the thread's slack: 1 ns, not 50 us */
 	prctl(PR_SET_TIMERSLACK, 1UL, 0, 0, 0);
-	if (connect_to(&c, err, errsz) || run(&c, total, err, errsz))
+	if (connect_to(c, err, errsz) || run(c, total, err, errsz))
 		goto out;
 	r->lost = r->sent - r->received;
-	samples_summarise(&c.rtt, &r->rtt);
-	samples_summarise(&c.net, &r->network);
-	samples_summarise(&c.late, &r->send_late);
+	samples_summarise(&c->rtt, &r->rtt);
+	samples_summarise(&c->from_due, &r->from_due);
+	samples_summarise(&c->net, &r->network);
+	samples_summarise(&c->late, &r->send_late);
 	rc = 0;
 out:
-	if (c.fd >= 0)
-		close(c.fd);
-	free(c.due);
-	free(c.sent);
-	free(c.got);
-	samples_free(&c.rtt);
-	samples_free(&c.net);
-	samples_free(&c.late);
+	if (c->fd >= 0)
+		close(c->fd);
+	if (c->tfd >= 0)
+		close(c->tfd);
+	free(c->due);
+	free(c->sent);
+	free(c->sent_real);
+	free(c->got);
+	samples_free(&c->rtt);
+	samples_free(&c->from_due);
+	samples_free(&c->net);
+	samples_free(&c->late);
+	free(c);
 	return rc;
 }

@@ -1,7 +1,9 @@
 /* The rtt server, safe to leave running: it answers well-formed requests
- * only, a reply is never larger than its request, with a key only
- * authenticated and unreplayed probes are answered, each source address has
- * a packet rate, and all its memory is taken at start. */
+ * only, a reply is never larger than its request, with a key only signed
+ * probes never seen before are answered (over UDP and TCP alike), each
+ * source address has a packet rate, idle TCP connections are closed and
+ * one address cannot hold every slot, and all its memory is taken at
+ * start (guard.h). */
 #include "rtt.h"
 
 #include <errno.h>
@@ -16,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/random.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <sys/uio.h>
@@ -24,27 +27,18 @@
 
 #include "../measure/probe.h"
 #include "addr.h"
+#include "guard.h"
 
-#define TABLE 4096     /* sources tracked for rate and replay */
-#define QUEUE 4096     /* replies held for --delay-us */
+#define QUEUE 4096     /* replies held for --delay */
 #define MAX_CONNS 64
-
-struct source {
-	struct sockaddr_storage addr; /* address only, port zeroed (rate) */
-	double tokens;
-	int64_t at;
-	bool used;
-};
-
-struct window {
-	struct sockaddr_storage addr; /* with port */
-	uint64_t session, top, bits;
-	bool used;
-};
+#define CONNS_PER_ADDRESS (MAX_CONNS / 4) /* the rest stays for others */
+#define IDLE_NS (120 * 1000000000LL)      /* a TCP connection silent this long is closed */
+#define EVICT_IDLE_NS 1000000000LL        /* when full, one silent this long makes room */
 
 struct pending {
 	int64_t due;
-	int conn; /* -1: UDP to addr */
+	int conn;     /* -1: UDP to addr */
+	uint64_t gen; /* the connection it came on: a slot reused is another */
 	struct sockaddr_storage addr;
 	socklen_t addrlen;
 	uint16_t len;
@@ -53,6 +47,9 @@ struct pending {
 
 struct conn {
 	int fd;
+	uint64_t gen;
+	struct sockaddr_storage peer;
+	int64_t last; /* last byte received */
 	size_t have;
 	unsigned char buf[PACKET_MAX];
 };
@@ -60,11 +57,14 @@ struct conn {
 struct server {
 	const struct rtt_server_options *o;
 	struct rtt_server_stats *st;
-	struct source *sources;
-	struct window *windows;
+	/* shared by the UDP thread and the poll loop */
+	struct replay *replay;
+	struct limiter *limiter;
+	pthread_mutex_t *lock;
 	struct pending *queue;
 	size_t qhead, qcount;
 	struct conn *conns;
+	uint64_t next_gen;
 	int udp, tcp;
 	/* taken once at start: receiving allocates nothing */
 	struct mmsghdr *mmsg;
@@ -83,84 +83,11 @@ static void on_signal(int sig)
 	stopping = 1;
 }
 
-static uint64_t hash_addr(const struct sockaddr_storage *a, bool with_port, uint64_t extra)
+static int64_t realtime_ns(void)
 {
-	const unsigned char *p;
-	size_t n;
-	uint64_t h = 1469598103934665603ULL ^ extra;
-	if (a->ss_family == AF_INET) {
-		const struct sockaddr_in *in = (const struct sockaddr_in *)a;
-		p = (const unsigned char *)&in->sin_addr;
-		n = 4;
-		h ^= with_port ? in->sin_port : 0;
-	} else {
-		const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)a;
-		p = (const unsigned char *)&in6->sin6_addr;
-		n = 16;
-		h ^= with_port ? in6->sin6_port : 0;
-	}
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ p[i]) * 1099511628211ULL;
-	return h;
-}
-
-static bool same_addr(const struct sockaddr_storage *a, const struct sockaddr_storage *b, bool port)
-{
-	if (a->ss_family != b->ss_family)
-		return false;
-	if (a->ss_family == AF_INET) {
-		const struct sockaddr_in *x = (const void *)a, *y = (const void *)b;
-		return x->sin_addr.s_addr == y->sin_addr.s_addr && (!port || x->sin_port == y->sin_port);
-	}
-	const struct sockaddr_in6 *x = (const void *)a, *y = (const void *)b;
-	return !memcmp(&x->sin6_addr, &y->sin6_addr, 16) && (!port || x->sin6_port == y->sin6_port);
-}
-
-/* A token bucket per source address: a burst of a tenth of a second. */
-static bool rate_ok(struct server *s, const struct sockaddr_storage *from, int64_t now)
-{
-	struct source *src = &s->sources[hash_addr(from, false, 0) % TABLE];
-	double burst = s->o->rate_pps / 10.0 + 1;
-	if (!src->used || !same_addr(&src->addr, from, false)) {
-		/* a new source takes the slot: memory stays bounded under a flood */
-		memset(src, 0, sizeof(*src));
-		src->addr = *from;
-		src->used = true;
-		src->tokens = burst;
-		src->at = now;
-	}
-	src->tokens += (double)(now - src->at) * 1e-9 * (double)s->o->rate_pps;
-	if (src->tokens > burst)
-		src->tokens = burst;
-	src->at = now;
-	if (src->tokens < 1)
-		return false;
-	src->tokens -= 1;
-	return true;
-}
-
-/* The last 64 sequence numbers of each (source, session), as IPsec does. */
-static bool fresh(struct server *s, const struct sockaddr_storage *from, const struct probe *p)
-{
-	struct window *w = &s->windows[hash_addr(from, true, p->session) % TABLE];
-	if (!w->used || w->session != p->session || !same_addr(&w->addr, from, true)) {
-		memset(w, 0, sizeof(*w));
-		w->addr = *from;
-		w->session = p->session;
-		w->used = true;
-	}
-	if (p->seq > w->top) {
-		uint64_t shift = p->seq - w->top;
-		w->bits = shift >= 64 ? 0 : w->bits << shift;
-		w->bits |= 1;
-		w->top = p->seq;
-		return true;
-	}
-	uint64_t back = w->top - p->seq;
-	if (back >= 64 || (w->bits >> back & 1))
-		return false;
-	w->bits |= 1ULL << back;
-	return true;
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
 /* The reply: the request's header with the reply type, zero padding, and
@@ -180,7 +107,7 @@ static void send_now(struct server *s, const struct pending *q)
 	if (q->conn < 0) {
 		if (sendto(s->udp, buf, n, MSG_DONTWAIT, (const struct sockaddr *)&q->addr, q->addrlen) == (ssize_t)n)
 			s->st->answered++;
-	} else if (s->conns[q->conn].fd >= 0) {
+	} else if (s->conns[q->conn].fd >= 0 && s->conns[q->conn].gen == q->gen) {
 		if (send(s->conns[q->conn].fd, buf, n, MSG_DONTWAIT | MSG_NOSIGNAL) == (ssize_t)n)
 			s->st->answered++;
 	}
@@ -190,10 +117,10 @@ static void send_now(struct server *s, const struct pending *q)
 static void answer(struct server *s, int conn, const struct sockaddr_storage *from, socklen_t fromlen,
 		   const unsigned char *buf, size_t len, int64_t now)
 {
-	struct pending q = { .due = now + s->o->delay_us * 1000, .conn = conn, .addrlen = fromlen,
-			     .len = (uint16_t)len };
-	if (from)
-		q.addr = *from;
+	struct pending q = { .due = now + s->o->delay_us * 1000, .conn = conn, .addr = *from,
+			     .addrlen = fromlen, .len = (uint16_t)len };
+	if (conn >= 0)
+		q.gen = s->conns[conn].gen;
 	memcpy(q.head, buf, PACKET_HEADER);
 	if (!s->o->delay_us) {
 		send_now(s, &q);
@@ -221,15 +148,21 @@ static void handle(struct server *s, int conn, const struct sockaddr_storage *fr
 		s->st->not_request++; /* a reply sent back at us: never answer, no loops */
 		return;
 	}
-	if (from && !rate_ok(s, from, now)) {
+	pthread_mutex_lock(s->lock);
+	bool within_rate = limiter_take(s->limiter, from, now);
+	enum replay_verdict r = REPLAY_FRESH;
+	/* a probe over the rate is not recorded: it was not answered */
+	if (within_rate && s->o->key.len)
+		r = replay_check(s->replay, p.session, p.seq, (int64_t)p.stamp, realtime_ns());
+	pthread_mutex_unlock(s->lock);
+	if (!within_rate)
 		s->st->rate_limited++;
-		return;
-	}
-	if (s->o->key.len && from && !fresh(s, from, &p)) {
+	else if (r == REPLAY_STALE)
+		s->st->stale++;
+	else if (r != REPLAY_FRESH)
 		s->st->replayed++;
-		return;
-	}
-	answer(s, conn, from, fromlen, buf, len, now);
+	else
+		answer(s, conn, from, fromlen, buf, len, now);
 }
 
 #define BATCH 64
@@ -264,8 +197,8 @@ static void on_udp(struct server *s)
 
 /* Without held replies, UDP has a thread of its own that waits in recvmmsg:
  * a probe costs the server one call to receive and one to answer, as in
- * sockperf, not a poll first. It touches only the UDP tables, and keeps its
- * own counts. */
+ * sockperf, not a poll first. It shares the replay record and the limiter
+ * (under the lock) and keeps its own counts. */
 struct udp_thread {
 	struct server s; /* a copy: the same tables, its own counts */
 	struct rtt_server_stats st;
@@ -275,6 +208,11 @@ struct udp_thread {
 static void *udp_main(void *arg)
 {
 	struct udp_thread *t = arg;
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	while (!stopping && probe_now_ns() < t->end) {
 		arm_batch(&t->s);
 		int n = recvmmsg(t->s.udp, t->s.mmsg, BATCH, MSG_WAITFORONE, NULL);
@@ -291,20 +229,66 @@ static void close_conn(struct server *s, int i)
 	s->st->tcp_closed++;
 }
 
+static bool same_address(const struct sockaddr_storage *a, const struct sockaddr_storage *b)
+{
+	if (a->ss_family != b->ss_family)
+		return false;
+	if (a->ss_family == AF_INET)
+		return ((const struct sockaddr_in *)a)->sin_addr.s_addr ==
+		       ((const struct sockaddr_in *)b)->sin_addr.s_addr;
+	return !memcmp(&((const struct sockaddr_in6 *)a)->sin6_addr, &((const struct sockaddr_in6 *)b)->sin6_addr,
+		       16);
+}
+
+/* A slot for a connection from PEER: a free one while PEER holds fewer
+ * than its share, else the longest silent (of PEER's own when it is at its
+ * share) if silent long enough; -1 for none. */
+static int slot_for(struct server *s, const struct sockaddr_storage *peer, int64_t now)
+{
+	int mine = 0, free_slot = -1, idlest = -1, idlest_mine = -1;
+	for (int i = 0; i < MAX_CONNS; i++) {
+		struct conn *c = &s->conns[i];
+		if (c->fd < 0) {
+			if (free_slot < 0)
+				free_slot = i;
+			continue;
+		}
+		bool same = same_address(&c->peer, peer);
+		mine += same;
+		if (idlest < 0 || c->last < s->conns[idlest].last)
+			idlest = i;
+		if (same && (idlest_mine < 0 || c->last < s->conns[idlest_mine].last))
+			idlest_mine = i;
+	}
+	if (mine < CONNS_PER_ADDRESS && free_slot >= 0)
+		return free_slot;
+	int victim = mine >= CONNS_PER_ADDRESS ? idlest_mine : idlest;
+	if (victim < 0 || now - s->conns[victim].last < EVICT_IDLE_NS)
+		return -1;
+	close_conn(s, victim);
+	s->st->tcp_idle++;
+	return victim;
+}
+
 static void on_accept(struct server *s)
 {
-	int fd = accept4(s->tcp, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
-	if (fd < 0)
-		return;
-	for (int i = 0; i < MAX_CONNS; i++)
-		if (s->conns[i].fd < 0) {
-			int one = 1;
-			setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-			s->conns[i].fd = fd;
-			s->conns[i].have = 0;
+	for (;;) {
+		struct sockaddr_storage peer;
+		socklen_t len = sizeof(peer);
+		int fd = accept4(s->tcp, (struct sockaddr *)&peer, &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		if (fd < 0)
 			return;
+		int64_t now = probe_now_ns();
+		int i = slot_for(s, &peer, now);
+		if (i < 0) {
+			close(fd); /* bounded: refused, not queued */
+			s->st->tcp_refused++;
+			continue;
 		}
-	close(fd); /* full: bounded */
+		int one = 1;
+		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+		s->conns[i] = (struct conn){ .fd = fd, .gen = ++s->next_gen, .peer = peer, .last = now };
+	}
 }
 
 /* A TCP stream carries packets back to back; the length field frames them. */
@@ -319,6 +303,7 @@ static void on_conn(struct server *s, int i)
 	if (n < 0)
 		return;
 	c->have += (size_t)n;
+	c->last = probe_now_ns();
 	while (c->have >= 8) {
 		size_t len = (size_t)c->buf[6] << 8 | c->buf[7];
 		if (memcmp(c->buf, PACKET_MAGIC, 4) || len < PACKET_HEADER || len > PACKET_MAX) {
@@ -328,10 +313,19 @@ static void on_conn(struct server *s, int i)
 		}
 		if (c->have < len)
 			return;
-		handle(s, i, NULL, 0, c->buf, len);
+		handle(s, i, &c->peer, sizeof(c->peer), c->buf, len);
 		memmove(c->buf, c->buf + len, c->have - len);
 		c->have -= len;
 	}
+}
+
+static void close_idle(struct server *s, int64_t now)
+{
+	for (int i = 0; i < MAX_CONNS; i++)
+		if (s->conns[i].fd >= 0 && now - s->conns[i].last >= IDLE_NS) {
+			close_conn(s, i);
+			s->st->tcp_idle++;
+		}
 }
 
 /* A held reply leaves on time: the loop wakes up to SPIN_NS early (a wake-up
@@ -349,56 +343,116 @@ static void flush_due(struct server *s, int64_t now)
 	}
 }
 
-static int open_sockets(struct server *s, char *err, size_t errsz)
+/* ":PORT" (no host) listens on IPv6 and IPv4 alike: one socket of each
+ * type bound to [::] with IPV6_V6ONLY off, or 0.0.0.0 where there is no
+ * IPv6. */
+static int listen_address(const char *spec, struct sockaddr_storage *addr, socklen_t *len, bool *dual,
+			  char *err, size_t errsz)
 {
-	struct sockaddr_storage addr;
-	socklen_t len;
-	int one = 1;
-
-	if (net_resolve(s->o->listen, true, SOCK_DGRAM, &addr, &len, err, errsz))
+	if (net_resolve(spec, true, SOCK_DGRAM, addr, len, err, errsz))
 		return -1;
+	*dual = spec[0] == ':';
+	if (*dual) {
+		uint16_t port = addr->ss_family == AF_INET ? ((struct sockaddr_in *)addr)->sin_port
+							   : ((struct sockaddr_in6 *)addr)->sin6_port;
+		struct sockaddr_in6 any = { .sin6_family = AF_INET6, .sin6_port = port, .sin6_addr = in6addr_any };
+		memset(addr, 0, sizeof(*addr));
+		memcpy(addr, &any, sizeof(any));
+		*len = sizeof(any);
+	}
+	return 0;
+}
+
+static int bind_both(struct server *s, const struct sockaddr_storage *addr, socklen_t len, bool dual)
+{
+	int one = 1, zero = 0;
 	/* blocking: the UDP thread waits in recvmmsg; the poll loop passes
 	 * MSG_DONTWAIT itself */
-	s->udp = socket(addr.ss_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	s->tcp = socket(addr.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (s->udp < 0 || s->tcp < 0) {
-		snprintf(err, errsz, "socket: %s", strerror(errno));
+	s->udp = socket(addr->ss_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	s->tcp = socket(addr->ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (s->udp < 0 || s->tcp < 0)
 		return -1;
+	if (dual) {
+		setsockopt(s->udp, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof(zero));
+		setsockopt(s->tcp, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof(zero));
 	}
 	setsockopt(s->tcp, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 	struct timeval tv = { .tv_sec = 0, .tv_usec = 200000 }; /* to look at the stop flag */
 	setsockopt(s->udp, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-	if (bind(s->udp, (struct sockaddr *)&addr, len) || bind(s->tcp, (struct sockaddr *)&addr, len) ||
-	    listen(s->tcp, 16)) {
+	if (bind(s->udp, (const struct sockaddr *)addr, len) || bind(s->tcp, (const struct sockaddr *)addr, len) ||
+	    listen(s->tcp, 64))
+		return -1;
+	return 0;
+}
+
+static int open_sockets(struct server *s, char *where, size_t wheresz, char *err, size_t errsz)
+{
+	struct sockaddr_storage addr;
+	socklen_t len;
+	bool dual;
+
+	if (listen_address(s->o->listen, &addr, &len, &dual, err, errsz))
+		return -1;
+	int rc = bind_both(s, &addr, len, dual);
+	if (rc && dual && errno == EAFNOSUPPORT) {
+		/* no IPv6 here: every IPv4 address */
+		uint16_t port = ((struct sockaddr_in6 *)&addr)->sin6_port;
+		struct sockaddr_in any = { .sin_family = AF_INET, .sin_port = port, .sin_addr.s_addr = INADDR_ANY };
+		memset(&addr, 0, sizeof(addr));
+		memcpy(&addr, &any, sizeof(any));
+		len = sizeof(any);
+		dual = false;
+		if (s->udp >= 0)
+			close(s->udp);
+		if (s->tcp >= 0)
+			close(s->tcp);
+		rc = bind_both(s, &addr, len, false);
+	}
+	if (rc) {
 		snprintf(err, errsz, "cannot listen on %s: %s", s->o->listen, strerror(errno));
 		return -1;
+	}
+	net_format((struct sockaddr *)&addr, where, wheresz);
+	if (dual) {
+		size_t n = strlen(where);
+		snprintf(where + n, wheresz - n, " (IPv6 and IPv4)");
 	}
 	return 0;
 }
 
 int rtt_serve(const struct rtt_server_options *o, struct rtt_server_stats *st, char *err, size_t errsz)
 {
-	struct server s = { .o = o, .st = st, .udp = -1, .tcp = -1 };
+	pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+	struct server s = { .o = o, .st = st, .udp = -1, .tcp = -1, .lock = &lock };
+	unsigned char key[16];
+	char where[96];
 	int rc = -1;
 
 	memset(st, 0, sizeof(*st));
 	stopping = 0;
-	s.sources = calloc(TABLE, sizeof(*s.sources));
-	s.windows = calloc(TABLE, sizeof(*s.windows));
+	/* the hashes are keyed: no one outside can pick colliding sources */
+	if (getrandom(key, sizeof(key), 0) != (ssize_t)sizeof(key)) {
+		snprintf(err, errsz, "no random key for the server's tables: %s", strerror(errno));
+		return -1;
+	}
+	s.replay = replay_new(key, realtime_ns());
+	s.limiter = limiter_new(key, (double)o->rate_pps);
 	s.queue = calloc(QUEUE, sizeof(*s.queue));
 	s.conns = calloc(MAX_CONNS, sizeof(*s.conns));
 	s.mmsg = calloc(BATCH, sizeof(*s.mmsg));
 	s.iov = calloc(BATCH, sizeof(*s.iov));
 	s.from = calloc(BATCH, sizeof(*s.from));
 	s.bufs = malloc((size_t)BATCH * (PACKET_MAX + 1));
-	if (!s.sources || !s.windows || !s.queue || !s.conns || !s.mmsg || !s.iov || !s.from || !s.bufs) {
+	if (!s.replay || !s.limiter || !s.queue || !s.conns || !s.mmsg || !s.iov || !s.from || !s.bufs) {
 		snprintf(err, errsz, "out of memory");
 		goto out;
 	}
 	for (int i = 0; i < MAX_CONNS; i++)
 		s.conns[i].fd = -1;
-	if (open_sockets(&s, err, errsz))
+	if (open_sockets(&s, where, sizeof(where), err, errsz))
 		goto out;
+	if (o->ready)
+		o->ready(where, o->ready_arg);
 	struct sigaction sa = { .sa_handler = on_signal };
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
@@ -431,20 +485,23 @@ int rtt_serve(const struct rtt_server_options *o, struct rtt_server_stats *st, c
 		if (s.qcount && s.queue[s.qhead].due - SPIN_NS - now < wait)
 			wait = s.queue[s.qhead].due - SPIN_NS - now;
 		if (wait > 200000000)
-			wait = 200000000; /* look at the stop flag now and then */
+			wait = 200000000; /* look at the stop flag and idle connections now and then */
 		if (wait < 0)
 			wait = 0;
 		struct timespec ts = { .tv_sec = wait / 1000000000, .tv_nsec = wait % 1000000000 };
 		if (ppoll(pfd, (nfds_t)n, &ts, NULL) > 0) {
 			if (pfd[0].revents & POLLIN)
 				on_udp(&s);
-			if (pfd[1].revents & POLLIN)
-				on_accept(&s);
 			for (int i = 2; i < n; i++)
 				if (pfd[i].revents & (POLLIN | POLLHUP | POLLERR))
 					on_conn(&s, map[i - 2]);
+			/* after the open ones had their turn: a silent one may go */
+			if (pfd[1].revents & POLLIN)
+				on_accept(&s);
 		}
-		flush_due(&s, probe_now_ns());
+		now = probe_now_ns();
+		flush_due(&s, now);
+		close_idle(&s, now);
 	}
 	if (ut) {
 		stopping = 1;
@@ -454,6 +511,7 @@ int rtt_serve(const struct rtt_server_options *o, struct rtt_server_stats *st, c
 			st->refused[v] += ut->st.refused[v];
 		st->not_request += ut->st.not_request;
 		st->replayed += ut->st.replayed;
+		st->stale += ut->st.stale;
 		st->rate_limited += ut->st.rate_limited;
 		free(ut);
 	}
@@ -466,8 +524,8 @@ out:
 		close(s.udp);
 	if (s.tcp >= 0)
 		close(s.tcp);
-	free(s.sources);
-	free(s.windows);
+	replay_free(s.replay);
+	limiter_free(s.limiter);
 	free(s.queue);
 	free(s.conns);
 	free(s.mmsg);

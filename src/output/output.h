@@ -22,6 +22,12 @@ int output_json(FILE *out, const struct report *r);
 void output_vms_text(FILE *out, const struct facts *f);
 void output_guest_text(FILE *out, const struct facts *f);
 
+/* A table of percentiles in us: SUMMARY_HEAD, then one summary_row() a
+ * summary, with TAIL (or nothing) after it. p99 and p99.9 show only from
+ * SUMMARY_P99_MIN and SUMMARY_P999_MIN samples. */
+#define SUMMARY_HEAD "                         samples     min     p50     p90     p99   p99.9      max  (us)"
+void summary_row(FILE *out, const char *label, const struct summary *s, const char *tail);
+
 void output_freq_text(FILE *out, const struct freq_result *r);
 void output_wake_text(FILE *out, const struct wake_result *w);
 

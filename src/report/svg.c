@@ -24,6 +24,23 @@ static double num(json_object *o, const char *path)
 		       : NAN;
 }
 
+/* " p99 12.0 us allowed, 3.1 us held", each figure said to be missing
+ * where the run had too few samples to give it (a p99 needs 1,000) */
+static void caption_percentile(FILE *out, const char *name, double allowed, double held)
+{
+	fprintf(out, " %s ", name);
+	if (isnan(allowed))
+		fputs("not given (too few samples)", out);
+	else
+		fprintf(out, "%.1f us", allowed);
+	fputs(" allowed, ", out);
+	if (isnan(held))
+		fputs("not given", out);
+	else
+		fprintf(out, "%.1f us", held);
+	fputs(" held", out);
+}
+
 /* LABEL is text made here, with nothing from the machine in it */
 static void svg_open(FILE *out, int h, const char *label)
 {
@@ -287,9 +304,11 @@ static void wake_hist(FILE *out, const char *what, json_object *allowed, json_ob
 		FONT);
 	fputs("</svg><figcaption>", out);
 	html_text(out, what);
-	fprintf(out, " wake-ups: p50 %.1f us allowed, %.1f us held; p99 %.1f us allowed, %.1f us held "
-		     "(counts on a log scale).</figcaption></figure>",
-		num(allowed, "p50_us"), num(held, "p50_us"), num(allowed, "p99_us"), num(held, "p99_us"));
+	fputs(" wake-ups:", out);
+	caption_percentile(out, "p50", num(allowed, "p50_us"), num(held, "p50_us"));
+	fputc(';', out);
+	caption_percentile(out, "p99", num(allowed, "p99_us"), num(held, "p99_us"));
+	fputs(" (counts on a log scale).</figcaption></figure>", out);
 }
 
 void html_chart_wake(FILE *out, json_object *doc)

@@ -37,6 +37,14 @@ const struct idle_state *cpu_deep_idle(const struct facts *f, const struct cpu *
 	return deepest;
 }
 
+bool cstate_deep_reachable(const struct facts *f)
+{
+	for (size_t i = 0; i < f->ncpus; i++)
+		if (f->cpus[i].online && cpu_deep_idle(f, &f->cpus[i]))
+			return true;
+	return false;
+}
+
 static void cmdline_caps(const struct facts *f, struct findings *out, struct finding *x)
 {
 	static const char *const caps[] = { "intel_idle.max_cstate", "processor.max_cstate",

@@ -13,6 +13,8 @@ const struct rule rules[] = {
 	  rule_cpu_firmware_pm },
 	{ "cpu.epp", "energy_performance_preference is not performance", rule_cpu_epp },
 	{ "cpu.cstate.deep", "deep idle states enabled and not capped", rule_cpu_cstate_deep },
+	{ "cpu.cstate.cost", "measured: waking from idle costs latency though no deep state is visible",
+	  rule_cpu_cstate_cost },
 	{ "vm.accel", "a VM runs under TCG emulation, not KVM", rule_vm_accel },
 	{ "guest.clocksource", "a clocksource with no fast vDSO read (hpet, acpi_pm)",
 	  rule_guest_clocksource },

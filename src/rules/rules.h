@@ -22,6 +22,8 @@ void rules_run(const struct facts *f, struct findings *out, const char *only);
 /* Exit latency above which an idle state counts as deep: C1 and C1E stay
  * below it on every Xeon and EPYC, C3 and C6 are far above. */
 #define DEEP_IDLE_LATENCY_US 20
+/* Whether some online CPU can enter a deep idle state (cpu.cstate.deep). */
+bool cstate_deep_reachable(const struct facts *f);
 
 /* The rules, each in the file of its area. */
 void rule_cpu_freq_low(const struct facts *f, struct findings *out);
@@ -32,6 +34,7 @@ void rule_cpu_boost(const struct facts *f, struct findings *out);
 void rule_cpu_epb(const struct facts *f, struct findings *out);
 void rule_cpu_cstate_deep(const struct facts *f, struct findings *out);
 void rule_cpu_pm_qos(const struct facts *f, struct findings *out);
+void rule_cpu_cstate_cost(const struct facts *f, struct findings *out);
 void rule_cpu_pm_qos_unheld(const struct facts *f, struct findings *out);
 void rule_mem_thp(const struct facts *f, struct findings *out);
 void rule_mem_ksm(const struct facts *f, struct findings *out);

@@ -33,7 +33,7 @@ static double mean_of(const struct freq_result *f, size_t field)
 
 static double clock_mhz(const struct report *r)
 {
-	return mean_of(r->freq, offsetof(struct freq_cpu, chain_mhz));
+	return mean_of(r->freq, offsetof(struct freq_cpu, mhz));
 }
 
 static double first_mhz(const struct report *r)
@@ -41,24 +41,28 @@ static double first_mhz(const struct report *r)
 	return mean_of(r->freq, offsetof(struct freq_cpu, first_mhz));
 }
 
-static double run_p(const struct wake_run *w, bool p99)
+/* A percentile of a probe's pooled samples; a p99 only from enough of them. */
+static double run_p(const struct wake_probe *p, bool held, bool p99)
 {
-	return w->done && w->s.count ? (p99 ? w->s.p99_us : w->s.p50_us) : NAN;
+	const struct summary *s = held ? &p->cost.held : &p->cost.allowed;
+	if (!p->done || !s->count || (p99 && !summary_has_p99(s)))
+		return NAN;
+	return p99 ? s->p99_us : s->p50_us;
 }
 
 static double timer_p50(const struct report *r)
 {
-	return r->wake ? run_p(&r->wake->timer_allowed, false) : NAN;
+	return r->wake ? run_p(&r->wake->timer, false, false) : NAN;
 }
 
 static double timer_p99(const struct report *r)
 {
-	return r->wake ? run_p(&r->wake->timer_allowed, true) : NAN;
+	return r->wake ? run_p(&r->wake->timer, false, true) : NAN;
 }
 
 static double timer_cost(const struct report *r)
 {
-	return r->wake ? run_p(&r->wake->timer_allowed, true) - run_p(&r->wake->timer_held, true) : NAN;
+	return r->wake ? run_p(&r->wake->timer, false, true) - run_p(&r->wake->timer, true, true) : NAN;
 }
 
 static double pair_p99(const struct report *r, bool held)
@@ -66,7 +70,7 @@ static double pair_p99(const struct report *r, bool held)
 	double sum = 0;
 	int n = 0;
 	for (int i = 0; r->wake && i < r->wake->npairs; i++) {
-		double v = run_p(held ? &r->wake->pairs[i].held : &r->wake->pairs[i].allowed, true);
+		double v = run_p(&r->wake->pairs[i].probe, held, true);
 		if (!isnan(v)) {
 			sum += v;
 			n++;
@@ -110,8 +114,8 @@ void prove_print(FILE *out, const struct report *before, const struct report *af
 			snprintf(as, sizeof(as), "%.1f", a);
 		fprintf(out, "  %-46s %10s %10s\n", figures[i].name, bs, as);
 	}
-	size_t sb = before->wake ? before->wake->timer_allowed.s.count : 0;
-	size_t sa = after->wake ? after->wake->timer_allowed.s.count : 0;
+	size_t sb = before->wake ? before->wake->timer.cost.allowed.count : 0;
+	size_t sa = after->wake ? after->wake->timer.cost.allowed.count : 0;
 	fprintf(out, "  (timer wake-ups: %zu samples before, %zu after%s)\n", sb, sa,
 		sb < 1000 || sa < 1000 ? "; a p99 of fewer than 1000 swings from run to run: "
 					 "latdoc measure wake --duration 5s says more"

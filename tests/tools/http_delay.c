@@ -1,9 +1,13 @@
 /* A small HTTP/1.1 server with a known delay, for testing latdoc ttfb:
  *   http_delay PORT DELAY_US SECONDS
  * Answers on 127.0.0.1:PORT, one connection at a time, keep-alive: every
- * response waits DELAY_US first. /status/NNN answers NNN, /redirect 302,
- * /hang never answers, a path with "close" in it closes the connection
- * after the answer. Exits after SECONDS. A test tool, not a web server. */
+ * response waits DELAY_US first. /status/NNN answers NNN, /redirect 302 to
+ * /, /redirect-chain 301 to /redirect, /redirect-loop 302 to itself,
+ * /redirect-file 302 to a file: URL, /needs-header 200 with an
+ * "X-Latdoc-Test: 1" header and 403 without, /hang never answers, /incomplete sends
+ * half a header block and closes, a path with "close" in it closes the
+ * connection after the answer. Exits after SECONDS. A test tool, not a web
+ * server. */
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -64,16 +68,32 @@ static void serve(int c, long delay_us)
 			return;
 		}
 		hold(delay_us);
+		if (!strcmp(path, "/incomplete")) {
+			static const char half[] = "HTTP/1.1 200 OK\r\nContent-Le";
+			send(c, half, sizeof(half) - 1, MSG_NOSIGNAL);
+			return;
+		}
 		int status = 200;
+		const char *to = NULL;
 		if (!strncmp(path, "/status/", 8))
 			status = atoi(path + 8);
 		else if (!strcmp(path, "/redirect"))
-			status = 302;
+			status = 302, to = "/";
+		else if (!strcmp(path, "/redirect-chain"))
+			status = 301, to = "/redirect";
+		else if (!strcmp(path, "/redirect-loop"))
+			status = 302, to = "/redirect-loop";
+		else if (!strcmp(path, "/redirect-file"))
+			status = 302, to = "file:///etc/passwd";
+		else if (!strcmp(path, "/needs-header"))
+			status = strstr(req, "\r\nX-Latdoc-Test: 1\r\n") ? 200 : 403;
 		bool close_after = strstr(path, "close") != NULL;
-		char resp[256];
+		char resp[256], where[64] = "";
+		if (to)
+			snprintf(where, sizeof(where), "Location: %s\r\n", to);
 		int len = snprintf(resp, sizeof(resp),
 				   "HTTP/1.1 %d X\r\nContent-Length: 5\r\n%sConnection: %s\r\n\r\nhello", status,
-				   status == 302 ? "Location: /\r\n" : "", close_after ? "close" : "keep-alive");
+				   where, close_after ? "close" : "keep-alive");
 		if (send(c, resp, (size_t)len, MSG_NOSIGNAL) != len || close_after)
 			return;
 		size_t used = (size_t)(end + 4 - req);

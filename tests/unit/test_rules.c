@@ -360,17 +360,23 @@ static void cmdline_fix_by_distribution(void **state)
 	assert_non_null(strstr(text, "proxmox-boot-tool refresh"));
 }
 
-static struct wake_run run_with_p99(double p99)
+/* A probe as cost_judge() leaves it: STATE, with an interval [LO, HI]. */
+static struct wake_probe probe_with(enum cost_state state, double lo, double hi)
 {
-	struct wake_run r;
-	memset(&r, 0, sizeof(r));
-	r.done = true;
-	r.s.count = 100;
-	r.s.p99_us = p99;
-	return r;
+	struct wake_probe p;
+	memset(&p, 0, sizeof(p));
+	p.done = true;
+	p.hold = HOLD_DONE;
+	p.cost.state = state;
+	p.cost.blocks_allowed = p.cost.blocks_held = 10;
+	p.cost.p50 = (struct cost_diff){ .have = true, .point_us = (lo + hi) / 2, .lo_us = lo, .hi_us = hi };
+	p.cost.lower_us = state == COST_FOUND ? lo : 0;
+	p.cost.upper_us = hi;
+	return p;
 }
 
-/* check --measure: a rule weighs its finding with what was measured. */
+/* check --measure: a rule weighs its finding with what was measured, and
+ * only with what lies above the noise floor of an undisturbed run. */
 static void measurements_move_severity(void **state)
 {
 	(void)state;
@@ -380,7 +386,7 @@ static void measurements_move_severity(void **state)
 	struct findings fs = { 0 };
 	struct wake_result w;
 	struct freq_result fr;
-	struct freq_cpu fc[2] = { { .cpu = 0, .chain_mhz = 1190 }, { .cpu = 1, .chain_mhz = 2390 } };
+	struct freq_cpu fc[2] = { { .cpu = 0, .mhz = 1190 }, { .cpu = 1, .mhz = 2390 } };
 
 	base(&f, cpus);
 	f.nominal_mhz = 2400;
@@ -392,12 +398,10 @@ static void measurements_move_severity(void **state)
 	}
 	memset(&w, 0, sizeof(w));
 	memset(&fr, 0, sizeof(fr));
-	/* 80 us of C-state cost on the cross-CPU wake: critical */
-	w.timer_allowed = run_with_p99(30);
-	w.timer_held = run_with_p99(20);
+	/* a cost of 60 us at least on the cross-CPU wake: critical */
+	w.timer = probe_with(COST_WITHIN_NOISE, -3, 8);
 	w.npairs = 1;
-	w.pairs[0].allowed = run_with_p99(100);
-	w.pairs[0].held = run_with_p99(20);
+	w.pairs[0].probe = probe_with(COST_FOUND, 60, 90);
 	/* the slowest CPU at half its rating: critical */
 	fr.cpus = fc;
 	fr.ncpus = 2;
@@ -410,28 +414,126 @@ static void measurements_move_severity(void **state)
 	f.measured.wake = &w;
 	rules_run(&f, &fs, "cpu");
 	assert_int_equal(find(&fs, "cpu.freq.low")->severity, SEV_CRITICAL);
-	assert_int_equal(find(&fs, "cpu.cstate.deep")->severity, SEV_CRITICAL);
+	const struct finding *x = find(&fs, "cpu.cstate.deep");
+	assert_int_equal(x->severity, SEV_CRITICAL);
+	assert_null(find(&fs, "cpu.cstate.cost")); /* a deep state is in sight: cstate.deep speaks */
 	assert_string_equal(fs.items[0].id, "cpu.freq.low"); /* ranked after weighing */
 	findings_free(&fs);
 
-	/* enabled, but costing 2 us here; and the clock near its rating */
-	w.pairs[0].allowed = run_with_p99(22);
-	w.timer_allowed = run_with_p99(21);
-	fc[0].chain_mhz = 2300;
+	/* severity by the lower bound: 40 to 300 us is a warning, not critical */
+	w.pairs[0].probe = probe_with(COST_FOUND, 40, 300);
+	rules_run(&f, &fs, "cpu.cstate");
+	assert_int_equal(find(&fs, "cpu.cstate.deep")->severity, SEV_WARNING);
+	findings_free(&fs);
+
+	/* the same figures from a disturbed machine are evidence, not weight */
+	w.pairs[0].probe = probe_with(COST_FOUND, 60, 90);
+	strcpy(w.pairs[0].probe.disturbed, "the CPUs were idle 12% of the time");
+	rules_run(&f, &fs, "cpu.cstate");
+	x = find(&fs, "cpu.cstate.deep");
+	assert_int_equal(x->severity, SEV_WARNING);
+	assert_non_null(strstr(x->evidence[x->nevidence - 1].value, "disturbed, not weighed"));
+	findings_free(&fs);
+
+	/* enabled, but at most 3 us here, every interval says so; and the
+	 * clock near its rating */
+	w.pairs[0].probe = probe_with(COST_WITHIN_NOISE, -2, 3);
+	w.timer = probe_with(COST_WITHIN_NOISE, -1, 2);
+	fc[0].mhz = 2300;
 	rules_run(&f, &fs, "cpu");
 	assert_int_equal(find(&fs, "cpu.freq.low")->severity, SEV_INFO);
 	assert_int_equal(find(&fs, "cpu.cstate.deep")->severity, SEV_INFO);
 	findings_free(&fs);
 
+	/* within the noise but the noise is wide: no verdict, the severity stays */
+	w.pairs[0].probe = probe_with(COST_WITHIN_NOISE, -20, 40);
+	rules_run(&f, &fs, "cpu.cstate");
+	assert_int_equal(find(&fs, "cpu.cstate.deep")->severity, SEV_WARNING);
+	findings_free(&fs);
+
 	/* nothing held off: no cost known, the severity stays */
-	w.timer_held.done = false;
-	w.pairs[0].held.done = false;
+	w.timer.cost.state = COST_NOT_MEASURED;
+	w.timer.hold = HOLD_NOT_ALLOWED;
+	w.pairs[0].probe.cost.state = COST_NOT_MEASURED;
+	w.pairs[0].probe.hold = HOLD_NOT_ALLOWED;
 	f.measured.freq = NULL;
 	rules_run(&f, &fs, "cpu.cstate");
-	const struct finding *x = find(&fs, "cpu.cstate.deep");
+	x = find(&fs, "cpu.cstate.deep");
 	assert_int_equal(x->severity, SEV_WARNING);
 	assert_non_null(strstr(x->evidence[x->nevidence - 1].value, "not measured"));
 	findings_free(&fs);
+}
+
+/* A haltpoll guest sees no deep state, yet its halt to the host costs:
+ * cpu.cstate.cost comes from the measurement alone, material and above the
+ * noise, with the guest-side and the host-side fix. */
+static void cstate_cost_from_measurement(void **state)
+{
+	(void)state;
+	static struct idle_state haltpoll[] = {
+		{ .index = 0, .name = "POLL", .latency_us = 0, .residency_us = 0, .usage = 1, .time_us = 1 },
+		{ .index = 1, .name = "haltpoll idle", .latency_us = 1, .residency_us = 1, .usage = 1, .time_us = 1 },
+	};
+	struct facts f;
+	struct cpu cpus[4];
+	struct findings fs = { 0 };
+	struct wake_result w;
+
+	base(&f, cpus);
+	f.platform.role = ROLE_GUEST;
+	strcpy(f.cpuidle.driver, "haltpoll");
+	f.cpuidle.guest_halt_poll_ns = 0;
+	for (int i = 0; i < 4; i++) {
+		cpus[i].states = haltpoll;
+		cpus[i].nstates = 2;
+	}
+	memset(&w, 0, sizeof(w));
+	cpuset_add(&w.cpus, 0);
+	cpuset_add(&w.cpus, 1);
+	w.timer = probe_with(COST_FOUND, 12, 30);
+	w.npairs = 1;
+	w.pairs[0].probe = probe_with(COST_FOUND, 20, 35);
+	rules_run(&f, &fs, "cpu.cstate");
+	assert_null(find(&fs, "cpu.cstate.cost")); /* nothing measured: nothing said */
+	findings_free(&fs);
+
+	f.measured.wake = &w;
+	rules_run(&f, &fs, "cpu.cstate");
+	assert_null(find(&fs, "cpu.cstate.deep"));
+	const struct finding *x = find(&fs, "cpu.cstate.cost");
+	assert_non_null(x);
+	assert_int_equal(x->severity, SEV_WARNING);
+	assert_non_null(strstr(x->title, "20 us"));
+	assert_string_equal(x->subject, "cpus 0-1");
+	assert_non_null(strstr(x->fix_runtime, "guest_halt_poll_ns"));
+	assert_non_null(strstr(x->fix_runtime, "On the host"));
+	const struct fix_action *a = action(x, FIX_RUNTIME, "/sys/module/haltpoll/parameters/guest_halt_poll_ns");
+	assert_non_null(a);
+	assert_string_equal(a->now, "0");
+	assert_string_equal(a->want, "200000");
+	findings_free(&fs);
+
+	/* critical by the lower bound */
+	w.pairs[0].probe = probe_with(COST_FOUND, 55, 80);
+	rules_run(&f, &fs, "cpu.cstate");
+	assert_int_equal(find(&fs, "cpu.cstate.cost")->severity, SEV_CRITICAL);
+	findings_free(&fs);
+
+	/* repeatable but not material (under 5 us), or within the noise: silent */
+	w.timer = probe_with(COST_FOUND, 1, 4);
+	w.pairs[0].probe = probe_with(COST_WITHIN_NOISE, -30, 60);
+	rules_run(&f, &fs, "cpu.cstate");
+	assert_null(find(&fs, "cpu.cstate.cost"));
+	findings_free(&fs);
+
+	/* no cpuidle driver: nothing to hold off, no cost */
+	w.pairs[0].probe = probe_with(COST_FOUND, 55, 80);
+	w.pairs[0].probe.cost.state = COST_NOTHING_TO_HOLD;
+	w.pairs[0].probe.hold = HOLD_NO_STATES;
+	rules_run(&f, &fs, "cpu.cstate");
+	assert_null(find(&fs, "cpu.cstate.cost"));
+	findings_free(&fs);
+	cpuset_clear(&w.cpus);
 }
 
 /* The table stamps its id on every finding a rule makes. */
@@ -516,6 +618,7 @@ int main(void)
 		cmocka_unit_test(fix_actions),
 		cmocka_unit_test(cmdline_fix_by_distribution),
 		cmocka_unit_test(measurements_move_severity),
+		cmocka_unit_test(cstate_cost_from_measurement),
 		cmocka_unit_test(ids_stamped_by_the_table),
 		cmocka_unit_test(memory),
 		cmocka_unit_test(table_is_consistent),
