@@ -82,16 +82,6 @@ static int read_one(const struct facts *f, const struct vm *vm, struct vm_cpus *
 	return err;
 }
 
-static int by_core(const void *a, const void *b)
-{
-	const struct cpu *x = *(const struct cpu *const *)a, *y = *(const struct cpu *const *)b;
-	if (x->package != y->package)
-		return x->package < y->package ? -1 : 1;
-	if (x->core != y->core)
-		return x->core < y->core ? -1 : 1;
-	return x->id < y->id ? -1 : x->id > y->id;
-}
-
 /* Each VM's vCPU CPUs with their SMT siblings: the online CPUs grouped by
  * package and core (an unknown core is a core of its own). */
 static int whole_cores(const struct facts *f, struct vm_cpus *out)
@@ -104,7 +94,7 @@ static int whole_cores(const struct facts *f, struct vm_cpus *out)
 		if (f->cpus[i].online)
 			all[n++] = &f->cpus[i];
 	if (!err)
-		qsort(all, n, sizeof(*all), by_core);
+		qsort(all, n, sizeof(*all), vm_cpu_by_core);
 	for (size_t i = 0; i < n && !err;) {
 		size_t end = i + 1;
 		while (end < n && all[i]->core >= 0 && all[end]->package == all[i]->package &&

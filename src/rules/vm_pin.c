@@ -99,7 +99,7 @@ void vm_pin_plan_free(struct vm_pin_plan *plan)
 	plan->cpu = NULL;
 }
 
-static int by_core(const void *a, const void *b)
+int vm_cpu_by_core(const void *a, const void *b)
 {
 	const struct cpu *x = *(const struct cpu *const *)a, *y = *(const struct cpu *const *)b;
 	if (x->package != y->package)
@@ -140,7 +140,7 @@ static int cores_first(const struct facts *f, const struct cpu **cpus, size_t n)
 		if (f->cpus[i].online)
 			all[nall++] = &f->cpus[i];
 	if (!err)
-		qsort(all, nall, sizeof(*all), by_core);
+		qsort(all, nall, sizeof(*all), vm_cpu_by_core);
 	for (size_t i = 0; i < nall && !err;) {
 		size_t end = i + 1;
 		bool busy = !cpuset_has(&cand, all[i]->id);

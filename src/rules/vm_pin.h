@@ -40,6 +40,10 @@ void vm_pin_host_free(struct vm_pin_host *h);
 int vm_pin_plan(struct vm_pin_host *h, const struct vm_view *v, struct vm_pin_plan *plan);
 void vm_pin_plan_free(struct vm_pin_plan *plan);
 
+/* qsort order of pointers to struct cpu: by package, core, then id, so
+ * that the threads of a core are neighbours. */
+int vm_cpu_by_core(const void *a, const void *b);
+
 /* The host node of the CPUs V is pinned to, when they share one; -1. */
 int vm_pinned_node(const struct facts *f, const struct vm_view *v);
 
