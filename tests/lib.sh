@@ -68,15 +68,21 @@ ids_known() {
 	fi
 }
 
-# check_json FILE ARGS...: `latdoc check ARGS --json` into FILE. A crash, an
-# error exit or a sanitizer report fails the test and returns 1, so that a
-# jq over FILE can never pass on the empty output of a crash.
-check_json() {
+# latdoc_json FILE ARGS...: `latdoc ARGS` into FILE. A crash, an error exit
+# (over 1) or a sanitizer report fails the test and returns 1, so that a jq
+# over FILE can never pass on the empty output of a crash.
+latdoc_json() {
 	json_out=$1; shift
-	timeout 60 "$LATDOC" check "$@" --json >"$json_out" 2>"$OUT/stderr"
+	timeout 60 "$LATDOC" "$@" >"$json_out" 2>"$OUT/stderr"
 	STATUS=$?
 	if [ "$STATUS" -gt 1 ] || ! sanitizer_clean; then
-		fail "latdoc check $*: exit $STATUS" "$(head -20 "$OUT/stderr")"
+		fail "latdoc $*: exit $STATUS" "$(head -20 "$OUT/stderr")"
 		return 1
 	fi
+}
+
+# check_json FILE ARGS...: `latdoc check ARGS --json` into FILE, as latdoc_json
+check_json() {
+	json_out=$1; shift
+	latdoc_json "$json_out" check "$@" --json
 }

@@ -55,3 +55,8 @@ if [ -z "$layer_faults" ]; then
 else
 	fail "includes that run back up the layers" "$layer_faults"
 fi
+
+# Sources are cited where a reader can find them: a kernel document, a
+# repository's file, an issue. KNOWLEDGE.md lives outside this repository.
+cited=$(cd "$TOP" && grep -rln "KNOWLEDGE\.md" src docs tests/unit tests/*.sh README.md contrib bench 2>/dev/null | grep -v '^tests/t_05_layers.sh$')
+check "no file cites KNOWLEDGE.md, which is not in this repository${cited:+ ($cited)}" test -z "$cited"

@@ -374,14 +374,16 @@ fi
 
 # --- what runs beats what is written ------------------------------------
 variant() { rm -rf "$OUT/variant" && cp -a "$KVM" "$OUT/variant"; }
-findings_of() { # ROOT VM: the ids of VM's findings, sorted
-	"$LATDOC" check --root "$1" --json | jq -c --arg s "domain:$2" '[.findings[] | select(.subject == $s) | .id] | sort'
+findings_of() { # ROOT VM: the ids of VM's findings, sorted (nothing after a crash)
+	check_json "$OUT/findings_of.json" --root "$1" &&
+		jq -c --arg s "domain:$2" '[.findings[] | select(.subject == $s) | .id] | sort' "$OUT/findings_of.json"
 }
 
 variant
 printf 'Name:\tCPU 0/KVM\nCpus_allowed_list:\t0-7\n' >"$OUT/variant/proc/4242/task/4250/status"
-check "pins in the XML, but a vCPU thread runs anywhere: vm.vcpu.pin" \
-	sh -c "'$LATDOC' check --root '$OUT/variant' --json | jq -e '.findings[] | select(.id == \"vm.vcpu.pin\" and .subject == \"domain:db01\") | .title == \"db01 has 1 of 2 vCPUs pinned\" and (.evidence | map(.source) | index(\"/proc/4242/task\") != null)'"
+check_json "$OUT/variant.json" --root "$OUT/variant" &&
+	check "pins in the XML, but a vCPU thread runs anywhere: vm.vcpu.pin" \
+		jq -e '.findings[] | select(.id == "vm.vcpu.pin" and .subject == "domain:db01") | .title == "db01 has 1 of 2 vCPUs pinned" and (.evidence | map(.source) | index("/proc/4242/task") != null)' "$OUT/variant.json"
 
 # A status file cut right after "Cpus_allowed_list:" (4095 bytes, so that
 # the buffer ends with it; malloc_fill makes what lies past the NUL not a

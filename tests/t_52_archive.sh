@@ -8,9 +8,10 @@ rm -rf "$ARC" && mkdir -p "$ARC"
 view='del(.host.root) | {findings, facts, problems}'
 
 same_as_dir() { # NAME DIR ARCHIVE: the archive audits as the directory does
-	"$LATDOC" check --root "$2" --json 2>/dev/null | jq -S "$view" >"$ARC/a.json"
+	rm -f "$ARC/a.json"
+	check_json "$ARC/a.raw" --root "$2" && jq -S "$view" "$ARC/a.raw" >"$ARC/a.json"
 	run "$LATDOC" check --root "$3" --json
-	if [ "$STATUS" -le 1 ] && sanitizer_clean && jq -S "$view" "$OUT/stdout" >"$ARC/b.json" 2>/dev/null &&
+	if [ -s "$ARC/a.json" ] && [ "$STATUS" -le 1 ] && sanitizer_clean && jq -S "$view" "$OUT/stdout" >"$ARC/b.json" 2>/dev/null &&
 		diff -u "$ARC/a.json" "$ARC/b.json" >"$ARC/diff"; then
 		pass "$1"
 	else
@@ -41,8 +42,9 @@ done
 
 # standard output, through a pipe, into check reading standard input
 "$LATDOC" snapshot --root "$ROOTS/guest-emulated" -o - 2>"$ARC/snap-err" | "$LATDOC" check --root /dev/stdin --json >"$ARC/piped.json" 2>"$ARC/check-err"
-"$LATDOC" check --root "$ROOTS/guest-emulated" --json | jq -S "$view" >"$ARC/a.json"
-if jq -S "$view" "$ARC/piped.json" >"$ARC/b.json" 2>/dev/null && diff -q "$ARC/a.json" "$ARC/b.json" >/dev/null; then
+rm -f "$ARC/a.json"
+check_json "$ARC/a.raw" --root "$ROOTS/guest-emulated" && jq -S "$view" "$ARC/a.raw" >"$ARC/a.json"
+if [ -s "$ARC/a.json" ] && jq -S "$view" "$ARC/piped.json" >"$ARC/b.json" 2>/dev/null && diff -q "$ARC/a.json" "$ARC/b.json" >/dev/null; then
 	pass "snapshot -o - | check --root /dev/stdin: the same facts and findings"
 else
 	fail "snapshot -o - piped into check" "$(cat "$ARC/snap-err" "$ARC/check-err")"

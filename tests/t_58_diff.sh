@@ -54,16 +54,22 @@ done
 
 # a saved check --json report against the root it was made of: nothing;
 # against another root, what root against root says
-"$LATDOC" check --root "$ROOTS/aws-nitro" --json >"$DIFF/aws.json"
+check_json "$DIFF/aws.json" --root "$ROOTS/aws-nitro"
 run "$LATDOC" diff "$DIFF/aws.json" "$ROOTS/aws-nitro"
 check "a report against its own root: exit 0" test "$STATUS" -eq 0
-"$LATDOC" diff --json "$ROOTS/aws-nitro" "$ROOTS/guest-emulated" | jq -S '{findings, facts, measurements}' >"$DIFF/rr.json"
-"$LATDOC" diff --json "$DIFF/aws.json" "$ROOTS/guest-emulated" | jq -S '{findings, facts, measurements}' >"$DIFF/jr.json"
-check "a report against a root says what root against root says" cmp -s "$DIFF/rr.json" "$DIFF/jr.json"
+# diff's answer reduced for comparison; empty after a crash, so never equal
+diff_view() { # OUT A B
+	out=$1; shift
+	rm -f "$out"
+	latdoc_json "$out.raw" diff --json "$@" && jq -S '{findings, facts, measurements}' "$out.raw" >"$out"
+}
+diff_view "$DIFF/rr.json" "$ROOTS/aws-nitro" "$ROOTS/guest-emulated"
+diff_view "$DIFF/jr.json" "$DIFF/aws.json" "$ROOTS/guest-emulated"
+check "a report against a root says what root against root says" sh -c "[ -s '$DIFF/rr.json' ] && cmp -s '$DIFF/rr.json' '$DIFF/jr.json'"
 # an archive the same
 tar -C "$ROOTS/guest-emulated" -czf "$DIFF/dc-guest.tgz" .
-"$LATDOC" diff --json "$DIFF/aws.json" "$DIFF/dc-guest.tgz" | jq -S '{findings, facts, measurements}' >"$DIFF/ja.json"
-check "an archive against a report: the same as its directory" cmp -s "$DIFF/rr.json" "$DIFF/ja.json"
+diff_view "$DIFF/ja.json" "$DIFF/aws.json" "$DIFF/dc-guest.tgz"
+check "an archive against a report: the same as its directory" sh -c "[ -s '$DIFF/ja.json' ] && cmp -s '$DIFF/rr.json' '$DIFF/ja.json'"
 
 # two corpus dumps of different machines: a difference in CPU count is one
 # line, not one per CPU, and no counter shows

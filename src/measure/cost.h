@@ -6,7 +6,9 @@
  * are dropped; the difference of p50 and of p99 gets a 95% confidence
  * interval from a bootstrap that resamples whole blocks, so the spread
  * between repeats is the noise floor. A cost is reported only when its
- * interval excludes 0 (KNOWLEDGE.md, "Measuring right"). */
+ * interval excludes 0 (Kunsch, "The jackknife and the bootstrap for
+ * general stationary observations", Ann. Statist. 1989: the block bootstrap
+ * keeps the correlation within a block). */
 #ifndef LATDOC_COST_H
 #define LATDOC_COST_H
 

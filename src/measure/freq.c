@@ -4,7 +4,9 @@
  * that collapses dependent adds at register renaming (Intel from Golden
  * Cove on does so for small immediates) cannot pass for a faster clock:
  * the chains, and the cycle counter where perf has one, must agree within
- * FREQ_AGREE_PCT or no figure is given (KNOWLEDGE.md, "Measuring right").
+ * FREQ_AGREE_PCT or no figure is given (lmbench's mhz cross-checks several
+ * loops for the same reason; Intel's optimization reference manual,
+ * Golden Cove: small-immediate adds resolved at rename).
  * Where APERF/MPERF can be read (the msr driver) they are shown too. */
 #include "measure.h"
 

@@ -26,7 +26,8 @@ struct summary {
 
 /* A percentile is an extreme order statistic below these counts: p99 of
  * 100 samples is the largest but one, and swings run to run. Below them a
- * percentile is not shown (KNOWLEDGE.md, "Measuring right"). */
+ * percentile is not shown (with n samples, a p99 rests on the n/100 largest:
+ * ten at 1,000). */
 #define SUMMARY_P99_MIN 1000
 #define SUMMARY_P999_MIN 10000
 static inline bool summary_has_p99(const struct summary *s)

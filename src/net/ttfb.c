@@ -1,7 +1,8 @@
 /* Time to first byte with libcurl: a fresh connection, DNS lookup and full
  * TLS handshake per request by default, as a load balancer's first byte
  * costs (libcurl would resume TLS sessions across fresh connections:
- * KNOWLEDGE.md, "Measuring right"); --reuse keeps them. Every answer is
+ * curl/curl: docs/libcurl/opts/CURLOPT_SSL_SESSIONID_CACHE.md); --reuse
+ * keeps them. Every answer is
  * timed, whatever its status, and counted by it; only requests without a
  * whole answer are failures. With --rate the requests follow an open-loop
  * schedule and each is timed from when it was due, so one stall shows in

@@ -1,6 +1,8 @@
 /* The order of writes. Some knobs reset others when written, and some are
  * refused in some states: the kernel's rules, not the findings' ranking,
- * decide what goes first (KNOWLEDGE.md, "CPU frequency"). */
+ * decide what goes first (torvalds/linux: Documentation/admin-guide/pm/
+ * intel_pstate.rst: writing status resets the driver, and EPP writes fail
+ * with EBUSY under the performance governor with HWP; amd-pstate.rst). */
 #include "tune.h"
 
 #include <string.h>
