@@ -43,8 +43,19 @@ check_json "$OUT/nova.json" --root "$OUT/snap-nova" &&
 # This machine, live. Reads only; writes only under tests/out.
 rm -rf "$OUT/snap-live"
 run "$LATDOC" snapshot -o "$OUT/snap-live"
+# LeakSanitizer's own tracer (it stops the process to scan it at exit) is
+# known to die of SIGSEGV here when many processes start and end beside it
+# (seen on this machine's kernel: 0 of 100 quiet, most runs under a fork
+# storm; the build without sanitizers has no tracer). That is the test
+# tool failing, not latdoc: once, and said, the snapshot is taken again.
+if [ "$STATUS" -eq 99 ] && grep -q 'LeakSanitizer has encountered a fatal error' "$OUT/stderr" &&
+	! grep -q 'ERROR: LeakSanitizer: detected memory leaks' "$OUT/stderr"; then
+	echo "note - snapshot of this machine: LeakSanitizer's tracer failed; taken again"
+	rm -rf "$OUT/snap-live"
+	run "$LATDOC" snapshot -o "$OUT/snap-live"
+fi
 if [ "$STATUS" -ne 0 ] || ! sanitizer_clean; then
-	fail "snapshot of this machine: exit $STATUS" "$(head -20 "$OUT/stderr")"
+	fail "snapshot of this machine: exit $STATUS" "$(cat "$OUT/stderr" | head -30)"
 else
 	pass "snapshot of this machine"
 	# usage/time counters and steal move between two reads; the rest may not.
@@ -118,3 +129,22 @@ if [ -d "$OUT/snap-live" ] && [ "$(id -u)" -eq 0 ]; then
 	done | head -5)
 	check "snapshot of this machine: no file world-readable that was not${wider:+ ($wider)}" test -z "$wider"
 fi
+
+# A process's open files are looked at for one name each (the PM QoS
+# device, /dev/vhost-net): a snapshot keeps those links and none of the
+# others, which name whatever the process has open.
+for case in "pmqos-held proc/3311/fd" "kvm-host-shared proc/5101/fd" "kvm-host-live proc/6201/fd"; do
+	set -- $case
+	rm -rf "$OUT/snap-fd"
+	run "$LATDOC" snapshot -o "$OUT/snap-fd" --root "$ROOTS/$1"
+	kept=$(cd "$OUT/snap-fd/$2" 2>/dev/null && ls | tr '\n' ' ')
+	want=$(cd "$ROOTS/$1/$2" && for l in *; do
+		case $(readlink "$l") in /dev/cpu_dma_latency | /dev/vhost-net) printf '%s ' "$l" ;; esac
+	done)
+	check "snapshot of $1 keeps only the fd links check looks for (${kept:-none} of $(ls "$ROOTS/$1/$2" | wc -l))" \
+		sh -c "[ $STATUS -eq 0 ] && [ '$kept' = '$want' ]"
+	if [ "$1" = kvm-host-shared ] && check_json "$OUT/held.json" --root "$OUT/snap-fd"; then
+		check "the snapshot still tells the vhost descriptors" \
+			jq -e '[.facts.virt.vms[] | select(.vhost_fds != null and .vhost_fds > 0)] | length > 0' "$OUT/held.json"
+	fi
+done

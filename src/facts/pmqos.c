@@ -45,9 +45,10 @@ static int find_holders(struct root *r, struct facts *f)
 		if (root_list(r, dir, &fds, &nfds))
 			continue;
 		for (size_t k = 0; k < nfds && budget-- > 0; k++) {
-			char path[96], target[sizeof(DMA_DEVICE) + 1];
+			char path[96];
 			snprintf(path, sizeof(path), "%s/%s", dir, fds[k]);
-			if (root_readlink(r, path, target, sizeof(target)) || strcmp(target, DMA_DEVICE))
+			/* a snapshot keeps the holder's link, not every process's open files */
+			if (!root_link_names(r, path, DMA_DEVICE))
 				continue;
 			struct pm_qos_holder *h = realloc(f->pm_qos.holders,
 							  (f->pm_qos.nholders + 1) * sizeof(*h));

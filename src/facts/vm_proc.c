@@ -164,23 +164,6 @@ static bool asks_vhost(const struct vm_view *v)
 	return false;
 }
 
-/* Whether the link PATH names /dev/vhost-net. While a snapshot records,
- * the link is read with the record paused and read again into the record
- * only when it does: a snapshot keeps a VM's vhost descriptors, never the
- * names of the other files the VM has open. */
-static bool vhost_link(struct root *r, const char *path)
-{
-	char target[32];
-	bool recording = root_recording(r);
-
-	root_record(r, false);
-	bool vhost = !root_readlink(r, path, target, sizeof(target)) && !strcmp(target, "/dev/vhost-net");
-	root_record(r, recording);
-	if (vhost && recording)
-		vhost = !root_readlink(r, path, target, sizeof(target)) && !strcmp(target, "/dev/vhost-net");
-	return vhost;
-}
-
 /* Counts the process's /dev/vhost-net descriptors into VM, from the links
  * of proc/PID/fd (readlink only: nothing is opened). */
 static int vhost_fds(struct root *r, struct facts *f, const char *pid, struct vm *vm,
@@ -199,7 +182,9 @@ static int vhost_fds(struct root *r, struct facts *f, const char *pid, struct vm
 	for (size_t k = 0; k < n && k < FDS_PER_PROCESS && *budget > 0; k++, (*budget)--) {
 		char path[96];
 		snprintf(path, sizeof(path), "%s/%s", dir, fds[k]);
-		vm->vhost_fds += vhost_link(r, path);
+		/* a snapshot keeps the VM's vhost descriptors, never the
+		 * names of the other files it has open */
+		vm->vhost_fds += root_link_names(r, path, "/dev/vhost-net");
 	}
 	if (n > FDS_PER_PROCESS || *budget <= 0)
 		facts_problem(f, dir, "more open files than are looked at (%d a process, %d in all): "

@@ -892,6 +892,19 @@ int root_readlink(struct root *r, const char *path, char *out, size_t outsz)
 	return err;
 }
 
+bool root_link_names(struct root *r, const char *path, const char *target)
+{
+	char got[PATH_MAX];
+	bool recording = r->recording;
+
+	r->recording = false;
+	bool names = !root_readlink(r, path, got, sizeof(got)) && !strcmp(got, target);
+	r->recording = recording;
+	if (names && recording) /* again, into the record */
+		names = !root_readlink(r, path, got, sizeof(got)) && !strcmp(got, target);
+	return names;
+}
+
 void root_record(struct root *r, bool on)
 {
 	r->recording = on;

@@ -73,6 +73,11 @@ void root_free_names(char **names);
 
 /* The link PATH itself (not followed) says TARGET: into OUT. */
 int root_readlink(struct root *r, const char *path, char *out, size_t outsz);
+
+/* Whether the link PATH names TARGET. A snapshot keeps such a link and no
+ * other: a process's open files (proc/PID/fd) are looked at for one name,
+ * and the rest of them are nobody else's business. */
+bool root_link_names(struct root *r, const char *path, const char *target);
 /* What PATH itself is (a link is not followed). */
 int root_lstat(struct root *r, const char *path, struct stat *st);
 
