@@ -6,6 +6,9 @@
 #   make soak   latdoc serve through a day of audits and scrapes, compressed
 #   make bench  latdoc side by side with its peers (docs/BENCHMARKS.md)
 
+# ninja's output only when it fails: the errors, not the progress
+NINJA = ninja --quiet -C
+
 BUILD      ?= build
 BUILD_SAN  ?= build-san
 BUILD_FUZZ ?= build-fuzz
@@ -27,7 +30,7 @@ $(BUILD)/build.ninja:
 	meson setup $(BUILD) >/dev/null
 
 build: deps $(BUILD)/build.ninja
-	@ninja --quiet -C $(BUILD)
+	@$(NINJA) $(BUILD) >$(BUILD)/ninja.log 2>&1 || { cat $(BUILD)/ninja.log; exit 1; }
 	@echo "built $(BUILD)/latdoc"
 
 # check exits 1 when it has findings: that is its answer, not a failure
@@ -45,17 +48,17 @@ $(BUILD_SAN)/.test_hooks: | $(BUILD_SAN)/build.ninja
 	@meson setup --reconfigure $(BUILD_SAN) -Dtest_hooks=true >/dev/null && touch $@
 
 san: $(BUILD_SAN)/.test_hooks
-	@ninja --quiet -C $(BUILD_SAN)
+	@$(NINJA) $(BUILD_SAN) >$(BUILD_SAN)/ninja.log 2>&1 || { cat $(BUILD_SAN)/ninja.log; exit 1; }
 
 $(BUILD_FUZZ)/build.ninja:
 	CC=clang meson setup $(BUILD_FUZZ) -Dfuzz=true -Dtests=disabled \
 		-Db_sanitize=address,undefined -Db_lundef=false >/dev/null
 
 fuzz: $(BUILD_FUZZ)/build.ninja
-	@ninja --quiet -C $(BUILD_FUZZ)
+	@$(NINJA) $(BUILD_FUZZ) >$(BUILD_FUZZ)/ninja.log 2>&1 || { cat $(BUILD_FUZZ)/ninja.log; exit 1; }
 
 test: test-deps $(BUILD)/build.ninja
-	@ninja --quiet -C $(BUILD)
+	@$(NINJA) $(BUILD) >$(BUILD)/ninja.log 2>&1 || { cat $(BUILD)/ninja.log; exit 1; }
 	@$(MAKE) --no-print-directory san
 	@$(MAKE) --no-print-directory fuzz
 	@sh tests/run.sh

@@ -150,8 +150,11 @@ static void vm_text(FILE *out, const struct vm *vm)
 
 void output_vms_text(FILE *out, const struct facts *f)
 {
-	if (f->virt.libvirt_note[0])
-		fprintf(out, "libvirt: %s\n", f->virt.libvirt_note);
+	if (f->virt.libvirt_note[0]) {
+		char note[400];
+		snprintf(note, sizeof(note), "libvirt: %s", f->virt.libvirt_note);
+		output_wrapped(out, note, 0, 4);
+	}
 	if (!f->virt.count) {
 		if (f->virt.libvirt_note[0])
 			fprintf(out, "No VMs found in libvirt's files or among the processes.\n\n");
