@@ -395,6 +395,19 @@ check "a governor with escape bytes: no control byte reaches the terminal" \
 check "a governor with escape bytes: shown as \\x1b" grep -q 'powersave\\x1b\[2J' "$T/hostile.out"
 check "a governor with escape bytes: revert puts the bytes back exactly" same_tree "$T/hostile.orig" "$c"
 
+# a directory name that is a tmpfiles.d line of its own: a dump's policy
+# named "policy2<newline>R! %S ..." must not put "R! /var/lib" into the
+# file systemd-tmpfiles runs at boot
+c=$T/inject
+copy kvm-host-cpus "$c"
+mv "$c/sys/devices/system/cpu/cpufreq/policy2" "$c/sys/devices/system/cpu/cpufreq/$(printf 'policy2\nR! %%S - - - - ')"
+run "$LATDOC" tune --root "$c" --json
+check "a policy named with a newline: the plan writes it nowhere" \
+	jq -e '[.plan[] | select((.target | test("\n")) and .state == "applies")] == []' "$OUT/stdout"
+tune_ok "a policy named with a newline: tune --apply --persist" tune --root "$c" --apply --persist
+check "a policy named with a newline: tmpfiles.d has latdoc's lines alone" \
+	sh -c "[ -s '$c/etc/tmpfiles.d/latdoc.conf' ] && ! grep -v -e '^# latdoc: ' -e '^w /sys/devices/system/cpu/[a-z0-9/*_]* - - - - [a-z0-9_]*\$' '$c/etc/tmpfiles.d/latdoc.conf'"
+
 # --apply now, --persist later: the runtime changes are carried
 c=$T/later
 copy acpi-powersave-pinned "$c"

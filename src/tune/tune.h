@@ -27,7 +27,8 @@ struct root;
 /* ---- knobs.c ---------------------------------------------------------- */
 
 /* Whether tune may write PATH (relative to the root): a knob the rules
- * know, never anything else. */
+ * know, named in plain bytes (letters, digits, _.,:+-/ and '*' for a
+ * glob), never anything else. */
 bool knob_allowed(const char *path);
 /* The file of a runtime action (FIX_SYSFS, FIX_SYSCTL, FIX_MODULE_OPTION)
  * relative to the root: "proc/sys/vm/swappiness". -EINVAL when the

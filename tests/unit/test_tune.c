@@ -49,6 +49,10 @@ static void knobs(void **state)
 	assert_false(knob_allowed("sys/devices/system/cpu/cpu0/cpuidle/state2/../../../../../x/disable"));
 	assert_false(knob_allowed("sys/kernel/mm/ksm//run"));
 	assert_false(knob_allowed("sys/devices/system/cpu/cpu0/cpuidle/state0/latency"));
+	/* a dump's directory name that would be a line of tmpfiles.d of its own */
+	assert_false(knob_allowed("sys/devices/system/cpu/cpufreq/policy2\nR! %S - - - - /scaling_governor"));
+	assert_false(knob_allowed("sys/devices/system/cpu/cpufreq/policy2 x/scaling_governor"));
+	assert_false(knob_allowed("sys/devices/system/cpu/cpufreq/policy%S/scaling_governor"));
 
 	assert_int_equal(knob_path(&a, path, sizeof(path)), 0);
 	assert_string_equal(path, "proc/sys/vm/swappiness");
