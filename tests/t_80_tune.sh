@@ -242,6 +242,14 @@ head -c $((size - 5)) "$j" >"$T/cut" && cat "$T/cut" >"$j"
 run "$LATDOC" revert --root "$c" --last
 check "a journal cut short in its last record: revert says so and restores the rest" \
 	sh -c "[ $STATUS -eq 0 ] && grep -q 'cut short' '$OUT/stdout'"
+# revert appends to the journal: after the torn record it would be a damaged
+# line in the middle, and the journal could be read no more
+run "$LATDOC" revert --root "$c" --last
+check "a journal cut short: revert again reads it, and finds nothing to restore" \
+	sh -c "[ $STATUS -eq 0 ] && grep -q ' 0 restored' '$OUT/stdout'"
+run "$LATDOC" tune --root "$c" --list
+check "a journal cut short: tune --list reads it after the revert, reverted" \
+	sh -c "[ $STATUS -eq 0 ] && grep -q 'reverted' '$OUT/stdout'"
 jname=$(basename "$j")
 printf 'hello\nworld\n' >"$c/var/lib/latdoc/tune-foreign.journal"
 chmod 600 "$c/var/lib/latdoc/tune-foreign.journal"

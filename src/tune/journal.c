@@ -314,6 +314,13 @@ int journal_reopen(struct journal_writer *w, const struct journal *j, char *err,
 		w->fd = -1;
 		return -1;
 	}
+	if (j->torn && (ftruncate(w->fd, (off_t)j->whole) < 0 || fsync(w->fd) < 0)) {
+		snprintf(err, errsz, "cannot cut the torn last record off the journal %s: %s", j->name,
+			 strerror(errno));
+		close(w->fd);
+		w->fd = -1;
+		return -1;
+	}
 	for (size_t i = 0; i < j->count; i++)
 		if (j->entries[i].seq > w->seq)
 			w->seq = j->entries[i].seq;
@@ -718,6 +725,7 @@ int journal_parse(const char *buf, size_t len, const char *name, struct journal 
 			/* the last record, cut short: a crash while it was
 			 * written, before the change it announced */
 			j->torn = true;
+			j->whole = (size_t)(p - buf);
 			break;
 		}
 		if (!o && line == 0) {

@@ -164,6 +164,7 @@ struct journal {
 	size_t count;
 	char *end;        /* how the run ended; NULL: it did not (a crash) */
 	bool torn;        /* the last record was cut short (a crash while writing it) */
+	size_t whole;     /* the bytes of the records before it */
 	int reverts;      /* revert runs begun */
 	char *revert_end; /* how the last one ended; NULL: it did not */
 	char *prove;      /* the before/after figures, as JSON text */
@@ -186,7 +187,9 @@ int journal_lock(struct root *r, struct journal_writer *w, char *err, size_t err
 /* Starts a new journal for a run of COMMAND; the lock must be held. */
 int journal_create(struct journal_writer *w, const char *command, const char *host,
 		   const char *boot_id, char *err, size_t errsz);
-/* Appends to journal J (loaded) for a revert. */
+/* Appends to journal J (loaded) for a revert. A last record cut short is
+ * cut off first: appended to, it would be a damaged line in the middle,
+ * and the next revert would refuse the journal. */
 int journal_reopen(struct journal_writer *w, const struct journal *j, char *err, size_t errsz);
 /* Writes an intent record for E (its seq is set) and makes it durable
  * before the change is made. */
