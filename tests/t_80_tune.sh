@@ -353,6 +353,18 @@ check "ondemand.service: a second plan does not disable it again" \
 tune_ok "ondemand.service: revert" revert --root "$c" --last
 check "ondemand.service: revert makes the link again" same_tree "$T/units.orig" "$c"
 
+# a link in a directory whose name tune does not manage (.x.wants): tune
+# leaves it, and never writes a journal that revert would refuse to read
+c=$T/dotwants
+copy acpi-ondemand "$c"
+mkdir -p "$c/lib/systemd/system" "$c/etc/systemd/system/.x.wants"
+printf '[Unit]\n' >"$c/lib/systemd/system/ondemand.service"
+ln -s /lib/systemd/system/ondemand.service "$c/etc/systemd/system/.x.wants/ondemand.service"
+cp -a "$c" "$T/dotwants.orig"
+tune_ok "a unit's link in a directory tune does not manage: tune --persist" tune --root "$c" --only cpu.governor --persist
+tune_ok "a unit's link in a directory tune does not manage: revert reads the journal" revert --root "$c" --last
+check "a unit's link in a directory tune does not manage: left, and the tree as it was" same_tree "$T/dotwants.orig" "$c"
+
 # kernel parameters: a GRUB drop-in on Debian, and update-grub said
 c=$T/grub
 copy guest-emulated "$c"

@@ -327,9 +327,44 @@ int journal_reopen(struct journal_writer *w, const struct journal *j, char *err,
 	return 0;
 }
 
+/* Whether E names something tune may change: a journal handed to revert
+ * is held to the same list as tune itself, and what tune writes into one
+ * to the list revert reads it by, or revert could not undo it. */
+static bool entry_allowed(const struct jentry *e)
+{
+	switch (e->op) {
+	case J_SET:
+		return knob_allowed(e->path);
+	case J_FILE:
+		return knob_owned_file(e->path);
+	case J_LINK:
+	case J_UNLINK:
+		return knob_owned_link(e->path);
+	case J_MKDIR:
+		return knob_owned_dir(e->path);
+	case J_MODULE:
+		return knob_module_allowed(e->path);
+	case J_SERVICE:
+		return knob_service_allowed(e->path);
+	case J_DOMAIN:
+		return *e->path != '\0';
+	case J_OPS:
+		break;
+	}
+	return false;
+}
+
+const char *journal_strerror(int err)
+{
+	return err == -EPERM ? "it names something latdoc does not change" : strerror(-err);
+}
+
 int journal_intent(struct journal_writer *w, struct jentry *e)
 {
 	char time[32];
+
+	if (!entry_allowed(e))
+		return -EPERM;
 	json_object *o = json_object_new_object();
 	int err = o ? 0 : -ENOMEM;
 
@@ -453,32 +488,6 @@ static struct jentry *find_entry(struct journal *j, int seq)
 		if (j->entries[i].seq == seq)
 			return &j->entries[i];
 	return NULL;
-}
-
-/* Whether E names something tune may change: a journal handed to revert
- * is held to the same list as tune itself. */
-static bool entry_allowed(const struct jentry *e)
-{
-	switch (e->op) {
-	case J_SET:
-		return knob_allowed(e->path);
-	case J_FILE:
-		return knob_owned_file(e->path);
-	case J_LINK:
-	case J_UNLINK:
-		return knob_owned_link(e->path);
-	case J_MKDIR:
-		return knob_owned_dir(e->path);
-	case J_MODULE:
-		return knob_module_allowed(e->path);
-	case J_SERVICE:
-		return knob_service_allowed(e->path);
-	case J_DOMAIN:
-		return *e->path != '\0';
-	case J_OPS:
-		break;
-	}
-	return false;
 }
 
 static int parse_entry(struct journal *j, json_object *o, char *err, size_t errsz)

@@ -173,7 +173,9 @@ static int unit_links(struct root *r, const char *unit, struct unit_link *links,
 			continue;
 		snprintf(links[n].path, sizeof(links[n].path), "etc/systemd/system/%.200s/%.200s", names[i],
 			 unit);
-		n += !root_readlink(r, links[n].path, links[n].target, sizeof(links[n].target));
+		/* a link tune may not remove (".x.wants") is not one of its */
+		n += knob_owned_link(links[n].path) &&
+		     !root_readlink(r, links[n].path, links[n].target, sizeof(links[n].target));
 	}
 	root_free_names(names);
 	return n;
@@ -223,7 +225,7 @@ int persist_hold_unit(const char *exe, char **out)
 static int journal_error(struct run *run, int err)
 {
 	snprintf(run->err, sizeof(run->err), "cannot write the journal %s: %s", run->w->name,
-		 strerror(-err));
+		 journal_strerror(err));
 	return -1;
 }
 

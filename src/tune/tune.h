@@ -192,8 +192,11 @@ int journal_create(struct journal_writer *w, const char *command, const char *ho
  * and the next revert would refuse the journal. */
 int journal_reopen(struct journal_writer *w, const struct journal *j, char *err, size_t errsz);
 /* Writes an intent record for E (its seq is set) and makes it durable
- * before the change is made. */
+ * before the change is made. -EPERM for a change that revert would
+ * refuse to read back: nothing tune may change. */
 int journal_intent(struct journal_writer *w, struct jentry *e);
+/* Why a journal write failed, in words. */
+const char *journal_strerror(int err);
 int journal_done(struct journal_writer *w, int seq, bool wrote);
 int journal_failed(struct journal_writer *w, int seq, const char *error);
 /* Done, with the bytes as the other side keeps them (a domain's XML as

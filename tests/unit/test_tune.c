@@ -212,6 +212,13 @@ static void journal_round_trip(void **state)
 	struct jentry f = { .op = J_FILE, .path = "etc/sysctl.d/90-latdoc.conf", .mode = 0640,
 			    .new = { .data = "x = 1\n", .len = 6, .present = true } };
 	assert_int_equal(journal_intent(&w, &f), 0);
+	/* what revert would refuse to read back is never written */
+	struct jentry shadow = { .op = J_FILE, .path = "etc/shadow",
+				 .new = { .data = "x", .len = 1, .present = true } };
+	assert_int_equal(journal_intent(&w, &shadow), -EPERM);
+	struct jentry dot = { .op = J_UNLINK, .path = "etc/systemd/system/.x.wants/ondemand.service",
+			      .old = { .data = "/x", .len = 2, .present = true } };
+	assert_int_equal(journal_intent(&w, &dot), -EPERM);
 	assert_int_equal(journal_record(&w, "{\"end\":\"ok\"}"), 0);
 	char name[96];
 	snprintf(name, sizeof(name), "%s", w.name);
