@@ -391,14 +391,19 @@ copy acpi-ondemand "$c"
 mkdir -p "$c/etc/sysctl.d"
 printf '# tuned by hand\nvm.dirty_ratio = 5\nvm.swappiness=30\n' >"$c/etc/sysctl.d/90-latdoc.conf"
 chmod 640 "$c/etc/sysctl.d/90-latdoc.conf"
+# someone else's file: as root, its owner is kept and put back too
+owner=$(stat -c %u:%g "$c/etc/sysctl.d/90-latdoc.conf")
+[ "$(id -u)" -eq 0 ] && chown 1234:4321 "$c/etc/sysctl.d/90-latdoc.conf" && owner=1234:4321
 cp -a "$c" "$T/merge.orig"
 tune_ok "an existing sysctl.d file: tune --persist" tune --root "$c" --only mem --persist
 check "an existing file keeps its other lines" grep -qx 'vm.dirty_ratio = 5' "$c/etc/sysctl.d/90-latdoc.conf"
 check "an existing file gets latdoc's value in place of its own" \
 	sh -c "grep -qx 'vm.swappiness = 10' '$c/etc/sysctl.d/90-latdoc.conf' && ! grep -q 'swappiness=30' '$c/etc/sysctl.d/90-latdoc.conf'"
 check "an existing file keeps its mode" test "$(stat -c %a "$c/etc/sysctl.d/90-latdoc.conf")" = 640
+check "an existing file keeps its owner" test "$(stat -c %u:%g "$c/etc/sysctl.d/90-latdoc.conf")" = "$owner"
 tune_ok "an existing file: revert" revert --root "$c" --last
 check "an existing file is restored byte for byte" same_tree "$T/merge.orig" "$c"
+check "an existing file gets its owner back" test "$(stat -c %u:%g "$c/etc/sysctl.d/90-latdoc.conf")" = "$owner"
 
 # what a dump says is printed escaped: a governor that tries to drive the
 # terminal goes through plan, apply, list and revert as text

@@ -167,8 +167,10 @@ int root_file_kind(struct root *r, const char *path)
 	return err;
 }
 
-int root_put_file(struct root *r, const char *path, const char *data, size_t len, unsigned mode,
-		  bool keep)
+/* Creates or replaces PATH: with AS, AS's mode and owner; else a file
+ * that is there keeps its own when KEEP, and a new one gets MODE. */
+static int put_file(struct root *r, const char *path, const char *data, size_t len, unsigned mode,
+		    bool keep, const struct stat *as)
 {
 	struct place p;
 	struct stat st;
@@ -184,14 +186,27 @@ int root_put_file(struct root *r, const char *path, const char *data, size_t len
 		else if (!S_ISREG(st.st_mode))
 			err = -EINVAL;
 		else
-			err = replace(&p, data, len, mode, keep ? &st : NULL);
+			err = replace(&p, data, len, mode, as ? as : keep ? &st : NULL);
 	} else if (errno == ENOENT) {
-		err = replace(&p, data, len, mode, NULL);
+		err = replace(&p, data, len, mode, as);
 	} else {
 		err = -errno;
 	}
 	place_close(&p);
 	return err;
+}
+
+int root_put_file(struct root *r, const char *path, const char *data, size_t len, unsigned mode,
+		  bool keep)
+{
+	return put_file(r, path, data, len, mode, keep, NULL);
+}
+
+int root_put_file_as(struct root *r, const char *path, const char *data, size_t len, unsigned mode,
+		     uid_t uid, gid_t gid)
+{
+	struct stat as = { .st_mode = mode, .st_uid = uid, .st_gid = gid };
+	return put_file(r, path, data, len, mode, false, &as);
 }
 
 /* One change to a directory's entry, then the directory fsynced so that the

@@ -14,6 +14,7 @@
 #include <fcntl.h>
 #include <json-c/json.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -379,6 +380,10 @@ int journal_intent(struct journal_writer *w, struct jentry *e)
 	err = err ? err : add_bytes(o, "new", &e->new);
 	if (!err && (e->op == J_FILE || e->op == J_MKDIR))
 		err = json_object_object_add(o, "mode", json_object_new_int((int)e->mode));
+	if (!err && e->op == J_FILE && e->old.present && e->uid >= 0 && e->gid >= 0) {
+		err = json_object_object_add(o, "uid", json_object_new_int64(e->uid));
+		err = err ? err : json_object_object_add(o, "gid", json_object_new_int64(e->gid));
+	}
 	if (!err && e->op == J_DOMAIN) {
 		err = add_str(o, "uri", e->uri);
 		err = err ? err : add_str(o, "uuid", e->uuid);
@@ -482,6 +487,22 @@ static bool get_int(json_object *o, const char *key, int *out)
 	return true;
 }
 
+/* An owner's id: absent is -1 (a journal before owners were kept). */
+static int get_id(json_object *o, const char *key, long *out)
+{
+	json_object *v;
+	*out = -1;
+	if (!json_object_object_get_ex(o, key, &v))
+		return 0;
+	if (!json_object_is_type(v, json_type_int))
+		return -EINVAL;
+	int64_t n = json_object_get_int64(v);
+	if (n < 0 || n > (int64_t)UINT32_MAX - 1)
+		return -EINVAL;
+	*out = (long)n;
+	return 0;
+}
+
 static struct jentry *find_entry(struct journal *j, int seq)
 {
 	for (size_t i = j->count; i-- > 0;)
@@ -523,6 +544,11 @@ static int parse_entry(struct journal *j, json_object *o, char *err, size_t errs
 		int mode;
 		d = get_int(o, "mode", &mode) && mode <= 07777 ? 0 : -EINVAL;
 		e.mode = (unsigned)mode;
+	}
+	e.uid = e.gid = -1;
+	if (!d && e.op == J_FILE) {
+		d = get_id(o, "uid", &e.uid);
+		d = d ? d : get_id(o, "gid", &e.gid);
 	}
 	if (!d && e.op == J_DOMAIN) {
 		d = get_decoded(o, "uri", &e.uri);

@@ -202,10 +202,24 @@ static int restore(struct run *run, const struct jentry *e, bool refused_before,
 					     : root_write_attr(run->r, e->path, e->old.data, e->old.len);
 		break;
 	}
-	case J_FILE:
-		err = e->old.present ? root_put_file(run->r, e->path, e->old.data, e->old.len, e->mode, false)
-				     : root_remove(run->r, e->path);
+	case J_FILE: {
+		/* back with its bytes, mode and owner; a journal that kept no
+		 * owner: the one tune kept when it replaced the file */
+		struct stat st;
+		long uid = e->uid, gid = e->gid;
+		if ((uid < 0 || gid < 0) && !root_lstat(run->r, e->path, &st)) {
+			uid = (long)st.st_uid;
+			gid = (long)st.st_gid;
+		}
+		if (!e->old.present)
+			err = root_remove(run->r, e->path);
+		else if (uid >= 0 && gid >= 0)
+			err = root_put_file_as(run->r, e->path, e->old.data, e->old.len, e->mode,
+					       (uid_t)uid, (gid_t)gid);
+		else
+			err = root_put_file(run->r, e->path, e->old.data, e->old.len, e->mode, false);
 		break;
+	}
 	case J_LINK:
 		err = root_remove(run->r, e->path);
 		break;

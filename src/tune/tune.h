@@ -149,6 +149,7 @@ struct jentry {
 	char *time;
 	struct jbytes old, new;
 	unsigned mode; /* J_FILE: the old file's mode; J_MKDIR: the new one's */
+	long uid, gid; /* J_FILE: the old file's owner; -1 when not known */
 	char *uri, *uuid;   /* J_DOMAIN */
 	struct jbytes kept; /* J_DOMAIN: the XML as libvirt kept it */
 	bool done;     /* marked done: the change was made, or was not needed */

@@ -212,6 +212,11 @@ static void journal_round_trip(void **state)
 	struct jentry f = { .op = J_FILE, .path = "etc/sysctl.d/90-latdoc.conf", .mode = 0640,
 			    .new = { .data = "x = 1\n", .len = 6, .present = true } };
 	assert_int_equal(journal_intent(&w, &f), 0);
+	struct jentry g = { .op = J_FILE, .path = "etc/modprobe.d/latdoc.conf", .mode = 0600,
+			    .uid = 4000000000L, .gid = 12,
+			    .old = { .data = "o\n", .len = 2, .present = true },
+			    .new = { .data = "n\n", .len = 2, .present = true } };
+	assert_int_equal(journal_intent(&w, &g), 0);
 	/* what revert would refuse to read back is never written */
 	struct jentry shadow = { .op = J_FILE, .path = "etc/shadow",
 				 .new = { .data = "x", .len = 1, .present = true } };
@@ -228,13 +233,16 @@ static void journal_round_trip(void **state)
 	assert_string_equal(j.command, "tune --apply");
 	assert_string_equal(j.host, "host\x1b");
 	assert_string_equal(j.end, "ok");
-	assert_int_equal(j.count, 2);
+	assert_int_equal(j.count, 3);
 	assert_int_equal(j.entries[0].old.len, sizeof(odd) - 1);
 	assert_memory_equal(j.entries[0].old.data, odd, sizeof(odd) - 1);
 	assert_true(j.entries[0].done && j.entries[0].wrote);
 	assert_false(j.entries[1].done);
 	assert_false(j.entries[1].old.present); /* a file that was not there */
 	assert_int_equal(j.entries[1].mode, 0640);
+	assert_int_equal(j.entries[1].uid, -1); /* created: no owner before */
+	assert_int_equal(j.entries[2].uid, 4000000000L); /* an owner's id above INT_MAX */
+	assert_int_equal(j.entries[2].gid, 12);
 	assert_false(j.torn);
 	journal_free(&j);
 
@@ -250,7 +258,7 @@ static void journal_round_trip(void **state)
 	assert_int_equal(journal_load(r, "tune-cut.journal", &j, err, sizeof(err)), 0);
 	assert_true(j.torn);
 	assert_null(j.end);
-	assert_int_equal(j.count, 2);
+	assert_int_equal(j.count, 3);
 	journal_free(&j);
 	free(buf);
 
