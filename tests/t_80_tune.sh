@@ -232,6 +232,26 @@ check "two at once: nothing was changed" grep -q '^ondemand$' "$c/sys/devices/sy
 flock "$c/var/lib/latdoc/lock" "$LATDOC" revert --root "$c" --last >"$OUT/stdout" 2>"$OUT/stderr"
 check "two at once: revert waits for no one either" grep -q 'another latdoc tune or revert is running' "$OUT/stderr"
 
+# a device or a FIFO where the journal's lock goes: looked at, never opened
+# (a dump's node of /dev/watchdog opened would start the watchdog). A FIFO
+# with a reader waiting shows an open: the reader's own open returns.
+c=$T/fifo
+copy acpi-ondemand "$c"
+mkdir -p -m 700 "$c/var/lib/latdoc"
+mkfifo -m 600 "$c/var/lib/latdoc/lock"
+rm -f "$T/fifo.opened"
+(cat "$c/var/lib/latdoc/lock" >/dev/null && : >"$T/fifo.opened") &
+reader=$!
+sleep 0.3
+expect_usage_error "a FIFO for the journal's lock: refused" "cannot open the lock" \
+	tune --root "$c" --only mem --apply
+sleep 0.3
+check "a FIFO for the journal's lock: never opened" test ! -e "$T/fifo.opened"
+# the reader is let go: one writer's open and close
+timeout 5 sh -c ": >'$c/var/lib/latdoc/lock'"
+wait "$reader"
+check "a FIFO for the journal's lock: nothing was changed" same_tree "$ROOTS/acpi-ondemand" "$c"
+
 # journals that are not whole, or not latdoc's
 c=$T/journals
 copy acpi-ondemand "$c"
