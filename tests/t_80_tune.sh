@@ -252,6 +252,34 @@ timeout 5 sh -c ": >'$c/var/lib/latdoc/lock'"
 wait "$reader"
 check "a FIFO for the journal's lock: nothing was changed" same_tree "$ROOTS/acpi-ondemand" "$c"
 
+# a journal under another root that names a module or a domain: revert
+# --root acts on that root alone, never on this machine's kernel (modprobe
+# -r) or on the libvirt the journal names
+if unshare -m true 2>/dev/null; then
+	c=$T/foreign
+	copy acpi-ondemand "$c"
+	mkdir -p -m 700 "$c/var/lib/latdoc" "$c/sys/module/vhost_net"
+	j=tune-20260101T000000Z-01.journal
+	{
+		echo '{"journal":"latdoc","format":1,"command":"tune --apply","root":"/","started":"2026-01-01T00:00:00Z"}'
+		echo '{"seq":1,"op":"module","path":"vhost_net","old":null,"new":"loaded"}'
+		echo '{"done":1,"wrote":true}'
+		echo '{"end":"ok"}'
+	} >"$c/var/lib/latdoc/$j"
+	chmod 600 "$c/var/lib/latdoc/$j"
+	printf '#!/bin/sh\necho "$@" >>%s\n' "$T/modprobe.ran" >"$T/modprobe"
+	chmod 755 "$T/modprobe"
+	rm -f "$T/modprobe.ran"
+	# this machine's modprobe, as revert would find it, is the stand-in
+	unshare -m sh -c "mount -t tmpfs tmpfs /usr/sbin && cp '$T/modprobe' /usr/sbin/modprobe && exec '$LATDOC' revert --root '$c' --last" \
+		>"$OUT/stdout" 2>"$OUT/stderr"
+	check "a module in another root's journal: this machine's modprobe is not run" test ! -e "$T/modprobe.ran"
+	check "a module in another root's journal: revert says it is this machine's alone" \
+		grep -q 'module vhost_net: .*only with the root /' "$OUT/stdout"
+else
+	skip "a module in another root's journal" "no mount namespace here (unshare -m)"
+fi
+
 # journals that are not whole, or not latdoc's
 c=$T/journals
 copy acpi-ondemand "$c"
@@ -333,6 +361,11 @@ tune_ok "tune --apply --vm through libvirt's test driver" \
 check "--vm: the domain is defined anew, from its next start" \
 	sh -c "grep -q 'defined  domain shop01' '$OUT/stdout' && grep -q 'takes effect at its next start' '$OUT/stdout'"
 check "--vm: no word of runtime changes that were not made" sh -c "! grep -q 'last until the next boot' '$OUT/stdout'"
+# a journal under another root names its own libvirt: revert there takes
+# the URI from --connect alone, as --vm does
+run "$LATDOC" revert --root "$c" --last
+check "--vm: revert under another root without --connect names what it needs" \
+	sh -c "[ $STATUS -eq 2 ] && grep -q 'domain shop01: a domain of a journal under another root: give --connect URI' '$OUT/stdout'"
 # the test driver reads node.xml anew for each connection, so the next
 # process sees the domain as it was: revert --force defines it back anyway
 tune_ok "--vm: revert --force defines it back" \

@@ -551,9 +551,10 @@ static int parse_entry(struct journal *j, json_object *o, char *err, size_t errs
 		d = d ? d : get_id(o, "gid", &e.gid);
 	}
 	if (!d && e.op == J_DOMAIN) {
+		/* the uuid tells the domain tune defined from another of its
+		 * name: revert holds the journal to it */
 		d = get_decoded(o, "uri", &e.uri);
-		int u = get_decoded(o, "uuid", &e.uuid);
-		d = d ? d : u == -ENOENT ? 0 : u;
+		d = d ? d : get_decoded(o, "uuid", &e.uuid);
 	}
 	if (d) {
 		snprintf(err, errsz, "change %d: a malformed field", e.seq);

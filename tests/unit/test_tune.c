@@ -281,6 +281,8 @@ static void journal_round_trip(void **state)
 		  "malformed" },
 		{ "{\"journal\":\"latdoc\",\"format\":1}\nxx\n{\"end\":\"ok\"}\n", "damaged at line 2" },
 		{ "{\"journal\":\"latdoc\",\"format\":1}\n{\"what\":1}\n", "a record latdoc does not write" },
+		{ "{\"journal\":\"latdoc\",\"format\":1}\n{\"seq\":1,\"op\":\"domain\",\"path\":\"web01\",\"uri\":\"qemu:///system\"}\n",
+		  "malformed" }, /* a domain without the uuid tune saw */
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		snprintf(rel, sizeof(rel), "%s/tune-bad.journal", JOURNAL_DIR);
