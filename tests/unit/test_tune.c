@@ -355,6 +355,27 @@ static void domain_xml_edits(void **state)
 	char *out;
 	assert_int_equal(domain_edit("<domain>", 8, one, 1, &out, err, sizeof(err)), -EINVAL);
 	assert_non_null(strstr(err, "does not parse"));
+
+	/* a device named by its child (a disk by its target, a NIC by its
+	 * MAC) that is not there is never made: the XML is not the one the
+	 * plan saw, and a <disk> of a target alone is no disk */
+	static const char *const gone[] = {
+		"/domain/devices/disk[target/@dev='vda']/target/@bus",
+		"/domain/devices/disk[target/@dev='vda']/driver/@iothread",
+		"/domain/devices/interface[mac/@address='52:54:00:00:00:99']/model/@type",
+	};
+	for (size_t i = 0; i < sizeof(gone) / sizeof(gone[0]); i++) {
+		struct fix_action g = { .kind = FIX_LIBVIRT, .key = (char *)gone[i], .want = "virtio" };
+		assert_null(edit(&g, 1, err, sizeof(err)));
+		if (!strstr(err, "not in the domain's XML"))
+			fail_msg("'%s': '%s'", gone[i], err);
+	}
+	/* removing what is not there is nothing to do */
+	struct fix_action rm = { .kind = FIX_LIBVIRT, .key = "/domain/devices/disk[target/@dev='vda']/address",
+				 .want = "" };
+	char *same = edit(&rm, 1, err, sizeof(err));
+	assert_non_null(same);
+	free(same);
 }
 
 /* libvirt's test driver keeps test:///default's domains for the process:
