@@ -232,6 +232,54 @@ check "two at once: nothing was changed" grep -q '^ondemand$' "$c/sys/devices/sy
 flock "$c/var/lib/latdoc/lock" "$LATDOC" revert --root "$c" --last >"$OUT/stdout" 2>"$OUT/stderr"
 check "two at once: revert waits for no one either" grep -q 'another latdoc tune or revert is running' "$OUT/stderr"
 
+# a device or a FIFO where the journal's lock goes: looked at, never opened
+# (a dump's node of /dev/watchdog opened would start the watchdog). A FIFO
+# with a reader waiting shows an open: the reader's own open returns.
+c=$T/fifo
+copy acpi-ondemand "$c"
+mkdir -p -m 700 "$c/var/lib/latdoc"
+mkfifo -m 600 "$c/var/lib/latdoc/lock"
+rm -f "$T/fifo.opened"
+(cat "$c/var/lib/latdoc/lock" >/dev/null && : >"$T/fifo.opened") &
+reader=$!
+sleep 0.3
+expect_usage_error "a FIFO for the journal's lock: refused" "cannot open the lock" \
+	tune --root "$c" --only mem --apply
+sleep 0.3
+check "a FIFO for the journal's lock: never opened" test ! -e "$T/fifo.opened"
+# the reader is let go: one writer's open and close
+timeout 5 sh -c ": >'$c/var/lib/latdoc/lock'"
+wait "$reader"
+check "a FIFO for the journal's lock: nothing was changed" same_tree "$ROOTS/acpi-ondemand" "$c"
+
+# a journal under another root that names a module or a domain: revert
+# --root acts on that root alone, never on this machine's kernel (modprobe
+# -r) or on the libvirt the journal names
+if unshare -m true 2>/dev/null; then
+	c=$T/foreign
+	copy acpi-ondemand "$c"
+	mkdir -p -m 700 "$c/var/lib/latdoc" "$c/sys/module/vhost_net"
+	j=tune-20260101T000000Z-01.journal
+	{
+		echo '{"journal":"latdoc","format":1,"command":"tune --apply","root":"/","started":"2026-01-01T00:00:00Z"}'
+		echo '{"seq":1,"op":"module","path":"vhost_net","old":null,"new":"loaded"}'
+		echo '{"done":1,"wrote":true}'
+		echo '{"end":"ok"}'
+	} >"$c/var/lib/latdoc/$j"
+	chmod 600 "$c/var/lib/latdoc/$j"
+	printf '#!/bin/sh\necho "$@" >>%s\n' "$T/modprobe.ran" >"$T/modprobe"
+	chmod 755 "$T/modprobe"
+	rm -f "$T/modprobe.ran"
+	# this machine's modprobe, as revert would find it, is the stand-in
+	unshare -m sh -c "mount -t tmpfs tmpfs /usr/sbin && cp '$T/modprobe' /usr/sbin/modprobe && exec '$LATDOC' revert --root '$c' --last" \
+		>"$OUT/stdout" 2>"$OUT/stderr"
+	check "a module in another root's journal: this machine's modprobe is not run" test ! -e "$T/modprobe.ran"
+	check "a module in another root's journal: revert says it is this machine's alone" \
+		grep -q 'module vhost_net: .*only with the root /' "$OUT/stdout"
+else
+	skip "a module in another root's journal" "no mount namespace here (unshare -m)"
+fi
+
 # journals that are not whole, or not latdoc's
 c=$T/journals
 copy acpi-ondemand "$c"
@@ -242,6 +290,14 @@ head -c $((size - 5)) "$j" >"$T/cut" && cat "$T/cut" >"$j"
 run "$LATDOC" revert --root "$c" --last
 check "a journal cut short in its last record: revert says so and restores the rest" \
 	sh -c "[ $STATUS -eq 0 ] && grep -q 'cut short' '$OUT/stdout'"
+# revert appends to the journal: after the torn record it would be a damaged
+# line in the middle, and the journal could be read no more
+run "$LATDOC" revert --root "$c" --last
+check "a journal cut short: revert again reads it, and finds nothing to restore" \
+	sh -c "[ $STATUS -eq 0 ] && grep -q ' 0 restored' '$OUT/stdout'"
+run "$LATDOC" tune --root "$c" --list
+check "a journal cut short: tune --list reads it after the revert, reverted" \
+	sh -c "[ $STATUS -eq 0 ] && grep -q 'reverted' '$OUT/stdout'"
 jname=$(basename "$j")
 printf 'hello\nworld\n' >"$c/var/lib/latdoc/tune-foreign.journal"
 chmod 600 "$c/var/lib/latdoc/tune-foreign.journal"
@@ -305,6 +361,11 @@ tune_ok "tune --apply --vm through libvirt's test driver" \
 check "--vm: the domain is defined anew, from its next start" \
 	sh -c "grep -q 'defined  domain shop01' '$OUT/stdout' && grep -q 'takes effect at its next start' '$OUT/stdout'"
 check "--vm: no word of runtime changes that were not made" sh -c "! grep -q 'last until the next boot' '$OUT/stdout'"
+# a journal under another root names its own libvirt: revert there takes
+# the URI from --connect alone, as --vm does
+run "$LATDOC" revert --root "$c" --last
+check "--vm: revert under another root without --connect names what it needs" \
+	sh -c "[ $STATUS -eq 2 ] && grep -q 'domain shop01: a domain of a journal under another root: give --connect URI' '$OUT/stdout'"
 # the test driver reads node.xml anew for each connection, so the next
 # process sees the domain as it was: revert --force defines it back anyway
 tune_ok "--vm: revert --force defines it back" \
@@ -345,6 +406,18 @@ check "ondemand.service: a second plan does not disable it again" \
 tune_ok "ondemand.service: revert" revert --root "$c" --last
 check "ondemand.service: revert makes the link again" same_tree "$T/units.orig" "$c"
 
+# a link in a directory whose name tune does not manage (.x.wants): tune
+# leaves it, and never writes a journal that revert would refuse to read
+c=$T/dotwants
+copy acpi-ondemand "$c"
+mkdir -p "$c/lib/systemd/system" "$c/etc/systemd/system/.x.wants"
+printf '[Unit]\n' >"$c/lib/systemd/system/ondemand.service"
+ln -s /lib/systemd/system/ondemand.service "$c/etc/systemd/system/.x.wants/ondemand.service"
+cp -a "$c" "$T/dotwants.orig"
+tune_ok "a unit's link in a directory tune does not manage: tune --persist" tune --root "$c" --only cpu.governor --persist
+tune_ok "a unit's link in a directory tune does not manage: revert reads the journal" revert --root "$c" --last
+check "a unit's link in a directory tune does not manage: left, and the tree as it was" same_tree "$T/dotwants.orig" "$c"
+
 # kernel parameters: a GRUB drop-in on Debian, and update-grub said
 c=$T/grub
 copy guest-emulated "$c"
@@ -371,14 +444,19 @@ copy acpi-ondemand "$c"
 mkdir -p "$c/etc/sysctl.d"
 printf '# tuned by hand\nvm.dirty_ratio = 5\nvm.swappiness=30\n' >"$c/etc/sysctl.d/90-latdoc.conf"
 chmod 640 "$c/etc/sysctl.d/90-latdoc.conf"
+# someone else's file: as root, its owner is kept and put back too
+owner=$(stat -c %u:%g "$c/etc/sysctl.d/90-latdoc.conf")
+[ "$(id -u)" -eq 0 ] && chown 1234:4321 "$c/etc/sysctl.d/90-latdoc.conf" && owner=1234:4321
 cp -a "$c" "$T/merge.orig"
 tune_ok "an existing sysctl.d file: tune --persist" tune --root "$c" --only mem --persist
 check "an existing file keeps its other lines" grep -qx 'vm.dirty_ratio = 5' "$c/etc/sysctl.d/90-latdoc.conf"
 check "an existing file gets latdoc's value in place of its own" \
 	sh -c "grep -qx 'vm.swappiness = 10' '$c/etc/sysctl.d/90-latdoc.conf' && ! grep -q 'swappiness=30' '$c/etc/sysctl.d/90-latdoc.conf'"
 check "an existing file keeps its mode" test "$(stat -c %a "$c/etc/sysctl.d/90-latdoc.conf")" = 640
+check "an existing file keeps its owner" test "$(stat -c %u:%g "$c/etc/sysctl.d/90-latdoc.conf")" = "$owner"
 tune_ok "an existing file: revert" revert --root "$c" --last
 check "an existing file is restored byte for byte" same_tree "$T/merge.orig" "$c"
+check "an existing file gets its owner back" test "$(stat -c %u:%g "$c/etc/sysctl.d/90-latdoc.conf")" = "$owner"
 
 # what a dump says is printed escaped: a governor that tries to drive the
 # terminal goes through plan, apply, list and revert as text
@@ -394,6 +472,19 @@ check "a governor with escape bytes: no control byte reaches the terminal" \
 	sh -c "! LC_ALL=C grep -q \"\$(printf '\033')\" '$T/hostile.out' && ! LC_ALL=C grep -q \"\$(printf '\007')\" '$T/hostile.out'"
 check "a governor with escape bytes: shown as \\x1b" grep -q 'powersave\\x1b\[2J' "$T/hostile.out"
 check "a governor with escape bytes: revert puts the bytes back exactly" same_tree "$T/hostile.orig" "$c"
+
+# a directory name that is a tmpfiles.d line of its own: a dump's policy
+# named "policy2<newline>R! %S ..." must not put "R! /var/lib" into the
+# file systemd-tmpfiles runs at boot
+c=$T/inject
+copy kvm-host-cpus "$c"
+mv "$c/sys/devices/system/cpu/cpufreq/policy2" "$c/sys/devices/system/cpu/cpufreq/$(printf 'policy2\nR! %%S - - - - ')"
+run "$LATDOC" tune --root "$c" --json
+check "a policy named with a newline: the plan writes it nowhere" \
+	jq -e '[.plan[] | select((.target | test("\n")) and .state == "applies")] == []' "$OUT/stdout"
+tune_ok "a policy named with a newline: tune --apply --persist" tune --root "$c" --apply --persist
+check "a policy named with a newline: tmpfiles.d has latdoc's lines alone" \
+	sh -c "[ -s '$c/etc/tmpfiles.d/latdoc.conf' ] && ! grep -v -e '^# latdoc: ' -e '^w /sys/devices/system/cpu/[a-z0-9/*_]* - - - - [a-z0-9_]*\$' '$c/etc/tmpfiles.d/latdoc.conf'"
 
 # --apply now, --persist later: the runtime changes are carried
 c=$T/later

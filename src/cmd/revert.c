@@ -134,7 +134,7 @@ int cmd_revert(const struct opt_result *o)
 		printf("The machine has booted since: runtime values are back by themselves.\n");
 	if (j.torn)
 		printf("Its last record was cut short (a crash while it was written): the change it "
-		       "announced was never made.\n");
+		       "announced was never made, and the record is cut off.\n");
 	if (!j.end)
 		printf("The run did not finish (a crash?): undoing what it began.\n");
 	struct run run = { .r = r, .w = &w, .out = stdout, .live = root_is_live(r) };

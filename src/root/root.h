@@ -105,6 +105,10 @@ int root_file_kind(struct root *r, const char *path);
  * MODE; an existing one keeps its mode and owner unless KEEP is false. */
 int root_put_file(struct root *r, const char *path, const char *data, size_t len, unsigned mode,
 		  bool keep);
+/* The same, the file given MODE and the owner UID:GID whether it was
+ * there or not: revert puts a file back as it was. */
+int root_put_file_as(struct root *r, const char *path, const char *data, size_t len, unsigned mode,
+		     uid_t uid, gid_t gid);
 /* Removes a file or a link (not followed); -EISDIR for a directory. */
 int root_remove(struct root *r, const char *path);
 /* Makes the link PATH saying TARGET; -EEXIST when PATH is there. */

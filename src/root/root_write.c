@@ -99,19 +99,51 @@ static bool kernel_attribute(int fd)
 }
 
 /* Opens P's leaf for writing with FLAGS, never through a link: a regular
- * file's descriptor (ST says what it is), or a negative errno, -EINVAL for
- * anything but a regular file. O_NONBLOCK: a FIFO planted in a dump fails
- * the open (ENXIO) instead of waiting for a reader. */
-static int open_regular(struct place *p, int flags, unsigned mode, struct stat *st)
+ * file's descriptor (ST says what it is), or a negative errno: -ELOOP for
+ * a link, -EISDIR for a directory, -EINVAL for anything else. What is
+ * there is looked at before it is opened: opening a device has effects of
+ * its own (a watchdog's starts it, a tape's rewinds it), and a dump may
+ * hold any device node under any name. A file that is not there is made
+ * with O_EXCL, and one that is must still be the one looked at when it is
+ * open. O_NONBLOCK: a FIFO put there in between fails the open (ENXIO)
+ * instead of waiting for a reader. */
+static int open_looked_at(struct place *p, int flags, unsigned mode, struct stat *st)
 {
-	int fd = openat(p->dir, p->leaf, flags | O_WRONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC,
+	struct stat seen;
+	bool there = fstatat(p->dir, p->leaf, &seen, AT_SYMLINK_NOFOLLOW) == 0;
+
+	if (!there && errno != ENOENT)
+		return -errno;
+	if (there && !S_ISREG(seen.st_mode))
+		return S_ISLNK(seen.st_mode) ? -ELOOP : S_ISDIR(seen.st_mode) ? -EISDIR : -EINVAL;
+	if (!there && !(flags & O_CREAT))
+		return -ENOENT;
+	int fd = openat(p->dir, p->leaf,
+			flags | (there ? 0 : O_EXCL) | O_WRONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY |
+				O_CLOEXEC,
 			mode);
 	if (fd < 0)
 		return errno == ENXIO ? -EINVAL : -errno;
-	int err = fstat(fd, st) < 0 ? -errno : !S_ISREG(st->st_mode) ? -EINVAL : 0;
+	int err = 0;
+	if (fstat(fd, st) < 0)
+		err = -errno;
+	else if (!S_ISREG(st->st_mode))
+		err = -EINVAL;
+	else if (there && (st->st_dev != seen.st_dev || st->st_ino != seen.st_ino))
+		err = -EAGAIN; /* replaced between the look and the open */
 	if (err)
 		close(fd);
 	return err ? err : fd;
+}
+
+static int open_regular(struct place *p, int flags, unsigned mode, struct stat *st)
+{
+	int fd = open_looked_at(p, flags, mode, st);
+	/* made by another between the look and the open (two runs taking
+	 * the lock at once): look again, unless the caller wanted it new */
+	if (fd == -EEXIST && (flags & O_CREAT) && !(flags & O_EXCL))
+		fd = open_looked_at(p, flags, mode, st);
+	return fd;
 }
 
 int root_write_attr(struct root *r, const char *path, const char *data, size_t len)
@@ -167,8 +199,10 @@ int root_file_kind(struct root *r, const char *path)
 	return err;
 }
 
-int root_put_file(struct root *r, const char *path, const char *data, size_t len, unsigned mode,
-		  bool keep)
+/* Creates or replaces PATH: with AS, AS's mode and owner; else a file
+ * that is there keeps its own when KEEP, and a new one gets MODE. */
+static int put_file(struct root *r, const char *path, const char *data, size_t len, unsigned mode,
+		    bool keep, const struct stat *as)
 {
 	struct place p;
 	struct stat st;
@@ -184,14 +218,27 @@ int root_put_file(struct root *r, const char *path, const char *data, size_t len
 		else if (!S_ISREG(st.st_mode))
 			err = -EINVAL;
 		else
-			err = replace(&p, data, len, mode, keep ? &st : NULL);
+			err = replace(&p, data, len, mode, as ? as : keep ? &st : NULL);
 	} else if (errno == ENOENT) {
-		err = replace(&p, data, len, mode, NULL);
+		err = replace(&p, data, len, mode, as);
 	} else {
 		err = -errno;
 	}
 	place_close(&p);
 	return err;
+}
+
+int root_put_file(struct root *r, const char *path, const char *data, size_t len, unsigned mode,
+		  bool keep)
+{
+	return put_file(r, path, data, len, mode, keep, NULL);
+}
+
+int root_put_file_as(struct root *r, const char *path, const char *data, size_t len, unsigned mode,
+		     uid_t uid, gid_t gid)
+{
+	struct stat as = { .st_mode = mode, .st_uid = uid, .st_gid = gid };
+	return put_file(r, path, data, len, mode, false, &as);
 }
 
 /* One change to a directory's entry, then the directory fsynced so that the

@@ -165,7 +165,7 @@ int apply_runtime(struct run *run, const struct plan *p)
 		int err = journal_intent(run->w, &e);
 		if (err) {
 			snprintf(run->err, sizeof(run->err), "cannot write the journal %s: %s",
-				 run->w->name, strerror(-err));
+				 run->w->name, journal_strerror(err));
 			status = -1;
 			break;
 		}
@@ -316,7 +316,7 @@ int apply_services(struct run *run, const struct plan *p)
 		int err = journal_intent(run->w, &e);
 		if (err) {
 			snprintf(run->err, sizeof(run->err), "cannot write the journal %s: %s",
-				 run->w->name, strerror(-err));
+				 run->w->name, journal_strerror(err));
 			return -1;
 		}
 		if (module) {

@@ -108,7 +108,7 @@ int domain_apply(struct run *run, const struct plan *p, const char *uri, const c
 	int err = journal_intent(run->w, &e);
 	if (err) {
 		snprintf(run->err, sizeof(run->err), "cannot write the journal %s: %s", run->w->name,
-			 strerror(-err));
+			 journal_strerror(err));
 		goto out;
 	}
 	if (!(defined = virDomainDefineXML(conn, new))) {

@@ -7,7 +7,9 @@
  * step `@attr`. The first match of each step is taken. An empty want
  * removes what the path names (an attribute or an element); another want
  * sets it, making the elements on the way that are missing (with what
- * their predicate says) and, for a last element step, its text. */
+ * their predicate says) and, for a last element step, its text. An
+ * element named by a child's attribute (a disk by its target's dev) is
+ * never made: it must be there. */
 #include "tune.h"
 
 #include <errno.h>
@@ -155,6 +157,15 @@ static int edit_one(xmlDocPtr doc, const struct fix_action *a, char *err, size_t
 		xmlNodePtr next = find_child(node, &steps[i]);
 		if (!next && remove)
 			return 0; /* not there: nothing to remove */
+		if (!next && steps[i].child[0]) {
+			/* a device named by its child (a disk by its target, a
+			 * NIC by its MAC) is one that is there: made, it would
+			 * be a device of that name alone */
+			snprintf(err, errsz, "a %s with %s %s='%.100s' is not in the domain's XML: "
+					     "it is not the one the plan was made from",
+				 steps[i].name, steps[i].child, steps[i].attr, steps[i].value);
+			return -ESTALE;
+		}
 		if (!next && !(next = make_child(node, &steps[i])))
 			return -ENOMEM;
 		node = next;

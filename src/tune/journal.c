@@ -14,6 +14,7 @@
 #include <fcntl.h>
 #include <json-c/json.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -314,15 +315,57 @@ int journal_reopen(struct journal_writer *w, const struct journal *j, char *err,
 		w->fd = -1;
 		return -1;
 	}
+	if (j->torn && (ftruncate(w->fd, (off_t)j->whole) < 0 || fsync(w->fd) < 0)) {
+		snprintf(err, errsz, "cannot cut the torn last record off the journal %s: %s", j->name,
+			 strerror(errno));
+		close(w->fd);
+		w->fd = -1;
+		return -1;
+	}
 	for (size_t i = 0; i < j->count; i++)
 		if (j->entries[i].seq > w->seq)
 			w->seq = j->entries[i].seq;
 	return 0;
 }
 
+/* Whether E names something tune may change: a journal handed to revert
+ * is held to the same list as tune itself, and what tune writes into one
+ * to the list revert reads it by, or revert could not undo it. */
+static bool entry_allowed(const struct jentry *e)
+{
+	switch (e->op) {
+	case J_SET:
+		return knob_allowed(e->path);
+	case J_FILE:
+		return knob_owned_file(e->path);
+	case J_LINK:
+	case J_UNLINK:
+		return knob_owned_link(e->path);
+	case J_MKDIR:
+		return knob_owned_dir(e->path);
+	case J_MODULE:
+		return knob_module_allowed(e->path);
+	case J_SERVICE:
+		return knob_service_allowed(e->path);
+	case J_DOMAIN:
+		return *e->path != '\0';
+	case J_OPS:
+		break;
+	}
+	return false;
+}
+
+const char *journal_strerror(int err)
+{
+	return err == -EPERM ? "it names something latdoc does not change" : strerror(-err);
+}
+
 int journal_intent(struct journal_writer *w, struct jentry *e)
 {
 	char time[32];
+
+	if (!entry_allowed(e))
+		return -EPERM;
 	json_object *o = json_object_new_object();
 	int err = o ? 0 : -ENOMEM;
 
@@ -337,6 +380,10 @@ int journal_intent(struct journal_writer *w, struct jentry *e)
 	err = err ? err : add_bytes(o, "new", &e->new);
 	if (!err && (e->op == J_FILE || e->op == J_MKDIR))
 		err = json_object_object_add(o, "mode", json_object_new_int((int)e->mode));
+	if (!err && e->op == J_FILE && e->old.present && e->uid >= 0 && e->gid >= 0) {
+		err = json_object_object_add(o, "uid", json_object_new_int64(e->uid));
+		err = err ? err : json_object_object_add(o, "gid", json_object_new_int64(e->gid));
+	}
 	if (!err && e->op == J_DOMAIN) {
 		err = add_str(o, "uri", e->uri);
 		err = err ? err : add_str(o, "uuid", e->uuid);
@@ -440,38 +487,28 @@ static bool get_int(json_object *o, const char *key, int *out)
 	return true;
 }
 
+/* An owner's id: absent is -1 (a journal before owners were kept). */
+static int get_id(json_object *o, const char *key, long *out)
+{
+	json_object *v;
+	*out = -1;
+	if (!json_object_object_get_ex(o, key, &v))
+		return 0;
+	if (!json_object_is_type(v, json_type_int))
+		return -EINVAL;
+	int64_t n = json_object_get_int64(v);
+	if (n < 0 || n > (int64_t)UINT32_MAX - 1)
+		return -EINVAL;
+	*out = (long)n;
+	return 0;
+}
+
 static struct jentry *find_entry(struct journal *j, int seq)
 {
 	for (size_t i = j->count; i-- > 0;)
 		if (j->entries[i].seq == seq)
 			return &j->entries[i];
 	return NULL;
-}
-
-/* Whether E names something tune may change: a journal handed to revert
- * is held to the same list as tune itself. */
-static bool entry_allowed(const struct jentry *e)
-{
-	switch (e->op) {
-	case J_SET:
-		return knob_allowed(e->path);
-	case J_FILE:
-		return knob_owned_file(e->path);
-	case J_LINK:
-	case J_UNLINK:
-		return knob_owned_link(e->path);
-	case J_MKDIR:
-		return knob_owned_dir(e->path);
-	case J_MODULE:
-		return knob_module_allowed(e->path);
-	case J_SERVICE:
-		return knob_service_allowed(e->path);
-	case J_DOMAIN:
-		return *e->path != '\0';
-	case J_OPS:
-		break;
-	}
-	return false;
 }
 
 static int parse_entry(struct journal *j, json_object *o, char *err, size_t errsz)
@@ -508,10 +545,16 @@ static int parse_entry(struct journal *j, json_object *o, char *err, size_t errs
 		d = get_int(o, "mode", &mode) && mode <= 07777 ? 0 : -EINVAL;
 		e.mode = (unsigned)mode;
 	}
+	e.uid = e.gid = -1;
+	if (!d && e.op == J_FILE) {
+		d = get_id(o, "uid", &e.uid);
+		d = d ? d : get_id(o, "gid", &e.gid);
+	}
 	if (!d && e.op == J_DOMAIN) {
+		/* the uuid tells the domain tune defined from another of its
+		 * name: revert holds the journal to it */
 		d = get_decoded(o, "uri", &e.uri);
-		int u = get_decoded(o, "uuid", &e.uuid);
-		d = d ? d : u == -ENOENT ? 0 : u;
+		d = d ? d : get_decoded(o, "uuid", &e.uuid);
 	}
 	if (d) {
 		snprintf(err, errsz, "change %d: a malformed field", e.seq);
@@ -718,6 +761,7 @@ int journal_parse(const char *buf, size_t len, const char *name, struct journal 
 			/* the last record, cut short: a crash while it was
 			 * written, before the change it announced */
 			j->torn = true;
+			j->whole = (size_t)(p - buf);
 			break;
 		}
 		if (!o && line == 0) {

@@ -66,9 +66,20 @@ static bool plain_path(const char *p)
 	return true;
 }
 
+/* The bytes a knob's path may hold: what sysfs and procfs name the knobs
+ * with, and '*' for a glob of them. A path goes into tmpfiles.d lines,
+ * where a blank starts another field, a newline another line and '%' a
+ * specifier (%S is /var/lib): a directory a dump names "policy0\nR! %S"
+ * must not become a line that removes /var/lib at boot. */
+static bool plain_bytes(const char *p)
+{
+	return strspn(p, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.,:+-/*") ==
+	       strlen(p);
+}
+
 bool knob_allowed(const char *path)
 {
-	if (!plain_path(path))
+	if (!plain_path(path) || !plain_bytes(path))
 		return false;
 	for (size_t i = 0; i < COUNT(knobs); i++)
 		if (!fnmatch(knobs[i], path, FNM_PATHNAME | FNM_PERIOD))

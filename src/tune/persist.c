@@ -173,7 +173,9 @@ static int unit_links(struct root *r, const char *unit, struct unit_link *links,
 			continue;
 		snprintf(links[n].path, sizeof(links[n].path), "etc/systemd/system/%.200s/%.200s", names[i],
 			 unit);
-		n += !root_readlink(r, links[n].path, links[n].target, sizeof(links[n].target));
+		/* a link tune may not remove (".x.wants") is not one of its */
+		n += knob_owned_link(links[n].path) &&
+		     !root_readlink(r, links[n].path, links[n].target, sizeof(links[n].target));
 	}
 	root_free_names(names);
 	return n;
@@ -223,7 +225,7 @@ int persist_hold_unit(const char *exe, char **out)
 static int journal_error(struct run *run, int err)
 {
 	snprintf(run->err, sizeof(run->err), "cannot write the journal %s: %s", run->w->name,
-		 strerror(-err));
+		 journal_strerror(err));
 	return -1;
 }
 
@@ -294,11 +296,20 @@ static int make_dirs(struct run *run, const char *path, const char *finding)
 	return 0;
 }
 
-/* Puts CONTENT into the owned file PATH, old contents journaled. */
+/* An owned file as it was before: its bytes, mode and owner, or absent. */
+struct was {
+	char *data;
+	size_t len;
+	bool existed;
+	unsigned mode;
+	long uid, gid;
+};
+
+/* Puts CONTENT into the owned file PATH, what was there journaled. */
 static int put_file(struct run *run, const char *path, const char *content, const char *finding,
-		    const char *old, size_t oldlen, bool existed, unsigned mode)
+		    const struct was *w)
 {
-	if (existed && oldlen == strlen(content) && !memcmp(old, content, oldlen)) {
+	if (w->existed && w->len == strlen(content) && !memcmp(w->data, content, w->len)) {
 		tune_say(run, "already", path, NULL, NULL);
 		run->skipped++;
 		return 0;
@@ -306,36 +317,35 @@ static int put_file(struct run *run, const char *path, const char *content, cons
 	if (make_dirs(run, path, finding))
 		return -1;
 	struct jentry j = {
-		.op = J_FILE, .path = (char *)path, .finding = (char *)finding, .mode = mode,
-		.old = { .data = (char *)old, .len = oldlen, .present = existed },
+		.op = J_FILE, .path = (char *)path, .finding = (char *)finding, .mode = w->mode,
+		.uid = w->existed ? w->uid : -1, .gid = w->existed ? w->gid : -1,
+		.old = { .data = w->data, .len = w->len, .present = w->existed },
 		.new = { .data = (char *)content, .len = strlen(content), .present = true },
 	};
-	return make_change(run, &j, existed ? "changed" : "created");
+	return make_change(run, &j, w->existed ? "changed" : "created");
 }
 
-/* Reads an owned file: 0 with its bytes and mode, or absent. */
-static int read_owned(struct run *run, const char *path, char **buf, size_t *len, bool *existed,
-		      unsigned *mode)
+/* Reads an owned file into W: 0, with W->existed false when absent. */
+static int read_owned(struct run *run, const char *path, struct was *w)
 {
 	struct stat st;
 	int e = root_lstat(run->r, path, &st);
 
-	*buf = NULL;
-	*len = 0;
-	*existed = false;
-	*mode = 0644;
+	*w = (struct was){ .mode = 0644, .uid = -1, .gid = -1 };
 	if (e == -ENOENT)
 		return 0;
 	if (!e && !S_ISREG(st.st_mode))
 		e = S_ISLNK(st.st_mode) ? -ELOOP : -EINVAL;
 	if (!e)
-		e = root_read(run->r, path, buf, len);
+		e = root_read(run->r, path, &w->data, &w->len);
 	if (e) {
 		snprintf(run->err, sizeof(run->err), "/%s: %s", path, tune_write_error(e));
 		return -1;
 	}
-	*existed = true;
-	*mode = st.st_mode & 07777;
+	w->existed = true;
+	w->mode = st.st_mode & 07777;
+	w->uid = (long)st.st_uid;
+	w->gid = (long)st.st_gid;
 	return 0;
 }
 
@@ -486,10 +496,8 @@ static int persist_file(struct run *run, const struct plan *p, int file)
 {
 	const struct change **cs = calloc(p->count + 1, sizeof(*cs));
 	size_t n = 0;
-	char *old = NULL, *content = NULL, findings[256] = "";
-	size_t oldlen;
-	bool existed;
-	unsigned mode;
+	char *content = NULL, findings[256] = "";
+	struct was was = { 0 };
 	int status = -1;
 
 	if (!cs) {
@@ -510,14 +518,14 @@ static int persist_file(struct run *run, const struct plan *p, int file)
 		status = 0;
 		goto out;
 	}
-	if (read_owned(run, owned_files[file], &old, &oldlen, &existed, &mode))
+	if (read_owned(run, owned_files[file], &was))
 		goto out;
-	content = merge(file, old, oldlen, cs, n, run->w->name);
+	content = merge(file, was.data, was.len, cs, n, run->w->name);
 	if (!content) {
 		snprintf(run->err, sizeof(run->err), "out of memory");
 		goto out;
 	}
-	if (existed && same_but_header(old, oldlen, content)) {
+	if (was.existed && same_but_header(was.data, was.len, content)) {
 		char where[300];
 		snprintf(where, sizeof(where), "/%s", owned_files[file]);
 		tune_say(run, "already", where, NULL, NULL);
@@ -525,7 +533,7 @@ static int persist_file(struct run *run, const struct plan *p, int file)
 		status = 0;
 		goto out;
 	}
-	status = put_file(run, owned_files[file], content, findings, old, oldlen, existed, mode);
+	status = put_file(run, owned_files[file], content, findings, &was);
 	if (!status && file == OWN_GRUB) {
 		size_t used = strlen(run->then);
 		snprintf(run->then + used, sizeof(run->then) - used, "%supdate-grub (the kernel command "
@@ -533,7 +541,7 @@ static int persist_file(struct run *run, const struct plan *p, int file)
 			 used ? "; " : "");
 	}
 out:
-	free(old);
+	free(was.data);
 	free(content);
 	free(cs);
 	return status;
@@ -581,10 +589,8 @@ static int enable_hold(struct run *run, const struct change *c)
 		if (!root_exists(run->r, installed[i]))
 			snprintf(unit, sizeof(unit), "/%s", installed[i]);
 	if (!unit[0]) {
-		char exe[512], *text, *old;
-		size_t oldlen;
-		bool existed;
-		unsigned mode;
+		char exe[512], *text;
+		struct was was;
 		ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 		if (n <= 0) {
 			snprintf(run->err, sizeof(run->err), "cannot tell where this latdoc is: %s",
@@ -596,12 +602,11 @@ static int enable_hold(struct run *run, const struct change *c)
 			snprintf(run->err, sizeof(run->err), "out of memory");
 			return -1;
 		}
-		e = read_owned(run, owned_files[OWN_HOLD_UNIT], &old, &oldlen, &existed, &mode);
+		e = read_owned(run, owned_files[OWN_HOLD_UNIT], &was);
 		if (!e)
-			e = put_file(run, owned_files[OWN_HOLD_UNIT], text, c->fixes, old, oldlen, existed,
-				     mode);
+			e = put_file(run, owned_files[OWN_HOLD_UNIT], text, c->fixes, &was);
 		free(text);
-		free(old);
+		free(was.data);
 		if (e)
 			return -1;
 		snprintf(unit, sizeof(unit), "/%s", owned_files[OWN_HOLD_UNIT]);

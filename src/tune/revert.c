@@ -148,13 +148,22 @@ static void judge_process(struct run *run, const struct jentry *e, struct judged
 	char path[160], err[256];
 	bool there;
 
+	if (!run->live) {
+		/* tune loads and starts on this machine alone: a journal under
+		 * another root that says so is not to be undone here */
+		j->v = V_FAIL;
+		snprintf(j->why, sizeof(j->why), "a %s of a running system: revert undoes it only "
+						 "with the root / (this machine)",
+			 e->op == J_MODULE ? "module" : "unit");
+		return;
+	}
 	if (e->op == J_MODULE) {
 		snprintf(path, sizeof(path), "sys/module/%s", e->path);
 		there = !root_exists(run->r, path);
 	} else {
 		const char *ctl = tune_tool(systemctl);
 		char *argv[] = { (char *)ctl, "is-active", "--quiet", e->path, NULL };
-		there = run->live && ctl && !tune_spawn(argv, err, sizeof(err));
+		there = ctl && !tune_spawn(argv, err, sizeof(err));
 	}
 	snprintf(j->now, sizeof(j->now), "%s", there ? (e->op == J_MODULE ? "loaded" : "active")
 						     : (e->op == J_MODULE ? "not loaded" : "inactive"));
@@ -202,10 +211,24 @@ static int restore(struct run *run, const struct jentry *e, bool refused_before,
 					     : root_write_attr(run->r, e->path, e->old.data, e->old.len);
 		break;
 	}
-	case J_FILE:
-		err = e->old.present ? root_put_file(run->r, e->path, e->old.data, e->old.len, e->mode, false)
-				     : root_remove(run->r, e->path);
+	case J_FILE: {
+		/* back with its bytes, mode and owner; a journal that kept no
+		 * owner: the one tune kept when it replaced the file */
+		struct stat st;
+		long uid = e->uid, gid = e->gid;
+		if ((uid < 0 || gid < 0) && !root_lstat(run->r, e->path, &st)) {
+			uid = (long)st.st_uid;
+			gid = (long)st.st_gid;
+		}
+		if (!e->old.present)
+			err = root_remove(run->r, e->path);
+		else if (uid >= 0 && gid >= 0)
+			err = root_put_file_as(run->r, e->path, e->old.data, e->old.len, e->mode,
+					       (uid_t)uid, (gid_t)gid);
+		else
+			err = root_put_file(run->r, e->path, e->old.data, e->old.len, e->mode, false);
 		break;
+	}
 	case J_LINK:
 		err = root_remove(run->r, e->path);
 		break;
@@ -348,7 +371,12 @@ int revert_run(struct run *run, const struct journal *j, bool force, const char 
 		case J_OPS:
 			break;
 		}
-		if (x->op == J_DOMAIN)
+		if (x->op == J_DOMAIN && !run->live && !uri)
+			/* the URI of a journal under another root is that root's
+			 * word, as --vm there needs --connect */
+			snprintf(jd.why, sizeof(jd.why), "a domain of a journal under another root: give "
+							  "--connect URI to say whose");
+		else if (x->op == J_DOMAIN)
 			jd.v = domain_judge(x, uri, jd.now, sizeof(jd.now), jd.why, sizeof(jd.why));
 		if ((jd.v == V_REFUSE && force) || jd.v == V_RESTORE) {
 			bool refused = jd.v == V_REFUSE;

@@ -27,7 +27,8 @@ struct root;
 /* ---- knobs.c ---------------------------------------------------------- */
 
 /* Whether tune may write PATH (relative to the root): a knob the rules
- * know, never anything else. */
+ * know, named in plain bytes (letters, digits, _.,:+-/ and '*' for a
+ * glob), never anything else. */
 bool knob_allowed(const char *path);
 /* The file of a runtime action (FIX_SYSFS, FIX_SYSCTL, FIX_MODULE_OPTION)
  * relative to the root: "proc/sys/vm/swappiness". -EINVAL when the
@@ -148,6 +149,7 @@ struct jentry {
 	char *time;
 	struct jbytes old, new;
 	unsigned mode; /* J_FILE: the old file's mode; J_MKDIR: the new one's */
+	long uid, gid; /* J_FILE: the old file's owner; -1 when not known */
 	char *uri, *uuid;   /* J_DOMAIN */
 	struct jbytes kept; /* J_DOMAIN: the XML as libvirt kept it */
 	bool done;     /* marked done: the change was made, or was not needed */
@@ -163,6 +165,7 @@ struct journal {
 	size_t count;
 	char *end;        /* how the run ended; NULL: it did not (a crash) */
 	bool torn;        /* the last record was cut short (a crash while writing it) */
+	size_t whole;     /* the bytes of the records before it */
 	int reverts;      /* revert runs begun */
 	char *revert_end; /* how the last one ended; NULL: it did not */
 	char *prove;      /* the before/after figures, as JSON text */
@@ -185,11 +188,16 @@ int journal_lock(struct root *r, struct journal_writer *w, char *err, size_t err
 /* Starts a new journal for a run of COMMAND; the lock must be held. */
 int journal_create(struct journal_writer *w, const char *command, const char *host,
 		   const char *boot_id, char *err, size_t errsz);
-/* Appends to journal J (loaded) for a revert. */
+/* Appends to journal J (loaded) for a revert. A last record cut short is
+ * cut off first: appended to, it would be a damaged line in the middle,
+ * and the next revert would refuse the journal. */
 int journal_reopen(struct journal_writer *w, const struct journal *j, char *err, size_t errsz);
 /* Writes an intent record for E (its seq is set) and makes it durable
- * before the change is made. */
+ * before the change is made. -EPERM for a change that revert would
+ * refuse to read back: nothing tune may change. */
 int journal_intent(struct journal_writer *w, struct jentry *e);
+/* Why a journal write failed, in words. */
+const char *journal_strerror(int err);
 int journal_done(struct journal_writer *w, int seq, bool wrote);
 int journal_failed(struct journal_writer *w, int seq, const char *error);
 /* Done, with the bytes as the other side keeps them (a domain's XML as

@@ -49,6 +49,10 @@ static void knobs(void **state)
 	assert_false(knob_allowed("sys/devices/system/cpu/cpu0/cpuidle/state2/../../../../../x/disable"));
 	assert_false(knob_allowed("sys/kernel/mm/ksm//run"));
 	assert_false(knob_allowed("sys/devices/system/cpu/cpu0/cpuidle/state0/latency"));
+	/* a dump's directory name that would be a line of tmpfiles.d of its own */
+	assert_false(knob_allowed("sys/devices/system/cpu/cpufreq/policy2\nR! %S - - - - /scaling_governor"));
+	assert_false(knob_allowed("sys/devices/system/cpu/cpufreq/policy2 x/scaling_governor"));
+	assert_false(knob_allowed("sys/devices/system/cpu/cpufreq/policy%S/scaling_governor"));
 
 	assert_int_equal(knob_path(&a, path, sizeof(path)), 0);
 	assert_string_equal(path, "proc/sys/vm/swappiness");
@@ -208,6 +212,18 @@ static void journal_round_trip(void **state)
 	struct jentry f = { .op = J_FILE, .path = "etc/sysctl.d/90-latdoc.conf", .mode = 0640,
 			    .new = { .data = "x = 1\n", .len = 6, .present = true } };
 	assert_int_equal(journal_intent(&w, &f), 0);
+	struct jentry g = { .op = J_FILE, .path = "etc/modprobe.d/latdoc.conf", .mode = 0600,
+			    .uid = 4000000000L, .gid = 12,
+			    .old = { .data = "o\n", .len = 2, .present = true },
+			    .new = { .data = "n\n", .len = 2, .present = true } };
+	assert_int_equal(journal_intent(&w, &g), 0);
+	/* what revert would refuse to read back is never written */
+	struct jentry shadow = { .op = J_FILE, .path = "etc/shadow",
+				 .new = { .data = "x", .len = 1, .present = true } };
+	assert_int_equal(journal_intent(&w, &shadow), -EPERM);
+	struct jentry dot = { .op = J_UNLINK, .path = "etc/systemd/system/.x.wants/ondemand.service",
+			      .old = { .data = "/x", .len = 2, .present = true } };
+	assert_int_equal(journal_intent(&w, &dot), -EPERM);
 	assert_int_equal(journal_record(&w, "{\"end\":\"ok\"}"), 0);
 	char name[96];
 	snprintf(name, sizeof(name), "%s", w.name);
@@ -217,13 +233,16 @@ static void journal_round_trip(void **state)
 	assert_string_equal(j.command, "tune --apply");
 	assert_string_equal(j.host, "host\x1b");
 	assert_string_equal(j.end, "ok");
-	assert_int_equal(j.count, 2);
+	assert_int_equal(j.count, 3);
 	assert_int_equal(j.entries[0].old.len, sizeof(odd) - 1);
 	assert_memory_equal(j.entries[0].old.data, odd, sizeof(odd) - 1);
 	assert_true(j.entries[0].done && j.entries[0].wrote);
 	assert_false(j.entries[1].done);
 	assert_false(j.entries[1].old.present); /* a file that was not there */
 	assert_int_equal(j.entries[1].mode, 0640);
+	assert_int_equal(j.entries[1].uid, -1); /* created: no owner before */
+	assert_int_equal(j.entries[2].uid, 4000000000L); /* an owner's id above INT_MAX */
+	assert_int_equal(j.entries[2].gid, 12);
 	assert_false(j.torn);
 	journal_free(&j);
 
@@ -239,7 +258,7 @@ static void journal_round_trip(void **state)
 	assert_int_equal(journal_load(r, "tune-cut.journal", &j, err, sizeof(err)), 0);
 	assert_true(j.torn);
 	assert_null(j.end);
-	assert_int_equal(j.count, 2);
+	assert_int_equal(j.count, 3);
 	journal_free(&j);
 	free(buf);
 
@@ -262,6 +281,8 @@ static void journal_round_trip(void **state)
 		  "malformed" },
 		{ "{\"journal\":\"latdoc\",\"format\":1}\nxx\n{\"end\":\"ok\"}\n", "damaged at line 2" },
 		{ "{\"journal\":\"latdoc\",\"format\":1}\n{\"what\":1}\n", "a record latdoc does not write" },
+		{ "{\"journal\":\"latdoc\",\"format\":1}\n{\"seq\":1,\"op\":\"domain\",\"path\":\"web01\",\"uri\":\"qemu:///system\"}\n",
+		  "malformed" }, /* a domain without the uuid tune saw */
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		snprintf(rel, sizeof(rel), "%s/tune-bad.journal", JOURNAL_DIR);
@@ -334,6 +355,27 @@ static void domain_xml_edits(void **state)
 	char *out;
 	assert_int_equal(domain_edit("<domain>", 8, one, 1, &out, err, sizeof(err)), -EINVAL);
 	assert_non_null(strstr(err, "does not parse"));
+
+	/* a device named by its child (a disk by its target, a NIC by its
+	 * MAC) that is not there is never made: the XML is not the one the
+	 * plan saw, and a <disk> of a target alone is no disk */
+	static const char *const gone[] = {
+		"/domain/devices/disk[target/@dev='vda']/target/@bus",
+		"/domain/devices/disk[target/@dev='vda']/driver/@iothread",
+		"/domain/devices/interface[mac/@address='52:54:00:00:00:99']/model/@type",
+	};
+	for (size_t i = 0; i < sizeof(gone) / sizeof(gone[0]); i++) {
+		struct fix_action g = { .kind = FIX_LIBVIRT, .key = (char *)gone[i], .want = "virtio" };
+		assert_null(edit(&g, 1, err, sizeof(err)));
+		if (!strstr(err, "not in the domain's XML"))
+			fail_msg("'%s': '%s'", gone[i], err);
+	}
+	/* removing what is not there is nothing to do */
+	struct fix_action rm = { .kind = FIX_LIBVIRT, .key = "/domain/devices/disk[target/@dev='vda']/address",
+				 .want = "" };
+	char *same = edit(&rm, 1, err, sizeof(err));
+	assert_non_null(same);
+	free(same);
 }
 
 /* libvirt's test driver keeps test:///default's domains for the process:
