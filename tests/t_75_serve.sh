@@ -99,6 +99,7 @@ m=$OUT/metrics-pmqos-held.prom
 check "a held PM QoS limit: latdoc_pm_qos_held 1, its value in seconds" sh -c "
 	[ \"\$(awk '\$1 == \"latdoc_pm_qos_held\" {print \$2}' '$m')\" = 1 ] &&
 	grep -q '^latdoc_pm_qos_cpu_dma_latency_seconds ' '$m'"
+check "a held PM QoS limit: who holds it, by command" grep -q '^latdoc_pm_qos_holders{command="tuned"} 1$' "$m"
 check "idle states by name with exit latency and CPUs enabled" \
 	grep -q '^latdoc_cpuidle_state_enabled_cpus{state="C6"} 8$' "$OUT/metrics-intel-pstate-powersave.prom"
 

@@ -195,6 +195,22 @@ static void pm_qos(struct prom_set *s, const struct facts *f)
 					"1 while a PM QoS latency limit is held (global or per CPU), 0 when "
 					"none is."),
 			 global_held || limited, NULL);
+	/* who holds it, by command: a pid would make a new series at every
+	 * restart of the holder */
+	for (size_t i = 0; i < f->pm_qos.nholders; i++) {
+		const char *comm = f->pm_qos.holders[i].comm;
+		size_t same = 0;
+		bool seen = false;
+		for (size_t j = 0; j < f->pm_qos.nholders; j++) {
+			seen |= j < i && !strcmp(f->pm_qos.holders[j].comm, comm);
+			same += !strcmp(f->pm_qos.holders[j].comm, comm);
+		}
+		if (!seen)
+			prom_add(s, prom_family(s, PROM_GAUGE, "latdoc_pm_qos_holders", NULL,
+						"Processes that hold /dev/cpu_dma_latency open, by command "
+						"(root only: the processes' open files)."),
+				 (double)same, "command", comm, NULL);
+	}
 }
 
 static void memory(struct prom_set *s, const struct facts *f)
