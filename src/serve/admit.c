@@ -3,6 +3,8 @@
 #include <netinet/in.h>
 #include <string.h>
 
+#include "../lib/peer.h"
+
 #define NS 1000000000LL
 
 void slots_init(struct slots *t)
@@ -10,17 +12,6 @@ void slots_init(struct slots *t)
 	memset(t, 0, sizeof(*t));
 	for (int i = 0; i < ADMIT_SLOTS; i++)
 		t->s[i].fd = -1;
-}
-
-static void address_bytes(const struct sockaddr_storage *a, unsigned char *out)
-{
-	memset(out, 0, 16);
-	if (a->ss_family == AF_INET6) {
-		memcpy(out, &((const struct sockaddr_in6 *)a)->sin6_addr, 16);
-	} else if (a->ss_family == AF_INET) {
-		out[10] = out[11] = 0xff;
-		memcpy(out + 12, &((const struct sockaddr_in *)a)->sin_addr, 4);
-	}
 }
 
 /* One address: the same IPv4 address, or the same IPv6 /64 (a host is
@@ -50,7 +41,7 @@ int slots_admit(struct slots *t, int fd, const struct sockaddr_storage *peer, in
 	unsigned char src[16];
 	int total = 0, mine = 0, free_slot = -1, oldest = -1, oldest_mine = -1;
 
-	address_bytes(peer, src);
+	peer_address_bytes(peer, src);
 	*evict = -1;
 	for (int i = 0; i < ADMIT_SLOTS; i++) {
 		struct slot *s = &t->s[i];
