@@ -2,6 +2,7 @@
 #include <microhttpd.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <unistd.h>
 
 #include "lazy.h"
 
@@ -69,4 +70,24 @@ const char *MHD_lookup_connection_value(struct MHD_Connection *connection, enum 
 {
 	LAZY_FN(lazy_libmicrohttpd, MHD_lookup_connection_value);
 	return fn ? fn(connection, kind, key) : NULL;
+}
+
+enum MHD_Result MHD_add_connection(struct MHD_Daemon *daemon, MHD_socket client_socket, const struct sockaddr *addr,
+				   socklen_t addrlen)
+{
+	LAZY_FN(lazy_libmicrohttpd, MHD_add_connection);
+	if (!fn) {
+		close(client_socket); /* as the real one does when it cannot take it */
+		return MHD_NO;
+	}
+	return fn(daemon, client_socket, addr, addrlen);
+}
+
+/* Variadic for the kinds that take an argument; latdoc asks only for
+ * those that take none. */
+const union MHD_ConnectionInfo *MHD_get_connection_info(struct MHD_Connection *connection,
+							enum MHD_ConnectionInfoType info_type, ...)
+{
+	LAZY_FN(lazy_libmicrohttpd, MHD_get_connection_info);
+	return fn ? fn(connection, info_type) : NULL;
 }

@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../lib/peer.h"
+
 /* --- SipHash-2-4 ----------------------------------------------------------
  * By hand, from the reference: OpenSSL has it only behind EVP_MAC, whose
  * set-up per call costs more than the hash, and the server pays it per
@@ -177,17 +179,6 @@ void limiter_free(struct limiter *l)
 	free(l);
 }
 
-static void address_bytes(const struct sockaddr_storage *a, unsigned char *out)
-{
-	memset(out, 0, 16);
-	if (a->ss_family == AF_INET6) {
-		memcpy(out, &((const struct sockaddr_in6 *)a)->sin6_addr, 16);
-	} else if (a->ss_family == AF_INET) {
-		out[10] = out[11] = 0xff;
-		memcpy(out + 12, &((const struct sockaddr_in *)a)->sin_addr, 4);
-	}
-}
-
 static double refilled(const struct limiter *l, const struct bucket *b, int64_t now)
 {
 	double t = b->tokens + (double)(now - b->at) * 1e-9 * l->rate;
@@ -207,7 +198,7 @@ static bool take(const struct limiter *l, struct bucket *b, int64_t now)
 bool limiter_take(struct limiter *l, const struct sockaddr_storage *from, int64_t now_ns)
 {
 	unsigned char a[16];
-	address_bytes(from, a);
+	peer_address_bytes(from, a);
 	struct bucket *set = l->b[siphash24(l->key, a, sizeof(a)) % GUARD_SETS], *free_way = NULL;
 	for (int w = 0; w < GUARD_WAYS; w++) {
 		struct bucket *b = &set[w];

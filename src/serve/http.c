@@ -1,22 +1,145 @@
 /* The HTTP side, on libmicrohttpd's own thread. It answers from what the
  * audit side last published and does no other work per request, so no
  * request can make the exporter read, compute or allocate more than one
- * response header's worth. */
+ * response header's worth. Connections are accepted by a thread of ours,
+ * which admits them by admit.h's rules, hands them to libmicrohttpd and
+ * closes those whose time is up. */
 #include "serve.h"
 
+#include <errno.h>
 #include <microhttpd.h>
+#include <poll.h>
 #include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "../output/prom.h"
+#include "admit.h"
 
 struct http_server {
 	struct MHD_Daemon *daemon;
 	pthread_mutex_t lock;
 	struct exposition *current;
+	int listen_fd;
+	pthread_t acceptor;
+	bool accepting;
+	atomic_bool stopping;
+	pthread_mutex_t slots_lock; /* the acceptor's and libmicrohttpd's threads */
+	struct slots slots;
 };
+
+static int64_t now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static int connection_fd(struct MHD_Connection *c)
+{
+	const union MHD_ConnectionInfo *info = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+	return info ? info->connect_fd : -1;
+}
+
+/* Its slot's clock starts again: a request is in whole (ANSWERING), or an
+ * answer is done (not). */
+static void mark(struct http_server *h, struct MHD_Connection *c, bool answering)
+{
+	int fd = connection_fd(c);
+	int64_t now = now_ns();
+	pthread_mutex_lock(&h->slots_lock);
+	int i = slots_find(&h->slots, fd);
+	if (answering)
+		slots_answering(&h->slots, i, now);
+	else
+		slots_waiting(&h->slots, i, now);
+	pthread_mutex_unlock(&h->slots_lock);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *c, void **state, enum MHD_RequestTerminationCode toe)
+{
+	(void)state;
+	(void)toe;
+	mark(cls, c, false);
+}
+
+/* libmicrohttpd tells of a connection's end before it closes the socket,
+ * so a slot never names a descriptor that has been reused. */
+static void on_connection(void *cls, struct MHD_Connection *c, void **socket_state,
+			  enum MHD_ConnectionNotificationCode toe)
+{
+	struct http_server *h = cls;
+	(void)socket_state;
+	if (toe != MHD_CONNECTION_NOTIFY_CLOSED)
+		return;
+	int fd = connection_fd(c);
+	pthread_mutex_lock(&h->slots_lock);
+	slots_free(&h->slots, slots_find(&h->slots, fd));
+	pthread_mutex_unlock(&h->slots_lock);
+}
+
+/* Ends a connection libmicrohttpd holds: it sees the end and closes it. */
+static void end_connection(struct http_server *h, int i)
+{
+	shutdown(h->slots.s[i].fd, SHUT_RDWR);
+}
+
+static void accept_some(struct http_server *h)
+{
+	/* a bounded batch: the deadlines are looked at between batches */
+	for (int k = 0; k < SERVE_MAX_CONNECTIONS; k++) {
+		struct sockaddr_storage peer;
+		socklen_t len = sizeof(peer);
+		int fd = accept4(h->listen_fd, (struct sockaddr *)&peer, &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		if (fd < 0)
+			return;
+		int evict;
+		pthread_mutex_lock(&h->slots_lock);
+		int i = slots_admit(&h->slots, fd, &peer, now_ns(), &evict);
+		if (evict >= 0)
+			end_connection(h, evict);
+		pthread_mutex_unlock(&h->slots_lock);
+		if (i < 0) {
+			close(fd); /* refused, not queued */
+			continue;
+		}
+		if (MHD_add_connection(h->daemon, fd, (struct sockaddr *)&peer, len) != MHD_YES) {
+			/* closed by libmicrohttpd already, and never told of */
+			pthread_mutex_lock(&h->slots_lock);
+			slots_free(&h->slots, i);
+			pthread_mutex_unlock(&h->slots_lock);
+		}
+	}
+}
+
+static void end_expired(struct http_server *h)
+{
+	int64_t now = now_ns();
+	int at = 0, i;
+	pthread_mutex_lock(&h->slots_lock);
+	while ((i = slots_expired(&h->slots, now, &at)) >= 0)
+		end_connection(h, i);
+	pthread_mutex_unlock(&h->slots_lock);
+}
+
+static void *acceptor(void *arg)
+{
+	struct http_server *h = arg;
+	while (!atomic_load(&h->stopping)) {
+		/* a tenth of a second: how late a deadline may be kept */
+		struct pollfd p = { .fd = h->listen_fd, .events = POLLIN };
+		if (poll(&p, 1, 100) > 0 && (p.revents & POLLIN))
+			accept_some(h);
+		end_expired(h);
+	}
+	return NULL;
+}
 
 static const char index_page[] =
 	"<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>latdoc exporter</title></head>\n"
@@ -99,10 +222,13 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *c, const char *u
 	 * has a body. The rest is answered on the second call, once the
 	 * headers are all in: a response queued on the first call closes the
 	 * connection, and a scraper keeps its connection between scrapes. */
-	if (strcmp(method, MHD_HTTP_METHOD_GET) && strcmp(method, MHD_HTTP_METHOD_HEAD))
+	if (strcmp(method, MHD_HTTP_METHOD_GET) && strcmp(method, MHD_HTTP_METHOD_HEAD)) {
+		mark(cls, c, true);
 		return fixed(c, MHD_HTTP_METHOD_NOT_ALLOWED, "text/plain; charset=utf-8",
 			     "only GET and HEAD\n");
+	}
 	if (!*state) {
+		mark(cls, c, true);
 		const char *len = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
 		if ((len && strcmp(len, "0")) ||
 		    MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_TRANSFER_ENCODING))
@@ -127,23 +253,38 @@ struct http_server *http_start(int listen_fd, char *err, size_t errsz)
 		return NULL;
 	}
 	pthread_mutex_init(&h->lock, NULL);
-	/* one thread: a scrape is a send of a buffer already written */
+	pthread_mutex_init(&h->slots_lock, NULL);
+	slots_init(&h->slots);
+	h->listen_fd = listen_fd;
+	/* one thread: a scrape is a send of a buffer already written. The
+	 * limits are admit.h's, kept by the acceptor; libmicrohttpd's own are
+	 * there only so that it never refuses what the acceptor admitted. */
 	h->daemon = MHD_start_daemon(
-		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL, 0, NULL, NULL, answer, h,
-		MHD_OPTION_LISTEN_SOCKET, listen_fd,
-		MHD_OPTION_CONNECTION_LIMIT, (unsigned)SERVE_MAX_CONNECTIONS,
-		MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)SERVE_MAX_PER_ADDRESS,
+		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_NO_LISTEN_SOCKET | MHD_USE_ITC, 0, NULL,
+		NULL, answer, h,
+		MHD_OPTION_CONNECTION_LIMIT, (unsigned)ADMIT_SLOTS,
 		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)SERVE_IDLE_TIMEOUT_S,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)SERVE_REQUEST_MAX,
 		MHD_OPTION_STRICT_FOR_CLIENT, 1,
+		MHD_OPTION_NOTIFY_COMPLETED, on_completed, h,
+		MHD_OPTION_NOTIFY_CONNECTION, on_connection, h,
 		MHD_OPTION_END);
 	if (!h->daemon) {
-		snprintf(err, errsz, "libmicrohttpd could not start on the listening socket");
-		pthread_mutex_destroy(&h->lock);
-		free(h);
-		return NULL;
+		snprintf(err, errsz, "libmicrohttpd could not start");
+		goto fail;
 	}
+	if (pthread_create(&h->acceptor, NULL, acceptor, h)) {
+		snprintf(err, errsz, "cannot start the thread that accepts connections");
+		MHD_stop_daemon(h->daemon);
+		goto fail;
+	}
+	h->accepting = true;
 	return h;
+fail:
+	pthread_mutex_destroy(&h->slots_lock);
+	pthread_mutex_destroy(&h->lock);
+	free(h);
+	return NULL;
 }
 
 void http_publish(struct http_server *h, struct exposition *e)
@@ -159,8 +300,13 @@ void http_stop(struct http_server *h)
 {
 	if (!h)
 		return;
+	atomic_store(&h->stopping, true);
+	if (h->accepting)
+		pthread_join(h->acceptor, NULL);
 	MHD_stop_daemon(h->daemon);
+	close(h->listen_fd);
 	exposition_release(h->current);
+	pthread_mutex_destroy(&h->slots_lock);
 	pthread_mutex_destroy(&h->lock);
 	free(h);
 }

@@ -19,7 +19,8 @@
 /* Limits on what a scraper can hold (docs/METRICS.md, "The HTTP side"). */
 #define SERVE_MAX_CONNECTIONS 32
 #define SERVE_MAX_PER_ADDRESS 8
-#define SERVE_IDLE_TIMEOUT_S 5
+#define SERVE_IDLE_TIMEOUT_S 5    /* to send a whole request (admit.h) */
+#define SERVE_ANSWER_TIMEOUT_S 30 /* to take a whole answer */
 #define SERVE_REQUEST_MAX 8192 /* request line and headers, bytes */
 /* Measurements may take at most this share of one CPU over the
  * exporter's life. */
