@@ -47,7 +47,7 @@ round() {
 	"$LATDOC" ttfb "$2" --count "$SCRAPES" --reuse --json >"$TMP/ttfb.json"
 	c1=$(cpu_ms "$1")
 	jq -r --argjson c "$(awk -v a="$c0" -v b="$c1" 'BEGIN { print b - a }')" \
-		'.ttfb | "\(.total.p50_us) \(.total.p99_us) \($c) \(.ok)"' "$TMP/ttfb.json" >>"$TMP/$1"
+		'.ttfb | "\(.total.p50_us) \(.total.p99_us) \($c) \(.answered)"' "$TMP/ttfb.json" >>"$TMP/$1"
 }
 L="http://127.0.0.1:$PORT/metrics"
 N="http://127.0.0.1:$NPORT/metrics"
