@@ -181,6 +181,18 @@ kill "$HOLDER" 2>/dev/null; wait "$HOLDER" 2>/dev/null
 stop_servers
 check "rtt --serve: it says it closed idle connections" grep -q 'TCP: [0-9]* closed, [1-9][0-9]* of them idle' "$OUT/server-$TCP_PORT.log"
 
+# nor do 64 that send a byte now and then and never a whole probe (from four
+# addresses, each its share): bytes are not a probe answered
+start_server "$TCP_PORT"
+"$TOOLS/rtt_hostile" dribble 127.0.0.1 "$TCP_PORT" 8 >"$OUT/dribble.txt" 2>&1 &
+HOLDER=$!
+sleep 2.5
+run "$LATDOC" rtt "127.0.0.1:$TCP_PORT" --tcp --count 20 --json
+check "rtt --tcp while 64 connections dribble bytes of probes never whole: answered" \
+	sh -c "grep -qx 'dribbling 64' '$OUT/dribble.txt' && [ $STATUS -eq 0 ] && jq -e '.rtt.received == 20' '$OUT/stdout'"
+kill "$HOLDER" 2>/dev/null; wait "$HOLDER" 2>/dev/null
+stop_servers
+
 # a reply that trickles in is bounded by --timeout as a whole
 TRICKLE_PORT=$((PORT + 6))
 "$TOOLS/rtt_hostile" trickle "$TRICKLE_PORT" 20 &

@@ -32,8 +32,8 @@
 #define QUEUE 4096     /* replies held for --delay */
 #define MAX_CONNS 64
 #define CONNS_PER_ADDRESS (MAX_CONNS / 4) /* the rest stays for others */
-#define IDLE_NS (120 * 1000000000LL)      /* a TCP connection silent this long is closed */
-#define EVICT_IDLE_NS 1000000000LL        /* when full, one silent this long makes room */
+#define IDLE_NS (120 * 1000000000LL)      /* a TCP connection with no probe answered this long is closed */
+#define EVICT_IDLE_NS 1000000000LL        /* when full, one without a probe answered this long makes room */
 
 struct pending {
 	int64_t due;
@@ -49,7 +49,10 @@ struct conn {
 	int fd;
 	uint64_t gen;
 	struct sockaddr_storage peer;
-	int64_t last; /* last byte received */
+	/* when it was accepted or last had a probe answered: bytes that never
+	 * make a probe (one every second, a header claiming 9000) do not keep
+	 * a slot */
+	int64_t last;
 	size_t have;
 	unsigned char buf[PACKET_MAX];
 };
@@ -133,7 +136,8 @@ static void answer(struct server *s, int conn, const struct sockaddr_storage *fr
 	s->queue[(s->qhead + s->qcount++) % QUEUE] = q;
 }
 
-static void handle(struct server *s, int conn, const struct sockaddr_storage *from, socklen_t fromlen,
+/* Whether the probe was answered (or held to be). */
+static bool handle(struct server *s, int conn, const struct sockaddr_storage *from, socklen_t fromlen,
 		   const unsigned char *buf, size_t len)
 {
 	struct probe p;
@@ -142,11 +146,11 @@ static void handle(struct server *s, int conn, const struct sockaddr_storage *fr
 
 	if (v != PACKET_OK) {
 		s->st->refused[v]++;
-		return;
+		return false;
 	}
 	if (p.type != PACKET_REQUEST) {
 		s->st->not_request++; /* a reply sent back at us: never answer, no loops */
-		return;
+		return false;
 	}
 	pthread_mutex_lock(s->lock);
 	bool within_rate = limiter_take(s->limiter, from, now);
@@ -163,6 +167,7 @@ static void handle(struct server *s, int conn, const struct sockaddr_storage *fr
 		s->st->replayed++;
 	else
 		answer(s, conn, from, fromlen, buf, len, now);
+	return within_rate && r == REPLAY_FRESH;
 }
 
 #define BATCH 64
@@ -241,8 +246,8 @@ static bool same_address(const struct sockaddr_storage *a, const struct sockaddr
 }
 
 /* A slot for a connection from PEER: a free one while PEER holds fewer
- * than its share, else the longest silent (of PEER's own when it is at its
- * share) if silent long enough; -1 for none. */
+ * than its share, else the one longest without a probe answered (of PEER's
+ * own when it is at its share) if that is long enough; -1 for none. */
 static int slot_for(struct server *s, const struct sockaddr_storage *peer, int64_t now)
 {
 	int mine = 0, free_slot = -1, idlest = -1, idlest_mine = -1;
@@ -303,7 +308,6 @@ static void on_conn(struct server *s, int i)
 	if (n < 0)
 		return;
 	c->have += (size_t)n;
-	c->last = probe_now_ns();
 	while (c->have >= 8) {
 		size_t len = (size_t)c->buf[6] << 8 | c->buf[7];
 		if (memcmp(c->buf, PACKET_MAGIC, 4) || len < PACKET_HEADER || len > PACKET_MAX) {
@@ -313,7 +317,8 @@ static void on_conn(struct server *s, int i)
 		}
 		if (c->have < len)
 			return;
-		handle(s, i, &c->peer, sizeof(c->peer), c->buf, len);
+		if (handle(s, i, &c->peer, sizeof(c->peer), c->buf, len))
+			c->last = probe_now_ns();
 		memmove(c->buf, c->buf + len, c->have - len);
 		c->have -= len;
 	}

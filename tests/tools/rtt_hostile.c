@@ -13,6 +13,10 @@
  *       MS the time it took to send them;
  *   rtt_hostile hold HOST PORT N SECONDS
  *       opens N TCP connections and holds them, silent, for SECONDS;
+ *   rtt_hostile dribble HOST PORT SECONDS
+ *       opens 16 TCP connections from each of 127.0.0.10-13 (every slot,
+ *       each address its share), starts a probe of 9000 bytes on each and
+ *       sends it one byte every 0.5 s, never whole, for SECONDS;
  *   rtt_hostile slot HOST PORT
  *       sends a probe over TCP and closes at once, then listens on a new
  *       connection: the held reply must not arrive there ("slot");
@@ -279,6 +283,48 @@ static int hold(int n, int seconds)
 	return 0;
 }
 
+static int tcp_from(const char *bind_ip)
+{
+	struct sockaddr_in me = { .sin_family = AF_INET };
+	int s = socket(AF_INET, SOCK_STREAM, 0);
+	if (s < 0)
+		return -1;
+	if (inet_pton(AF_INET, bind_ip, &me.sin_addr) != 1 || bind(s, (struct sockaddr *)&me, sizeof(me)) ||
+	    connect(s, (struct sockaddr *)&sa, sizeof(sa))) {
+		close(s);
+		return -1;
+	}
+	return s;
+}
+
+static int dribble(int seconds)
+{
+	enum { ADDRESSES = 4, EACH = 16 };
+	static const unsigned char head[8] = { 'L', 'D', 'R', '1', PACKET_REQUEST, 0, PACKET_MAX >> 8, PACKET_MAX & 0xff };
+	int s[ADDRESSES * EACH], held = 0;
+	char ip[32];
+
+	for (int i = 0; i < ADDRESSES * EACH; i++) {
+		snprintf(ip, sizeof(ip), "127.0.0.%d", 10 + i / EACH);
+		if ((s[i] = tcp_from(ip)) >= 0 && send(s[i], head, sizeof(head), MSG_NOSIGNAL) == sizeof(head))
+			held++;
+	}
+	printf("dribbling %d\n", held);
+	fflush(stdout);
+	for (int tick = 0; tick < seconds * 2; tick++) {
+		usleep(500000);
+		for (int i = 0; i < ADDRESSES * EACH; i++)
+			if (s[i] >= 0 && send(s[i], "", 1, MSG_NOSIGNAL | MSG_DONTWAIT) != 1) {
+				close(s[i]); /* the server let it go */
+				s[i] = -1;
+			}
+	}
+	for (int i = 0; i < ADDRESSES * EACH; i++)
+		if (s[i] >= 0)
+			close(s[i]);
+	return 0;
+}
+
 static int slot(void)
 {
 	unsigned char buf[64];
@@ -352,10 +398,12 @@ int main(int argc, char **argv)
 		return target(argv[2], argv[3]) ? 2 : rate();
 	if (!strcmp(mode, "hold") && argc == 6)
 		return target(argv[2], argv[3]) ? 2 : hold(atoi(argv[4]), atoi(argv[5]));
+	if (!strcmp(mode, "dribble") && argc == 5)
+		return target(argv[2], argv[3]) ? 2 : dribble(atoi(argv[4]));
 	if (!strcmp(mode, "slot") && argc == 4)
 		return target(argv[2], argv[3]) ? 2 : slot();
 	if (argc < 3 || argc > 4) {
-		fprintf(stderr, "usage: rtt_hostile [replay|rate|hold|slot|trickle] HOST PORT ... (see the source)\n");
+		fprintf(stderr, "usage: rtt_hostile [replay|rate|hold|dribble|slot|trickle] HOST PORT ... (see the source)\n");
 		return 2;
 	}
 	if (argc > 3 && key_load(argv[3], &key, err, sizeof(err))) {
