@@ -103,6 +103,14 @@ fi
 check "rtt --serve --delay: a reply held for a closed connection is not sent on the next" grep -qx 'slot 64 0' "$OUT/slot.txt"
 stop_servers
 
+# one source flooding within its rate does not take every held reply
+QUEUE_PORT=$((PORT + 8))
+start_server "$QUEUE_PORT" --delay 1s
+"$TOOLS/rtt_hostile" queue 127.0.0.1 "$QUEUE_PORT" >"$OUT/queue.txt" 2>&1
+check "rtt --serve --delay 1s: another source is answered while one floods (10 of 10: $(cat "$OUT/queue.txt"))" \
+	grep -qx 'queue 640 640' "$OUT/queue.txt"
+stop_servers
+
 # netem between two namespaces, where the kernel has it
 if command -v ip >/dev/null && command -v tc >/dev/null && [ "$(id -u)" -eq 0 ] &&
 	ip netns add ldA$$ 2>/dev/null; then

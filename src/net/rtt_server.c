@@ -30,6 +30,7 @@
 #include "guard.h"
 
 #define QUEUE 4096     /* replies held for --delay */
+#define QUEUE_PER_ADDRESS (QUEUE / 4) /* the rest stays for others */
 #define MAX_CONNS 64
 #define CONNS_PER_ADDRESS (MAX_CONNS / 4) /* the rest stays for others */
 #define IDLE_NS (120 * 1000000000LL)      /* a TCP connection with no probe answered this long is closed */
@@ -64,8 +65,10 @@ struct server {
 	struct replay *replay;
 	struct limiter *limiter;
 	pthread_mutex_t *lock;
+	/* the poll loop's alone: with --delay, UDP has no thread */
 	struct pending *queue;
 	size_t qhead, qcount;
+	struct held *held; /* the queue's entries by source */
 	struct conn *conns;
 	uint64_t next_gen;
 	int udp, tcp;
@@ -116,8 +119,9 @@ static void send_now(struct server *s, const struct pending *q)
 	}
 }
 
-/* A request that passed every check: answer now, or queue it. */
-static void answer(struct server *s, int conn, const struct sockaddr_storage *from, socklen_t fromlen,
+/* A request that passed every check: answer now, or queue it. Whether it
+ * was (or will be) answered. */
+static bool answer(struct server *s, int conn, const struct sockaddr_storage *from, socklen_t fromlen,
 		   const unsigned char *buf, size_t len, int64_t now)
 {
 	struct pending q = { .due = now + s->o->delay_us * 1000, .conn = conn, .addr = *from,
@@ -127,13 +131,14 @@ static void answer(struct server *s, int conn, const struct sockaddr_storage *fr
 	memcpy(q.head, buf, PACKET_HEADER);
 	if (!s->o->delay_us) {
 		send_now(s, &q);
-		return;
+		return true;
 	}
-	if (s->qcount == QUEUE) {
+	if (s->qcount == QUEUE || !held_take(s->held, from)) {
 		s->st->dropped_queue++;
-		return;
+		return false;
 	}
 	s->queue[(s->qhead + s->qcount++) % QUEUE] = q;
+	return true;
 }
 
 /* Whether the probe was answered (or held to be). */
@@ -166,8 +171,8 @@ static bool handle(struct server *s, int conn, const struct sockaddr_storage *fr
 	else if (r != REPLAY_FRESH)
 		s->st->replayed++;
 	else
-		answer(s, conn, from, fromlen, buf, len, now);
-	return within_rate && r == REPLAY_FRESH;
+		return answer(s, conn, from, fromlen, buf, len, now);
+	return false;
 }
 
 #define BATCH 64
@@ -343,6 +348,7 @@ static void flush_due(struct server *s, int64_t now)
 		while (probe_now_ns() < s->queue[s->qhead].due)
 			;
 		send_now(s, &s->queue[s->qhead]);
+		held_release(s->held, &s->queue[s->qhead].addr);
 		s->qhead = (s->qhead + 1) % QUEUE;
 		s->qcount--;
 	}
@@ -443,12 +449,13 @@ int rtt_serve(const struct rtt_server_options *o, struct rtt_server_stats *st, c
 	s.replay = replay_new(key, realtime_ns());
 	s.limiter = limiter_new(key, (double)o->rate_pps);
 	s.queue = calloc(QUEUE, sizeof(*s.queue));
+	s.held = held_new(key, QUEUE_PER_ADDRESS);
 	s.conns = calloc(MAX_CONNS, sizeof(*s.conns));
 	s.mmsg = calloc(BATCH, sizeof(*s.mmsg));
 	s.iov = calloc(BATCH, sizeof(*s.iov));
 	s.from = calloc(BATCH, sizeof(*s.from));
 	s.bufs = malloc((size_t)BATCH * (PACKET_MAX + 1));
-	if (!s.replay || !s.limiter || !s.queue || !s.conns || !s.mmsg || !s.iov || !s.from || !s.bufs) {
+	if (!s.replay || !s.limiter || !s.queue || !s.held || !s.conns || !s.mmsg || !s.iov || !s.from || !s.bufs) {
 		snprintf(err, errsz, "out of memory");
 		goto out;
 	}
@@ -532,6 +539,7 @@ out:
 	replay_free(s.replay);
 	limiter_free(s.limiter);
 	free(s.queue);
+	held_free(s.held);
 	free(s.conns);
 	free(s.mmsg);
 	free(s.iov);

@@ -17,6 +17,11 @@
  *       opens 16 TCP connections from each of 127.0.0.10-13 (every slot,
  *       each address its share), starts a probe of 9000 bytes on each and
  *       sends it one byte every 0.5 s, never whole, for SECONDS;
+ *   rtt_hostile queue HOST PORT
+ *       floods well-formed probes from 127.0.0.20 (about 20,000 a second,
+ *       for 1.5 s) while 127.0.0.21 sends 10, one every 0.1 s from 0.5 s
+ *       in: "queue SENT ANSWERED" for 127.0.0.21's, against a server
+ *       that holds replies 1 s (--delay 1s);
  *   rtt_hostile slot HOST PORT
  *       sends a probe over TCP and closes at once, then listens on a new
  *       connection: the held reply must not arrive there ("slot");
@@ -300,7 +305,8 @@ static int tcp_from(const char *bind_ip)
 static int dribble(int seconds)
 {
 	enum { ADDRESSES = 4, EACH = 16 };
-	static const unsigned char head[8] = { 'L', 'D', 'R', '1', PACKET_REQUEST, 0, PACKET_MAX >> 8, PACKET_MAX & 0xff };
+	static const unsigned char head[8] = { 'L', 'D', 'R', '1', PACKET_REQUEST, 0, PACKET_MAX >> 8,
+					       PACKET_MAX & 0xff };
 	int s[ADDRESSES * EACH], held = 0;
 	char ip[32];
 
@@ -322,6 +328,35 @@ static int dribble(int seconds)
 	for (int i = 0; i < ADDRESSES * EACH; i++)
 		if (s[i] >= 0)
 			close(s[i]);
+	return 0;
+}
+
+static int queue_share(void)
+{
+	unsigned char buf[64];
+	struct probe p = { .type = PACKET_REQUEST, .session = 20 };
+	struct probe mine = { .type = PACKET_REQUEST, .session = 21 };
+	int flood = udp_from("127.0.0.20"), victim = udp_from("127.0.0.21");
+	if (flood < 0 || victim < 0)
+		return 2;
+	for (int ms = 0; ms < 1500; ms++) {
+		for (int i = 0; i < 20; i++) {
+			p.seq++;
+			p.stamp = (uint64_t)realtime_ns();
+			packet_build(buf, sizeof(buf), &p, NULL);
+			send(flood, buf, sizeof(buf), MSG_DONTWAIT);
+		}
+		if (ms >= 500 && ms % 100 == 0 && mine.seq < 10) {
+			mine.seq++;
+			mine.stamp = (uint64_t)realtime_ns();
+			packet_build(buf, sizeof(buf), &mine, NULL);
+			send(victim, buf, sizeof(buf), 0);
+		}
+		usleep(1000);
+	}
+	printf("queue %zu %ld\n", 10 * sizeof(buf), drain(victim, 1500));
+	close(flood);
+	close(victim);
 	return 0;
 }
 
@@ -400,10 +435,12 @@ int main(int argc, char **argv)
 		return target(argv[2], argv[3]) ? 2 : hold(atoi(argv[4]), atoi(argv[5]));
 	if (!strcmp(mode, "dribble") && argc == 5)
 		return target(argv[2], argv[3]) ? 2 : dribble(atoi(argv[4]));
+	if (!strcmp(mode, "queue") && argc == 4)
+		return target(argv[2], argv[3]) ? 2 : queue_share();
 	if (!strcmp(mode, "slot") && argc == 4)
 		return target(argv[2], argv[3]) ? 2 : slot();
 	if (argc < 3 || argc > 4) {
-		fprintf(stderr, "usage: rtt_hostile [replay|rate|hold|dribble|slot|trickle] HOST PORT ... (see the source)\n");
+		fprintf(stderr, "usage: rtt_hostile [replay|rate|hold|dribble|queue|slot|trickle] HOST PORT ... (see the source)\n");
 		return 2;
 	}
 	if (argc > 3 && key_load(argv[3], &key, err, sizeof(err))) {
