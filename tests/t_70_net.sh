@@ -175,6 +175,13 @@ echo "rtt --rate-limit 10: $got of 200 answered to one source in $ms ms, among 4
 check "rtt --rate-limit 10: one source gets its burst of 2 and 10 a second, no more (${got:-?} in ${ms:-?} ms)" \
 	awk -v g="${got:-999}" -v ms="${ms:-0}" 'BEGIN { exit !(g <= 2 + 10 * (ms + 200) / 1000 + 1) }'
 stop_servers
+# a signed probe played back from its sender's address does not spend the
+# sender's rate (a burst of 11 at 100 a second)
+start_server "$RATE_PORT" --key "$OUT/key" --rate-limit 100
+"$TOOLS/rtt_hostile" drain 127.0.0.1 "$RATE_PORT" "$OUT/key" >"$OUT/drain.txt" 2>&1
+check "rtt --key --rate-limit 100: 200 replays from the sender's address leave its 5 fresh probes answered ($(cat "$OUT/drain.txt"))" \
+	grep -qx 'drain 320 320' "$OUT/drain.txt"
+stop_servers
 
 # 64 silent TCP connections do not lock the others out
 TCP_PORT=$((PORT + 5))

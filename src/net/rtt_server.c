@@ -158,18 +158,21 @@ static bool handle(struct server *s, int conn, const struct sockaddr_storage *fr
 		return false;
 	}
 	pthread_mutex_lock(s->lock);
-	bool within_rate = limiter_take(s->limiter, from, now);
 	enum replay_verdict r = REPLAY_FRESH;
-	/* a probe over the rate is not recorded: it was not answered */
-	if (within_rate && s->o->key.len)
+	/* replays first: a probe caught on the wire and played back from its
+	 * sender's address (a UDP source is easy to forge) must not spend the
+	 * sender's rate. A fresh one over the rate is recorded all the same:
+	 * a client never sends a sequence number twice. */
+	if (s->o->key.len)
 		r = replay_check(s->replay, p.session, p.seq, (int64_t)p.stamp, realtime_ns());
+	bool within_rate = r == REPLAY_FRESH && limiter_take(s->limiter, from, now);
 	pthread_mutex_unlock(s->lock);
-	if (!within_rate)
-		s->st->rate_limited++;
-	else if (r == REPLAY_STALE)
+	if (r == REPLAY_STALE)
 		s->st->stale++;
 	else if (r != REPLAY_FRESH)
 		s->st->replayed++;
+	else if (!within_rate)
+		s->st->rate_limited++;
 	else
 		return answer(s, conn, from, fromlen, buf, len, now);
 	return false;

@@ -7,6 +7,10 @@
  *       one signed probe caught and played back: from 50 new source ports,
  *       after 20,000 probes of other sessions, over TCP on the same and on
  *       a new connection, and one stamped a minute ago;
+ *   rtt_hostile drain HOST PORT KEYFILE
+ *       one signed probe caught and played back 200 times from its
+ *       sender's address (another port: a forged source), then 5 fresh
+ *       probes from the sender: "drain SENT ANSWERED" for those 5;
  *   rtt_hostile rate HOST PORT
  *       200 probes from HOST's own address interleaved with probes from
  *       4,000 other loopback addresses (127.1.x.y): "rate 200 ANSWERS MS",
@@ -231,6 +235,28 @@ static int replay(const struct key *key)
 	return 0;
 }
 
+static int drain_rate(const struct key *key)
+{
+	unsigned char caught[64], buf[64];
+	struct probe p = { .type = PACKET_REQUEST, .session = 0xd7a1, .seq = 1, .stamp = (uint64_t)realtime_ns() };
+	size_t n = packet_build(caught, sizeof(caught), &p, key);
+	int forger = udp_from("127.0.0.1");
+	if (forger < 0)
+		return 2;
+	exchange(caught, n);
+	for (int i = 0; i < 200; i++)
+		send(forger, caught, n, 0);
+	for (int i = 0; i < 5; i++) {
+		p.seq++;
+		p.stamp = (uint64_t)realtime_ns();
+		packet_build(buf, sizeof(buf), &p, key);
+		send(fd, buf, n, 0);
+	}
+	printf("drain %zu %ld\n", 5 * n, drain(fd, 300));
+	close(forger);
+	return 0;
+}
+
 /* Unkeyed: 200 probes from HOST interleaved with 20 each from 4,000 other
  * addresses; what counts is how many of HOST's are answered. */
 static int rate(void)
@@ -429,6 +455,11 @@ int main(int argc, char **argv)
 			return 2;
 		return replay(&key);
 	}
+	if (!strcmp(mode, "drain") && argc == 5) {
+		if (key_load(argv[4], &key, err, sizeof(err)) || target(argv[2], argv[3]))
+			return 2;
+		return drain_rate(&key);
+	}
 	if (!strcmp(mode, "rate") && argc == 4)
 		return target(argv[2], argv[3]) ? 2 : rate();
 	if (!strcmp(mode, "hold") && argc == 6)
@@ -440,7 +471,7 @@ int main(int argc, char **argv)
 	if (!strcmp(mode, "slot") && argc == 4)
 		return target(argv[2], argv[3]) ? 2 : slot();
 	if (argc < 3 || argc > 4) {
-		fprintf(stderr, "usage: rtt_hostile [replay|rate|hold|dribble|queue|slot|trickle] HOST PORT ... (see the source)\n");
+		fprintf(stderr, "usage: rtt_hostile [replay|drain|rate|hold|dribble|queue|slot|trickle] HOST PORT ... (see the source)\n");
 		return 2;
 	}
 	if (argc > 3 && key_load(argv[3], &key, err, sizeof(err))) {
