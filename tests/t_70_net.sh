@@ -207,6 +207,17 @@ check "rtt --tcp while 64 connections dribble bytes of probes never whole: answe
 	sh -c "grep -qx 'dribbling 64' '$OUT/dribble.txt' && [ $STATUS -eq 0 ] && jq -e '.rtt.received == 20' '$OUT/stdout'"
 kill "$HOLDER" 2>/dev/null; wait "$HOLDER" 2>/dev/null
 stop_servers
+# nor 64 silent ones each opened again before it is a second old: one
+# that has had no probe answered makes room at any age
+start_server "$TCP_PORT"
+"$TOOLS/rtt_hostile" churn 127.0.0.1 "$TCP_PORT" 6 >"$OUT/churn.txt" 2>&1 &
+HOLDER=$!
+sleep 1
+run "$LATDOC" rtt "127.0.0.1:$TCP_PORT" --tcp --count 20 --json
+check "rtt --tcp while 64 silent connections are opened again and again: answered" \
+	sh -c "[ $STATUS -eq 0 ] && jq -e '.rtt.received == 20' '$OUT/stdout'"
+kill "$HOLDER" 2>/dev/null; wait "$HOLDER" 2>/dev/null
+stop_servers
 
 # a reply that trickles in is bounded by --timeout as a whole
 TRICKLE_PORT=$((PORT + 6))

@@ -34,7 +34,9 @@
 #define MAX_CONNS 64
 #define CONNS_PER_ADDRESS (MAX_CONNS / 4) /* the rest stays for others */
 #define IDLE_NS (120 * 1000000000LL)      /* a TCP connection with no probe answered this long is closed */
-#define EVICT_IDLE_NS 1000000000LL        /* when full, one without a probe answered this long makes room */
+/* when full, one that never had a probe answered makes room, or one
+ * without a probe answered this long */
+#define EVICT_IDLE_NS 1000000000LL
 
 struct pending {
 	int64_t due;
@@ -54,6 +56,7 @@ struct conn {
 	 * make a probe (one every second, a header claiming 9000) do not keep
 	 * a slot */
 	int64_t last;
+	bool answered; /* a probe of it was: a client's, not a stranger's */
 	size_t have;
 	unsigned char buf[PACKET_MAX];
 };
@@ -253,9 +256,19 @@ static bool same_address(const struct sockaddr_storage *a, const struct sockaddr
 		       16);
 }
 
+/* May C make room at NOW. A client sends its first probe within a round
+ * trip of its connect, so one never answered may go at any age: a
+ * stranger who keeps every slot with connections opened again before
+ * they are a second old must open as many a round trip as there are
+ * slots. */
+static bool evictable(const struct conn *c, int64_t now)
+{
+	return !c->answered || now - c->last >= EVICT_IDLE_NS;
+}
+
 /* A slot for a connection from PEER: a free one while PEER holds fewer
- * than its share, else the one longest without a probe answered (of PEER's
- * own when it is at its share) if that is long enough; -1 for none. */
+ * than its share, else the evictable one longest without a probe answered
+ * (of PEER's own when it is at its share); -1 for none. */
 static int slot_for(struct server *s, const struct sockaddr_storage *peer, int64_t now)
 {
 	int mine = 0, free_slot = -1, idlest = -1, idlest_mine = -1;
@@ -268,6 +281,8 @@ static int slot_for(struct server *s, const struct sockaddr_storage *peer, int64
 		}
 		bool same = same_address(&c->peer, peer);
 		mine += same;
+		if (!evictable(c, now))
+			continue;
 		if (idlest < 0 || c->last < s->conns[idlest].last)
 			idlest = i;
 		if (same && (idlest_mine < 0 || c->last < s->conns[idlest_mine].last))
@@ -276,7 +291,7 @@ static int slot_for(struct server *s, const struct sockaddr_storage *peer, int64
 	if (mine < CONNS_PER_ADDRESS && free_slot >= 0)
 		return free_slot;
 	int victim = mine >= CONNS_PER_ADDRESS ? idlest_mine : idlest;
-	if (victim < 0 || now - s->conns[victim].last < EVICT_IDLE_NS)
+	if (victim < 0)
 		return -1;
 	close_conn(s, victim);
 	s->st->tcp_idle++;
@@ -325,8 +340,10 @@ static void on_conn(struct server *s, int i)
 		}
 		if (c->have < len)
 			return;
-		if (handle(s, i, &c->peer, sizeof(c->peer), c->buf, len))
+		if (handle(s, i, &c->peer, sizeof(c->peer), c->buf, len)) {
 			c->last = probe_now_ns();
+			c->answered = true;
+		}
 		memmove(c->buf, c->buf + len, c->have - len);
 		c->have -= len;
 	}

@@ -21,6 +21,10 @@
  *       opens 16 TCP connections from each of 127.0.0.10-13 (every slot,
  *       each address its share), starts a probe of 9000 bytes on each and
  *       sends it one byte every 0.5 s, never whole, for SECONDS;
+ *   rtt_hostile churn HOST PORT SECONDS
+ *       holds 16 TCP connections from each of 127.0.0.10-13 (every slot,
+ *       each address its share), silent, each closed and opened again
+ *       within 0.3 s, so none is ever a second old, for SECONDS;
  *   rtt_hostile queue HOST PORT
  *       floods well-formed probes from 127.0.0.20 (about 20,000 a second,
  *       for 1.5 s) while 127.0.0.21 sends 10, one every 0.1 s from 0.5 s
@@ -357,6 +361,33 @@ static int dribble(int seconds)
 	return 0;
 }
 
+static int churn(int seconds)
+{
+	enum { ADDRESSES = 4, EACH = 16, ALL = ADDRESSES * EACH };
+	int s[ALL];
+	char ip[ALL][32];
+
+	for (int i = 0; i < ALL; i++) {
+		snprintf(ip[i], sizeof(ip[i]), "127.0.0.%d", 10 + i / EACH);
+		s[i] = tcp_from(ip[i]);
+	}
+	printf("churning\n");
+	fflush(stdout);
+	/* every 0.1 s a third of them again: each lives about 0.3 s */
+	for (int tick = 0; tick < seconds * 10; tick++) {
+		usleep(100000);
+		for (int i = tick % 3; i < ALL; i += 3) {
+			if (s[i] >= 0)
+				close(s[i]);
+			s[i] = tcp_from(ip[i]);
+		}
+	}
+	for (int i = 0; i < ALL; i++)
+		if (s[i] >= 0)
+			close(s[i]);
+	return 0;
+}
+
 static int queue_share(void)
 {
 	unsigned char buf[64];
@@ -466,12 +497,14 @@ int main(int argc, char **argv)
 		return target(argv[2], argv[3]) ? 2 : hold(atoi(argv[4]), atoi(argv[5]));
 	if (!strcmp(mode, "dribble") && argc == 5)
 		return target(argv[2], argv[3]) ? 2 : dribble(atoi(argv[4]));
+	if (!strcmp(mode, "churn") && argc == 5)
+		return target(argv[2], argv[3]) ? 2 : churn(atoi(argv[4]));
 	if (!strcmp(mode, "queue") && argc == 4)
 		return target(argv[2], argv[3]) ? 2 : queue_share();
 	if (!strcmp(mode, "slot") && argc == 4)
 		return target(argv[2], argv[3]) ? 2 : slot();
 	if (argc < 3 || argc > 4) {
-		fprintf(stderr, "usage: rtt_hostile [replay|drain|rate|hold|dribble|queue|slot|trickle] HOST PORT ... (see the source)\n");
+		fprintf(stderr, "usage: rtt_hostile [replay|drain|rate|hold|dribble|churn|queue|slot|trickle] HOST PORT ... (see the source)\n");
 		return 2;
 	}
 	if (argc > 3 && key_load(argv[3], &key, err, sizeof(err))) {
