@@ -2,8 +2,8 @@
  * only, a reply is never larger than its request, with a key only signed
  * probes never seen before are answered (over UDP and TCP alike), each
  * source address has a packet rate, idle TCP connections are closed and
- * one address cannot hold every slot, and all its memory is taken at
- * start (guard.h). */
+ * one address cannot hold every slot nor every held reply, and all its
+ * memory is taken at start (guard.h). */
 #include "rtt.h"
 
 #include <errno.h>
