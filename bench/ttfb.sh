@@ -16,7 +16,9 @@ PORT=${PORT:-18181}
 for tool in curl jq; do
 	command -v $tool >/dev/null || { echo "bench: needs $tool" >&2; exit 2; }
 done
-[ -x "$LATDOC" ] && [ -x "$SERVER" ] || { echo "bench: needs $LATDOC and $SERVER; run make build" >&2; exit 2; }
+[ -x "$LATDOC" ] || { echo "bench: needs $LATDOC; run make build" >&2; exit 2; }
+# the test tools are built only with cmocka: make test-deps first
+[ -x "$SERVER" ] || { echo "bench: needs $SERVER, built with the tests: make test-deps build" >&2; exit 2; }
 "$SERVER" "$PORT" "$DELAY_US" 600 &
 trap 'kill $(jobs -p) 2>/dev/null' EXIT
 sleep 0.3

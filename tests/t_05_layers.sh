@@ -1,5 +1,5 @@
-# The house: data flows one way, root -> facts -> rules -> output (DESIGN.md,
-# "Layers"). Each folder of src/ has a rank; a file may include only its own
+# The house: data flows one way, root -> facts -> rules -> output (README.md,
+# "Layout"). Each folder of src/ has a rank; a file may include only its own
 # folder's headers and those of folders ranked below it. An arrow that runs
 # back up fails here, with the file and the include that runs it.
 LAYER_RANKS='
@@ -57,6 +57,9 @@ else
 fi
 
 # Sources are cited where a reader can find them: a kernel document, a
-# repository's file, an issue. KNOWLEDGE.md lives outside this repository.
-cited=$(cd "$TOP" && grep -rln "KNOWLEDGE\.md" src docs tests/unit tests/*.sh README.md contrib bench 2>/dev/null | grep -v '^tests/t_05_layers.sh$')
-check "no file cites KNOWLEDGE.md, which is not in this repository${cited:+ ($cited)}" test -z "$cited"
+# repository's file, an issue. KNOWLEDGE.md and DESIGN.md live outside this
+# repository.
+for doc in KNOWLEDGE DESIGN; do
+	cited=$(cd "$TOP" && grep -rln "$doc\.md" src docs tests/unit tests/*.sh README.md contrib bench 2>/dev/null | grep -v '^tests/t_05_layers.sh$')
+	check "no file cites $doc.md, which is not in this repository${cited:+ ($cited)}" test -z "$cited"
+done

@@ -166,6 +166,21 @@ check "rtt without the key a keyed server needs: stops early (${took} s, not 100
 	sh -c "[ $STATUS -eq 1 ] && [ $took -le 6 ] && jq -e '.rtt.gave_up and .rtt.silent and .rtt.sent < 10' '$OUT/stdout'"
 stop_servers
 
+# nothing listens on this port: the kernel's refusal ends the run at once,
+# exit 2, and says what it likely means, over UDP as over TCP
+CLOSED_PORT=$((PORT + 8))
+for proto in udp tcp; do
+	flag=""
+	[ $proto = tcp ] && flag=--tcp
+	run "$LATDOC" rtt "127.0.0.1:$CLOSED_PORT" --count 5 $flag
+	if [ "$STATUS" -eq 2 ] && sanitizer_clean &&
+		grep -q 'Connection refused (is latdoc rtt --serve running there?)' "$OUT/stderr"; then
+		pass "rtt ($proto) to a port where nothing listens: exit 2, and the likely cause"
+	else
+		fail "rtt ($proto) to a port where nothing listens: exit 2, and the likely cause (exit $STATUS)" "$(cat "$OUT/stderr")"
+	fi
+done
+
 # the rate per source holds while 4,000 other addresses flood the table
 RATE_PORT=$((PORT + 4))
 start_server "$RATE_PORT" --rate-limit 10

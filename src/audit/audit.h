@@ -1,6 +1,6 @@
 /* The audit: root -> facts -> (measurements) -> rules -> report, in one
  * function that every command calls rather than reading files its own way
- * (DESIGN.md, "Layers"). */
+ * (tests/t_05_layers.sh ranks the layers). */
 #ifndef LATDOC_AUDIT_H
 #define LATDOC_AUDIT_H
 

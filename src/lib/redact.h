@@ -1,5 +1,5 @@
 /* Secret values taken out of what latdoc copies off a machine. A snapshot
- * leaves the machine (DESIGN.md, "Who may be hostile"): QEMU command lines
+ * leaves the machine, and may be read by anyone: QEMU command lines
  * and libvirt's XML carry passwords and keys beside the settings the audit
  * needs. The value is replaced by REDACT_MARKER, the key and everything
  * else kept, so the copy audits as the original does:

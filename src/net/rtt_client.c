@@ -291,6 +291,16 @@ static void build_probe(struct client *c, struct built *b, uint64_t seq, int64_t
 	c->due[seq] = due;
 }
 
+/* An error on the socket, with the likely cause of a refusal: over UDP the
+ * kernel reports an ICMP port unreachable as ECONNREFUSED on the next send
+ * or receive, which says no server listens there. */
+static void socket_error(const struct client *c, const char *doing, char *err, size_t errsz)
+{
+	int e = errno;
+	snprintf(err, errsz, "%s %s: %s%s", doing, c->r->peer, strerror(e),
+		 e == ECONNREFUSED ? " (is latdoc rtt --serve running there?)" : "");
+}
+
 static int send_built(struct client *c, const struct built *b, char *err, size_t errsz)
 {
 	uint64_t seq = b->seq;
@@ -299,7 +309,7 @@ static int send_built(struct client *c, const struct built *b, char *err, size_t
 	if (!c->due[seq])
 		c->due[seq] = c->sent[seq];
 	if (send(c->fd, b->buf, b->len, MSG_NOSIGNAL) != (ssize_t)b->len) {
-		snprintf(err, errsz, "sending to %s: %s", c->r->peer, strerror(errno));
+		socket_error(c, "sending to", err, errsz);
 		return -1;
 	}
 	c->last = seq;
@@ -345,7 +355,7 @@ static int warm_up(struct client *c, int64_t start, char *err, size_t errsz)
 		if (send_probe(c, seq, err, errsz))
 			return -1;
 		if (wait_reply(c, seq)) {
-			snprintf(err, errsz, "receiving from %s: %s", c->r->peer, strerror(errno));
+			socket_error(c, "receiving from", err, errsz);
 			return -1;
 		}
 	}
@@ -381,7 +391,7 @@ static int run(struct client *c, long long total, char *err, size_t errsz)
 			 * the wait is a sleep to the deadline, as cyclictest's, without
 			 * a poll's wake-up path */
 			if (wait_until(c, next, 0, true)) {
-				snprintf(err, errsz, "receiving from %s: %s", c->r->peer, strerror(errno));
+				socket_error(c, "receiving from", err, errsz);
 				return -1;
 			}
 			if (probe_interrupted() || (probe_now_ns() < next && !probe_sleep_until(next)))
@@ -395,7 +405,7 @@ static int run(struct client *c, long long total, char *err, size_t errsz)
 		if (o->interval_ns)
 			samples_add(&c->late, c->sent[seq] - c->due[seq]);
 		else if (wait_reply(c, seq)) {
-			snprintf(err, errsz, "receiving from %s: %s", c->r->peer, strerror(errno));
+			socket_error(c, "receiving from", err, errsz);
 			return -1;
 		}
 		live_line(c, &last);

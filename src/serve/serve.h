@@ -3,7 +3,7 @@
  * answered from the last audit's metrics, written out once per audit, so a
  * scrape costs a lookup and a send whatever the machine. Whoever scrapes
  * is a stranger: GET and HEAD only, two paths, bounded requests and
- * connections, idle connections closed (DESIGN.md, "Who may be hostile"). */
+ * connections, idle connections closed (docs/METRICS.md, "The HTTP side"). */
 #ifndef LATDOC_SERVE_H
 #define LATDOC_SERVE_H
 

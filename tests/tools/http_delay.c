@@ -30,7 +30,7 @@ static long long now_ns(void)
 
 /* The delay must be the known one, not the known one plus this process's
  * own late wake-up from idle: sleep to 150 us before, spin the rest, as
- * latdoc rtt --serve --delay-us does. */
+ * latdoc rtt --serve --delay does. */
 static void hold(long delay_us)
 {
 	long long until = now_ns() + delay_us * 1000LL, early = until - 150000;
