@@ -69,6 +69,14 @@ late=$(jq '.rtt.send_lateness.p50_us' "$OUT/stdout" 2>/dev/null)
 echo "rtt --interval 400ms: send lateness p50 ${late} us"
 check "rtt paced at 400 ms: probes leave well within the 400 us a poll would add (p50 ${late} us)" \
 	awk -v a="$late" 'BEGIN { exit !(a != "" && a < 250) }'
+# a TCP peer that sends 1000 probes of 9000 bytes and reads nothing: a
+# reply the server could send only part of ends the connection (left open,
+# the rest of that stream was read out of frame: 2990888 bytes, 332.3
+# replies, and the connection still open)
+"$TOOLS/rtt_hostile" stall 127.0.0.1 "$PORT" >"$OUT/stall.txt" 2>&1
+read -r _ got state <"$OUT/stall.txt"
+check "rtt --serve: a reply cut short ends the connection ($got bytes, $state)" \
+	sh -c "[ '$state' = closed ] || [ \$(( ${got:-1} % 9000 )) -eq 0 -a '$state' = open ]"
 stop_servers
 
 # listening on IPv6 and IPv4 by default

@@ -109,6 +109,8 @@ static size_t reply(const struct server *s, const struct pending *q, unsigned ch
 	return q->len;
 }
 
+static void close_conn(struct server *s, int i);
+
 static void send_now(struct server *s, const struct pending *q)
 {
 	unsigned char buf[PACKET_MAX];
@@ -117,8 +119,13 @@ static void send_now(struct server *s, const struct pending *q)
 		if (sendto(s->udp, buf, n, MSG_DONTWAIT, (const struct sockaddr *)&q->addr, q->addrlen) == (ssize_t)n)
 			s->st->answered++;
 	} else if (s->conns[q->conn].fd >= 0 && s->conns[q->conn].gen == q->gen) {
-		if (send(s->conns[q->conn].fd, buf, n, MSG_DONTWAIT | MSG_NOSIGNAL) == (ssize_t)n)
+		ssize_t sent = send(s->conns[q->conn].fd, buf, n, MSG_DONTWAIT | MSG_NOSIGNAL);
+		if (sent == (ssize_t)n)
 			s->st->answered++;
+		else if (sent > 0)
+			/* part of a reply, to a peer that does not read: the
+			 * rest of its stream would be read out of frame */
+			close_conn(s, q->conn);
 	}
 }
 
@@ -341,6 +348,8 @@ static void on_conn(struct server *s, int i)
 		if (c->have < len)
 			return;
 		if (handle(s, i, &c->peer, sizeof(c->peer), c->buf, len)) {
+			if (c->fd < 0)
+				return; /* closed: a reply went out in part */
 			c->last = probe_now_ns();
 			c->answered = true;
 		}

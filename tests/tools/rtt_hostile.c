@@ -30,6 +30,12 @@
  *       for 1.5 s) while 127.0.0.21 sends 10, one every 0.1 s from 0.5 s
  *       in: "queue SENT ANSWERED" for 127.0.0.21's, against a server
  *       that holds replies 1 s (--delay 1s);
+ *   rtt_hostile stall HOST PORT
+ *       1000 probes of 9000 bytes over one TCP connection with a 4 kB
+ *       receive buffer, none of the replies read until all are sent; then
+ *       everything that comes: "stall RECEIVED-BYTES closed|open" (a reply
+ *       the server could send only part of must end the connection, or
+ *       the rest of the stream is read out of frame);
  *   rtt_hostile slot HOST PORT
  *       sends a probe over TCP and closes at once, then listens on a new
  *       connection: the held reply must not arrive there ("slot");
@@ -417,6 +423,38 @@ static int queue_share(void)
 	return 0;
 }
 
+static int stall(void)
+{
+	static unsigned char buf[PACKET_MAX];
+	struct probe p = { .type = PACKET_REQUEST, .session = 78 };
+	int small = 4096, s = socket(AF_INET, SOCK_STREAM, 0);
+	if (s < 0 || setsockopt(s, SOL_SOCKET, SO_RCVBUF, &small, sizeof(small)) ||
+	    connect(s, (struct sockaddr *)&sa, sizeof(sa)))
+		return 2;
+	for (int i = 0; i < 1000; i++) {
+		p.seq++;
+		p.stamp = (uint64_t)realtime_ns();
+		packet_build(buf, sizeof(buf), &p, NULL);
+		if (send(s, buf, sizeof(buf), MSG_NOSIGNAL) != (ssize_t)sizeof(buf))
+			break;
+	}
+	usleep(300000);
+	/* read to the end, or until nothing has come for a second */
+	long got = 0;
+	bool closed = false;
+	struct pollfd w = { .fd = s, .events = POLLIN };
+	while (!closed && poll(&w, 1, 1000) > 0) {
+		ssize_t n = recv(s, buf, sizeof(buf), 0);
+		if (n > 0)
+			got += n;
+		else
+			closed = true;
+	}
+	printf("stall %ld %s\n", got, closed ? "closed" : "open");
+	close(s);
+	return 0;
+}
+
 static int slot(void)
 {
 	unsigned char buf[64];
@@ -501,10 +539,12 @@ int main(int argc, char **argv)
 		return target(argv[2], argv[3]) ? 2 : churn(atoi(argv[4]));
 	if (!strcmp(mode, "queue") && argc == 4)
 		return target(argv[2], argv[3]) ? 2 : queue_share();
+	if (!strcmp(mode, "stall") && argc == 4)
+		return target(argv[2], argv[3]) ? 2 : stall();
 	if (!strcmp(mode, "slot") && argc == 4)
 		return target(argv[2], argv[3]) ? 2 : slot();
 	if (argc < 3 || argc > 4) {
-		fprintf(stderr, "usage: rtt_hostile [replay|drain|rate|hold|dribble|churn|queue|slot|trickle] HOST PORT ... (see the source)\n");
+		fprintf(stderr, "usage: rtt_hostile [replay|drain|rate|hold|dribble|churn|queue|stall|slot|trickle] HOST PORT ... (see the source)\n");
 		return 2;
 	}
 	if (argc > 3 && key_load(argv[3], &key, err, sizeof(err))) {
