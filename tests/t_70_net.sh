@@ -69,6 +69,14 @@ late=$(jq '.rtt.send_lateness.p50_us' "$OUT/stdout" 2>/dev/null)
 echo "rtt --interval 400ms: send lateness p50 ${late} us"
 check "rtt paced at 400 ms: probes leave well within the 400 us a poll would add (p50 ${late} us)" \
 	awk -v a="$late" 'BEGIN { exit !(a != "" && a < 250) }'
+# a TCP peer that sends 1000 probes of 9000 bytes and reads nothing: a
+# reply the server could send only part of ends the connection (left open,
+# the rest of that stream was read out of frame: 2990888 bytes, 332.3
+# replies, and the connection still open)
+"$TOOLS/rtt_hostile" stall 127.0.0.1 "$PORT" >"$OUT/stall.txt" 2>&1
+read -r _ got state <"$OUT/stall.txt"
+check "rtt --serve: a reply cut short ends the connection ($got bytes, $state)" \
+	sh -c "[ '$state' = closed ] || [ \$(( ${got:-1} % 9000 )) -eq 0 -a '$state' = open ]"
 stop_servers
 
 # listening on IPv6 and IPv4 by default
@@ -101,6 +109,14 @@ fi
 # a held reply belongs to its connection: a new one in the same slot gets nothing
 "$TOOLS/rtt_hostile" slot 127.0.0.1 "$DELAY_PORT" >"$OUT/slot.txt" 2>&1
 check "rtt --serve --delay: a reply held for a closed connection is not sent on the next" grep -qx 'slot 64 0' "$OUT/slot.txt"
+stop_servers
+
+# one source flooding within its rate does not take every held reply
+QUEUE_PORT=$((PORT + 8))
+start_server "$QUEUE_PORT" --delay 1s
+"$TOOLS/rtt_hostile" queue 127.0.0.1 "$QUEUE_PORT" >"$OUT/queue.txt" 2>&1
+check "rtt --serve --delay 1s: another source is answered while one floods (10 of 10: $(cat "$OUT/queue.txt"))" \
+	grep -qx 'queue 640 640' "$OUT/queue.txt"
 stop_servers
 
 # netem between two namespaces, where the kernel has it
@@ -182,6 +198,13 @@ echo "rtt --rate-limit 10: $got of 200 answered to one source in $ms ms, among 4
 check "rtt --rate-limit 10: one source gets its burst of 2 and 10 a second, no more (${got:-?} in ${ms:-?} ms)" \
 	awk -v g="${got:-999}" -v ms="${ms:-0}" 'BEGIN { exit !(g <= 2 + 10 * (ms + 200) / 1000 + 1) }'
 stop_servers
+# a signed probe played back from its sender's address does not spend the
+# sender's rate (a burst of 11 at 100 a second)
+start_server "$RATE_PORT" --key "$OUT/key" --rate-limit 100
+"$TOOLS/rtt_hostile" drain 127.0.0.1 "$RATE_PORT" "$OUT/key" >"$OUT/drain.txt" 2>&1
+check "rtt --key --rate-limit 100: 200 replays from the sender's address leave its 5 fresh probes answered ($(cat "$OUT/drain.txt"))" \
+	grep -qx 'drain 320 320' "$OUT/drain.txt"
+stop_servers
 
 # 64 silent TCP connections do not lock the others out
 TCP_PORT=$((PORT + 5))
@@ -195,6 +218,29 @@ check "rtt --tcp while 64 silent connections are held: answered (a silent one ma
 kill "$HOLDER" 2>/dev/null; wait "$HOLDER" 2>/dev/null
 stop_servers
 check "rtt --serve: it says it closed idle connections" grep -q 'TCP: [0-9]* closed, [1-9][0-9]* of them idle' "$OUT/server-$TCP_PORT.log"
+
+# nor do 64 that send a byte now and then and never a whole probe (from four
+# addresses, each its share): bytes are not a probe answered
+start_server "$TCP_PORT"
+"$TOOLS/rtt_hostile" dribble 127.0.0.1 "$TCP_PORT" 8 >"$OUT/dribble.txt" 2>&1 &
+HOLDER=$!
+sleep 2.5
+run "$LATDOC" rtt "127.0.0.1:$TCP_PORT" --tcp --count 20 --json
+check "rtt --tcp while 64 connections dribble bytes of probes never whole: answered" \
+	sh -c "grep -qx 'dribbling 64' '$OUT/dribble.txt' && [ $STATUS -eq 0 ] && jq -e '.rtt.received == 20' '$OUT/stdout'"
+kill "$HOLDER" 2>/dev/null; wait "$HOLDER" 2>/dev/null
+stop_servers
+# nor 64 silent ones each opened again before it is a second old: one
+# that has had no probe answered makes room at any age
+start_server "$TCP_PORT"
+"$TOOLS/rtt_hostile" churn 127.0.0.1 "$TCP_PORT" 6 >"$OUT/churn.txt" 2>&1 &
+HOLDER=$!
+sleep 1
+run "$LATDOC" rtt "127.0.0.1:$TCP_PORT" --tcp --count 20 --json
+check "rtt --tcp while 64 silent connections are opened again and again: answered" \
+	sh -c "[ $STATUS -eq 0 ] && jq -e '.rtt.received == 20' '$OUT/stdout'"
+kill "$HOLDER" 2>/dev/null; wait "$HOLDER" 2>/dev/null
+stop_servers
 
 # a reply that trickles in is bounded by --timeout as a whole
 TRICKLE_PORT=$((PORT + 6))

@@ -583,6 +583,41 @@ print(s.recv(512).decode(), flush=True)' "$sock" >"$T/notify.out" 2>&1 &
 	wait "$pid"
 	check "hold tells systemd it is ready, and what it holds" \
 		sh -c "grep -q '^READY=1' '$T/notify.out' && grep -q 'STATUS=holding 20 us' '$T/notify.out'"
+	# a notify socket that never reads and is full: hold still ends on SIGTERM
+	sock=$T/full.sock
+	python3 -c '
+import os, socket, sys, time
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sys.argv[1])
+w = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+w.setblocking(False)
+try:
+    for _ in range(100000):
+        w.sendto(b"x" * 200, sys.argv[1])
+except BlockingIOError:
+    pass
+print("full", flush=True)
+time.sleep(20)' "$sock" >"$T/full.out" 2>&1 &
+	lpid=$!
+	i=0
+	while [ "$i" -lt 100 ] && ! grep -q full "$T/full.out" 2>/dev/null; do sleep 0.05; i=$((i + 1)); done
+	NOTIFY_SOCKET=$sock LATDOC_TEST_DMA_LATENCY=$dma "$LATDOC" hold >"$T/hold3.out" 2>&1 &
+	pid=$!
+	i=0
+	while [ "$i" -lt 100 ] && ! grep -q holding "$T/hold3.out" 2>/dev/null; do sleep 0.05; i=$((i + 1)); done
+	kill -TERM "$pid"
+	i=0
+	while [ "$i" -lt 100 ] && kill -0 "$pid" 2>/dev/null; do sleep 0.05; i=$((i + 1)); done
+	if kill -0 "$pid" 2>/dev/null; then
+		kill -KILL "$pid"
+		fail "hold with a notify socket that is full: ends on SIGTERM within 5 s" "still running; killed"
+	else
+		check "hold with a notify socket that is full: ends on SIGTERM within 5 s, limit released" \
+			grep -q released "$T/hold3.out"
+	fi
+	wait "$pid" 2>/dev/null
+	kill "$lpid" 2>/dev/null
+	wait "$lpid" 2>/dev/null
 else
 	skip "hold's notification to systemd" "no python3 to listen"
 fi

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -33,7 +34,10 @@ const struct opt_table hold_options = OPT_TABLE(opts);
 #define ME "latdoc hold"
 #define DEVICE "/dev/cpu_dma_latency"
 
-/* Tells systemd (Type=notify) that the hold is in place. */
+/* Tells systemd (Type=notify) that the hold is in place. A socket that
+ * does not read (a busy or wrong NOTIFY_SOCKET) gets a second: the signals
+ * that end the hold are blocked until the wait, so a send that blocked for
+ * ever would keep the limit against SIGTERM. */
 static void notify(const char *state)
 {
 	const char *path = getenv("NOTIFY_SOCKET");
@@ -48,6 +52,11 @@ static void notify(const char *state)
 	int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return;
+	struct timeval patience = { .tv_sec = 1 };
+	if (setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &patience, sizeof(patience))) {
+		close(fd);
+		return;
+	}
 	sendto(fd, state, strlen(state), MSG_NOSIGNAL, (struct sockaddr *)&sa,
 	       (socklen_t)(offsetof(struct sockaddr_un, sun_path) + len));
 	close(fd);

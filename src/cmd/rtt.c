@@ -39,8 +39,8 @@ static int serve(struct rtt_server_options *o)
 		fprintf(stderr, "latdoc rtt: answered %llu; refused:", (unsigned long long)st.answered);
 		for (int v = PACKET_SHORT; v <= PACKET_MAC_BAD; v++)
 			fprintf(stderr, " %s %llu,", packet_verdict_name(v), (unsigned long long)st.refused[v]);
-		fprintf(stderr, " replies %llu, replayed %llu, out of time %llu, over the rate %llu, queue full %llu; "
-				"TCP: %llu closed, %llu of them idle, %llu refused\n",
+		fprintf(stderr, " replies %llu, replayed %llu, out of time %llu, over the rate %llu, "
+				"queue (or the source's share) full %llu; TCP: %llu closed, %llu of them idle, %llu refused\n",
 			(unsigned long long)st.not_request, (unsigned long long)st.replayed,
 			(unsigned long long)st.stale, (unsigned long long)st.rate_limited,
 			(unsigned long long)st.dropped_queue, (unsigned long long)st.tcp_closed,

@@ -217,3 +217,75 @@ bool limiter_take(struct limiter *l, const struct sockaddr_storage *from, int64_
 	free_way->at = now_ns;
 	return take(l, free_way, now_ns);
 }
+
+/* --- replies held per source ---------------------------------------------- */
+
+struct holder {
+	unsigned char addr[16];
+	unsigned count; /* 0: a free way */
+};
+
+struct held {
+	unsigned char key[16];
+	unsigned share;
+	struct holder shared; /* newcomers while every way of their set holds some */
+	struct holder h[GUARD_SETS][GUARD_WAYS];
+};
+
+struct held *held_new(const unsigned char key[16], unsigned share)
+{
+	struct held *h = calloc(1, sizeof(*h));
+	if (!h)
+		return NULL;
+	memcpy(h->key, key, sizeof(h->key));
+	h->share = share;
+	return h;
+}
+
+void held_free(struct held *h)
+{
+	free(h);
+}
+
+/* The way that counts A's replies, a free way of its set (CLAIM), or
+ * NULL. */
+static struct holder *holder_of(struct held *h, const unsigned char a[16], bool claim)
+{
+	struct holder *set = h->h[siphash24(h->key, a, 16) % GUARD_SETS], *free_way = NULL;
+	for (int w = 0; w < GUARD_WAYS; w++) {
+		if (set[w].count && !memcmp(set[w].addr, a, 16))
+			return &set[w];
+		if (!free_way && !set[w].count)
+			free_way = &set[w];
+	}
+	if (claim && free_way)
+		memcpy(free_way->addr, a, 16);
+	return claim ? free_way : NULL;
+}
+
+bool held_take(struct held *h, const struct sockaddr_storage *from)
+{
+	unsigned char a[16];
+	peer_address_bytes(from, a);
+	struct holder *o = holder_of(h, a, true);
+	if (!o)
+		o = &h->shared;
+	if (o->count >= h->share)
+		return false;
+	o->count++;
+	return true;
+}
+
+/* A reply counted in the shared holder comes back there: FROM has no way
+ * of its own then, or only one claimed since, which its later replies
+ * empty first (each address's total stays right). */
+void held_release(struct held *h, const struct sockaddr_storage *from)
+{
+	unsigned char a[16];
+	peer_address_bytes(from, a);
+	struct holder *o = holder_of(h, a, false);
+	if (!o)
+		o = &h->shared;
+	if (o->count)
+		o->count--;
+}

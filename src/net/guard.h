@@ -10,7 +10,10 @@
  *  - a rate limiter per source address, keyed with a secret so no address
  *    can be chosen to collide with another, that never hands a newcomer a
  *    full burst by throwing out a source that is still spending its own:
- *    under pressure, newcomers share one bucket. */
+ *    under pressure, newcomers share one bucket;
+ *  - a count of the replies each source address has held back (--delay),
+ *    keyed alike, so that no source takes more than its share of the
+ *    queue and a flood within its rate does not starve the others. */
 #ifndef LATDOC_GUARD_H
 #define LATDOC_GUARD_H
 
@@ -48,5 +51,15 @@ struct limiter *limiter_new(const unsigned char key[16], double rate);
 void limiter_free(struct limiter *l);
 /* Whether FROM may have one more answer at NOW (monotonic ns). */
 bool limiter_take(struct limiter *l, const struct sockaddr_storage *from, int64_t now_ns);
+
+struct held;
+/* No source address more than SHARE replies held at once. NULL when out
+ * of memory. */
+struct held *held_new(const unsigned char key[16], unsigned share);
+void held_free(struct held *h);
+/* Whether FROM may have one more reply held; when it may, it is counted. */
+bool held_take(struct held *h, const struct sockaddr_storage *from);
+/* One of FROM's held replies has left (or been dropped). */
+void held_release(struct held *h, const struct sockaddr_storage *from);
 
 #endif

@@ -23,7 +23,8 @@ struct rtt_server_options {
 struct rtt_server_stats {
 	uint64_t answered;
 	uint64_t refused[PACKET_MAC_BAD + 1]; /* by verdict */
-	uint64_t not_request, replayed, stale, rate_limited, dropped_queue;
+	uint64_t not_request, replayed, stale, rate_limited;
+	uint64_t dropped_queue; /* --delay: the queue, or the source's share of it, was full */
 	uint64_t tcp_closed, tcp_idle, tcp_refused;
 };
 

@@ -2,8 +2,8 @@
  * only, a reply is never larger than its request, with a key only signed
  * probes never seen before are answered (over UDP and TCP alike), each
  * source address has a packet rate, idle TCP connections are closed and
- * one address cannot hold every slot, and all its memory is taken at
- * start (guard.h). */
+ * one address cannot hold every slot nor every held reply, and all its
+ * memory is taken at start (guard.h). */
 #include "rtt.h"
 
 #include <errno.h>
@@ -30,10 +30,13 @@
 #include "guard.h"
 
 #define QUEUE 4096     /* replies held for --delay */
+#define QUEUE_PER_ADDRESS (QUEUE / 4) /* the rest stays for others */
 #define MAX_CONNS 64
 #define CONNS_PER_ADDRESS (MAX_CONNS / 4) /* the rest stays for others */
-#define IDLE_NS (120 * 1000000000LL)      /* a TCP connection silent this long is closed */
-#define EVICT_IDLE_NS 1000000000LL        /* when full, one silent this long makes room */
+#define IDLE_NS (120 * 1000000000LL)      /* a TCP connection with no probe answered this long is closed */
+/* when full, one that never had a probe answered makes room, or one
+ * without a probe answered this long */
+#define EVICT_IDLE_NS 1000000000LL
 
 struct pending {
 	int64_t due;
@@ -49,7 +52,11 @@ struct conn {
 	int fd;
 	uint64_t gen;
 	struct sockaddr_storage peer;
-	int64_t last; /* last byte received */
+	/* when it was accepted or last had a probe answered: bytes that never
+	 * make a probe (one every second, a header claiming 9000) do not keep
+	 * a slot */
+	int64_t last;
+	bool answered; /* a probe of it was: a client's, not a stranger's */
 	size_t have;
 	unsigned char buf[PACKET_MAX];
 };
@@ -61,8 +68,10 @@ struct server {
 	struct replay *replay;
 	struct limiter *limiter;
 	pthread_mutex_t *lock;
+	/* the poll loop's alone: with --delay, UDP has no thread */
 	struct pending *queue;
 	size_t qhead, qcount;
+	struct held *held; /* the queue's entries by source */
 	struct conn *conns;
 	uint64_t next_gen;
 	int udp, tcp;
@@ -100,6 +109,8 @@ static size_t reply(const struct server *s, const struct pending *q, unsigned ch
 	return q->len;
 }
 
+static void close_conn(struct server *s, int i);
+
 static void send_now(struct server *s, const struct pending *q)
 {
 	unsigned char buf[PACKET_MAX];
@@ -108,13 +119,19 @@ static void send_now(struct server *s, const struct pending *q)
 		if (sendto(s->udp, buf, n, MSG_DONTWAIT, (const struct sockaddr *)&q->addr, q->addrlen) == (ssize_t)n)
 			s->st->answered++;
 	} else if (s->conns[q->conn].fd >= 0 && s->conns[q->conn].gen == q->gen) {
-		if (send(s->conns[q->conn].fd, buf, n, MSG_DONTWAIT | MSG_NOSIGNAL) == (ssize_t)n)
+		ssize_t sent = send(s->conns[q->conn].fd, buf, n, MSG_DONTWAIT | MSG_NOSIGNAL);
+		if (sent == (ssize_t)n)
 			s->st->answered++;
+		else if (sent > 0)
+			/* part of a reply, to a peer that does not read: the
+			 * rest of its stream would be read out of frame */
+			close_conn(s, q->conn);
 	}
 }
 
-/* A request that passed every check: answer now, or queue it. */
-static void answer(struct server *s, int conn, const struct sockaddr_storage *from, socklen_t fromlen,
+/* A request that passed every check: answer now, or queue it. Whether it
+ * was (or will be) answered. */
+static bool answer(struct server *s, int conn, const struct sockaddr_storage *from, socklen_t fromlen,
 		   const unsigned char *buf, size_t len, int64_t now)
 {
 	struct pending q = { .due = now + s->o->delay_us * 1000, .conn = conn, .addr = *from,
@@ -124,16 +141,18 @@ static void answer(struct server *s, int conn, const struct sockaddr_storage *fr
 	memcpy(q.head, buf, PACKET_HEADER);
 	if (!s->o->delay_us) {
 		send_now(s, &q);
-		return;
+		return true;
 	}
-	if (s->qcount == QUEUE) {
+	if (s->qcount == QUEUE || !held_take(s->held, from)) {
 		s->st->dropped_queue++;
-		return;
+		return false;
 	}
 	s->queue[(s->qhead + s->qcount++) % QUEUE] = q;
+	return true;
 }
 
-static void handle(struct server *s, int conn, const struct sockaddr_storage *from, socklen_t fromlen,
+/* Whether the probe was answered (or held to be). */
+static bool handle(struct server *s, int conn, const struct sockaddr_storage *from, socklen_t fromlen,
 		   const unsigned char *buf, size_t len)
 {
 	struct probe p;
@@ -142,27 +161,31 @@ static void handle(struct server *s, int conn, const struct sockaddr_storage *fr
 
 	if (v != PACKET_OK) {
 		s->st->refused[v]++;
-		return;
+		return false;
 	}
 	if (p.type != PACKET_REQUEST) {
 		s->st->not_request++; /* a reply sent back at us: never answer, no loops */
-		return;
+		return false;
 	}
 	pthread_mutex_lock(s->lock);
-	bool within_rate = limiter_take(s->limiter, from, now);
 	enum replay_verdict r = REPLAY_FRESH;
-	/* a probe over the rate is not recorded: it was not answered */
-	if (within_rate && s->o->key.len)
+	/* replays first: a probe caught on the wire and played back from its
+	 * sender's address (a UDP source is easy to forge) must not spend the
+	 * sender's rate. A fresh one over the rate is recorded all the same:
+	 * a client never sends a sequence number twice. */
+	if (s->o->key.len)
 		r = replay_check(s->replay, p.session, p.seq, (int64_t)p.stamp, realtime_ns());
+	bool within_rate = r == REPLAY_FRESH && limiter_take(s->limiter, from, now);
 	pthread_mutex_unlock(s->lock);
-	if (!within_rate)
-		s->st->rate_limited++;
-	else if (r == REPLAY_STALE)
+	if (r == REPLAY_STALE)
 		s->st->stale++;
 	else if (r != REPLAY_FRESH)
 		s->st->replayed++;
+	else if (!within_rate)
+		s->st->rate_limited++;
 	else
-		answer(s, conn, from, fromlen, buf, len, now);
+		return answer(s, conn, from, fromlen, buf, len, now);
+	return false;
 }
 
 #define BATCH 64
@@ -240,9 +263,19 @@ static bool same_address(const struct sockaddr_storage *a, const struct sockaddr
 		       16);
 }
 
+/* May C make room at NOW. A client sends its first probe within a round
+ * trip of its connect, so one never answered may go at any age: a
+ * stranger who keeps every slot with connections opened again before
+ * they are a second old must open as many a round trip as there are
+ * slots. */
+static bool evictable(const struct conn *c, int64_t now)
+{
+	return !c->answered || now - c->last >= EVICT_IDLE_NS;
+}
+
 /* A slot for a connection from PEER: a free one while PEER holds fewer
- * than its share, else the longest silent (of PEER's own when it is at its
- * share) if silent long enough; -1 for none. */
+ * than its share, else the evictable one longest without a probe answered
+ * (of PEER's own when it is at its share); -1 for none. */
 static int slot_for(struct server *s, const struct sockaddr_storage *peer, int64_t now)
 {
 	int mine = 0, free_slot = -1, idlest = -1, idlest_mine = -1;
@@ -255,6 +288,8 @@ static int slot_for(struct server *s, const struct sockaddr_storage *peer, int64
 		}
 		bool same = same_address(&c->peer, peer);
 		mine += same;
+		if (!evictable(c, now))
+			continue;
 		if (idlest < 0 || c->last < s->conns[idlest].last)
 			idlest = i;
 		if (same && (idlest_mine < 0 || c->last < s->conns[idlest_mine].last))
@@ -263,7 +298,7 @@ static int slot_for(struct server *s, const struct sockaddr_storage *peer, int64
 	if (mine < CONNS_PER_ADDRESS && free_slot >= 0)
 		return free_slot;
 	int victim = mine >= CONNS_PER_ADDRESS ? idlest_mine : idlest;
-	if (victim < 0 || now - s->conns[victim].last < EVICT_IDLE_NS)
+	if (victim < 0)
 		return -1;
 	close_conn(s, victim);
 	s->st->tcp_idle++;
@@ -303,7 +338,6 @@ static void on_conn(struct server *s, int i)
 	if (n < 0)
 		return;
 	c->have += (size_t)n;
-	c->last = probe_now_ns();
 	while (c->have >= 8) {
 		size_t len = (size_t)c->buf[6] << 8 | c->buf[7];
 		if (memcmp(c->buf, PACKET_MAGIC, 4) || len < PACKET_HEADER || len > PACKET_MAX) {
@@ -313,7 +347,12 @@ static void on_conn(struct server *s, int i)
 		}
 		if (c->have < len)
 			return;
-		handle(s, i, &c->peer, sizeof(c->peer), c->buf, len);
+		if (handle(s, i, &c->peer, sizeof(c->peer), c->buf, len)) {
+			if (c->fd < 0)
+				return; /* closed: a reply went out in part */
+			c->last = probe_now_ns();
+			c->answered = true;
+		}
 		memmove(c->buf, c->buf + len, c->have - len);
 		c->have -= len;
 	}
@@ -338,6 +377,7 @@ static void flush_due(struct server *s, int64_t now)
 		while (probe_now_ns() < s->queue[s->qhead].due)
 			;
 		send_now(s, &s->queue[s->qhead]);
+		held_release(s->held, &s->queue[s->qhead].addr);
 		s->qhead = (s->qhead + 1) % QUEUE;
 		s->qcount--;
 	}
@@ -438,12 +478,13 @@ int rtt_serve(const struct rtt_server_options *o, struct rtt_server_stats *st, c
 	s.replay = replay_new(key, realtime_ns());
 	s.limiter = limiter_new(key, (double)o->rate_pps);
 	s.queue = calloc(QUEUE, sizeof(*s.queue));
+	s.held = held_new(key, QUEUE_PER_ADDRESS);
 	s.conns = calloc(MAX_CONNS, sizeof(*s.conns));
 	s.mmsg = calloc(BATCH, sizeof(*s.mmsg));
 	s.iov = calloc(BATCH, sizeof(*s.iov));
 	s.from = calloc(BATCH, sizeof(*s.from));
 	s.bufs = malloc((size_t)BATCH * (PACKET_MAX + 1));
-	if (!s.replay || !s.limiter || !s.queue || !s.conns || !s.mmsg || !s.iov || !s.from || !s.bufs) {
+	if (!s.replay || !s.limiter || !s.queue || !s.held || !s.conns || !s.mmsg || !s.iov || !s.from || !s.bufs) {
 		snprintf(err, errsz, "out of memory");
 		goto out;
 	}
@@ -527,6 +568,7 @@ out:
 	replay_free(s.replay);
 	limiter_free(s.limiter);
 	free(s.queue);
+	held_free(s.held);
 	free(s.conns);
 	free(s.mmsg);
 	free(s.iov);

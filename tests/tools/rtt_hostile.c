@@ -7,12 +7,35 @@
  *       one signed probe caught and played back: from 50 new source ports,
  *       after 20,000 probes of other sessions, over TCP on the same and on
  *       a new connection, and one stamped a minute ago;
+ *   rtt_hostile drain HOST PORT KEYFILE
+ *       one signed probe caught and played back 200 times from its
+ *       sender's address (another port: a forged source), then 5 fresh
+ *       probes from the sender: "drain SENT ANSWERED" for those 5;
  *   rtt_hostile rate HOST PORT
  *       200 probes from HOST's own address interleaved with probes from
  *       4,000 other loopback addresses (127.1.x.y): "rate 200 ANSWERS MS",
  *       MS the time it took to send them;
  *   rtt_hostile hold HOST PORT N SECONDS
  *       opens N TCP connections and holds them, silent, for SECONDS;
+ *   rtt_hostile dribble HOST PORT SECONDS
+ *       opens 16 TCP connections from each of 127.0.0.10-13 (every slot,
+ *       each address its share), starts a probe of 9000 bytes on each and
+ *       sends it one byte every 0.5 s, never whole, for SECONDS;
+ *   rtt_hostile churn HOST PORT SECONDS
+ *       holds 16 TCP connections from each of 127.0.0.10-13 (every slot,
+ *       each address its share), silent, each closed and opened again
+ *       within 0.3 s, so none is ever a second old, for SECONDS;
+ *   rtt_hostile queue HOST PORT
+ *       floods well-formed probes from 127.0.0.20 (about 20,000 a second,
+ *       for 1.5 s) while 127.0.0.21 sends 10, one every 0.1 s from 0.5 s
+ *       in: "queue SENT ANSWERED" for 127.0.0.21's, against a server
+ *       that holds replies 1 s (--delay 1s);
+ *   rtt_hostile stall HOST PORT
+ *       1000 probes of 9000 bytes over one TCP connection with a 4 kB
+ *       receive buffer, none of the replies read until all are sent; then
+ *       everything that comes: "stall RECEIVED-BYTES closed|open" (a reply
+ *       the server could send only part of must end the connection, or
+ *       the rest of the stream is read out of frame);
  *   rtt_hostile slot HOST PORT
  *       sends a probe over TCP and closes at once, then listens on a new
  *       connection: the held reply must not arrive there ("slot");
@@ -222,6 +245,28 @@ static int replay(const struct key *key)
 	return 0;
 }
 
+static int drain_rate(const struct key *key)
+{
+	unsigned char caught[64], buf[64];
+	struct probe p = { .type = PACKET_REQUEST, .session = 0xd7a1, .seq = 1, .stamp = (uint64_t)realtime_ns() };
+	size_t n = packet_build(caught, sizeof(caught), &p, key);
+	int forger = udp_from("127.0.0.1");
+	if (forger < 0)
+		return 2;
+	exchange(caught, n);
+	for (int i = 0; i < 200; i++)
+		send(forger, caught, n, 0);
+	for (int i = 0; i < 5; i++) {
+		p.seq++;
+		p.stamp = (uint64_t)realtime_ns();
+		packet_build(buf, sizeof(buf), &p, key);
+		send(fd, buf, n, 0);
+	}
+	printf("drain %zu %ld\n", 5 * n, drain(fd, 300));
+	close(forger);
+	return 0;
+}
+
 /* Unkeyed: 200 probes from HOST interleaved with 20 each from 4,000 other
  * addresses; what counts is how many of HOST's are answered. */
 static int rate(void)
@@ -276,6 +321,137 @@ static int hold(int n, int seconds)
 		if (s[i] >= 0)
 			close(s[i]);
 	free(s);
+	return 0;
+}
+
+static int tcp_from(const char *bind_ip)
+{
+	struct sockaddr_in me = { .sin_family = AF_INET };
+	int s = socket(AF_INET, SOCK_STREAM, 0);
+	if (s < 0)
+		return -1;
+	if (inet_pton(AF_INET, bind_ip, &me.sin_addr) != 1 || bind(s, (struct sockaddr *)&me, sizeof(me)) ||
+	    connect(s, (struct sockaddr *)&sa, sizeof(sa))) {
+		close(s);
+		return -1;
+	}
+	return s;
+}
+
+static int dribble(int seconds)
+{
+	enum { ADDRESSES = 4, EACH = 16 };
+	static const unsigned char head[8] = { 'L', 'D', 'R', '1', PACKET_REQUEST, 0, PACKET_MAX >> 8,
+					       PACKET_MAX & 0xff };
+	int s[ADDRESSES * EACH], held = 0;
+	char ip[32];
+
+	for (int i = 0; i < ADDRESSES * EACH; i++) {
+		snprintf(ip, sizeof(ip), "127.0.0.%d", 10 + i / EACH);
+		if ((s[i] = tcp_from(ip)) >= 0 && send(s[i], head, sizeof(head), MSG_NOSIGNAL) == sizeof(head))
+			held++;
+	}
+	printf("dribbling %d\n", held);
+	fflush(stdout);
+	for (int tick = 0; tick < seconds * 2; tick++) {
+		usleep(500000);
+		for (int i = 0; i < ADDRESSES * EACH; i++)
+			if (s[i] >= 0 && send(s[i], "", 1, MSG_NOSIGNAL | MSG_DONTWAIT) != 1) {
+				close(s[i]); /* the server let it go */
+				s[i] = -1;
+			}
+	}
+	for (int i = 0; i < ADDRESSES * EACH; i++)
+		if (s[i] >= 0)
+			close(s[i]);
+	return 0;
+}
+
+static int churn(int seconds)
+{
+	enum { ADDRESSES = 4, EACH = 16, ALL = ADDRESSES * EACH };
+	int s[ALL];
+	char ip[ALL][32];
+
+	for (int i = 0; i < ALL; i++) {
+		snprintf(ip[i], sizeof(ip[i]), "127.0.0.%d", 10 + i / EACH);
+		s[i] = tcp_from(ip[i]);
+	}
+	printf("churning\n");
+	fflush(stdout);
+	/* every 0.1 s a third of them again: each lives about 0.3 s */
+	for (int tick = 0; tick < seconds * 10; tick++) {
+		usleep(100000);
+		for (int i = tick % 3; i < ALL; i += 3) {
+			if (s[i] >= 0)
+				close(s[i]);
+			s[i] = tcp_from(ip[i]);
+		}
+	}
+	for (int i = 0; i < ALL; i++)
+		if (s[i] >= 0)
+			close(s[i]);
+	return 0;
+}
+
+static int queue_share(void)
+{
+	unsigned char buf[64];
+	struct probe p = { .type = PACKET_REQUEST, .session = 20 };
+	struct probe mine = { .type = PACKET_REQUEST, .session = 21 };
+	int flood = udp_from("127.0.0.20"), victim = udp_from("127.0.0.21");
+	if (flood < 0 || victim < 0)
+		return 2;
+	for (int ms = 0; ms < 1500; ms++) {
+		for (int i = 0; i < 20; i++) {
+			p.seq++;
+			p.stamp = (uint64_t)realtime_ns();
+			packet_build(buf, sizeof(buf), &p, NULL);
+			send(flood, buf, sizeof(buf), MSG_DONTWAIT);
+		}
+		if (ms >= 500 && ms % 100 == 0 && mine.seq < 10) {
+			mine.seq++;
+			mine.stamp = (uint64_t)realtime_ns();
+			packet_build(buf, sizeof(buf), &mine, NULL);
+			send(victim, buf, sizeof(buf), 0);
+		}
+		usleep(1000);
+	}
+	printf("queue %zu %ld\n", 10 * sizeof(buf), drain(victim, 1500));
+	close(flood);
+	close(victim);
+	return 0;
+}
+
+static int stall(void)
+{
+	static unsigned char buf[PACKET_MAX];
+	struct probe p = { .type = PACKET_REQUEST, .session = 78 };
+	int small = 4096, s = socket(AF_INET, SOCK_STREAM, 0);
+	if (s < 0 || setsockopt(s, SOL_SOCKET, SO_RCVBUF, &small, sizeof(small)) ||
+	    connect(s, (struct sockaddr *)&sa, sizeof(sa)))
+		return 2;
+	for (int i = 0; i < 1000; i++) {
+		p.seq++;
+		p.stamp = (uint64_t)realtime_ns();
+		packet_build(buf, sizeof(buf), &p, NULL);
+		if (send(s, buf, sizeof(buf), MSG_NOSIGNAL) != (ssize_t)sizeof(buf))
+			break;
+	}
+	usleep(300000);
+	/* read to the end, or until nothing has come for a second */
+	long got = 0;
+	bool closed = false;
+	struct pollfd w = { .fd = s, .events = POLLIN };
+	while (!closed && poll(&w, 1, 1000) > 0) {
+		ssize_t n = recv(s, buf, sizeof(buf), 0);
+		if (n > 0)
+			got += n;
+		else
+			closed = true;
+	}
+	printf("stall %ld %s\n", got, closed ? "closed" : "open");
+	close(s);
 	return 0;
 }
 
@@ -348,14 +524,27 @@ int main(int argc, char **argv)
 			return 2;
 		return replay(&key);
 	}
+	if (!strcmp(mode, "drain") && argc == 5) {
+		if (key_load(argv[4], &key, err, sizeof(err)) || target(argv[2], argv[3]))
+			return 2;
+		return drain_rate(&key);
+	}
 	if (!strcmp(mode, "rate") && argc == 4)
 		return target(argv[2], argv[3]) ? 2 : rate();
 	if (!strcmp(mode, "hold") && argc == 6)
 		return target(argv[2], argv[3]) ? 2 : hold(atoi(argv[4]), atoi(argv[5]));
+	if (!strcmp(mode, "dribble") && argc == 5)
+		return target(argv[2], argv[3]) ? 2 : dribble(atoi(argv[4]));
+	if (!strcmp(mode, "churn") && argc == 5)
+		return target(argv[2], argv[3]) ? 2 : churn(atoi(argv[4]));
+	if (!strcmp(mode, "queue") && argc == 4)
+		return target(argv[2], argv[3]) ? 2 : queue_share();
+	if (!strcmp(mode, "stall") && argc == 4)
+		return target(argv[2], argv[3]) ? 2 : stall();
 	if (!strcmp(mode, "slot") && argc == 4)
 		return target(argv[2], argv[3]) ? 2 : slot();
 	if (argc < 3 || argc > 4) {
-		fprintf(stderr, "usage: rtt_hostile [replay|rate|hold|slot|trickle] HOST PORT ... (see the source)\n");
+		fprintf(stderr, "usage: rtt_hostile [replay|drain|rate|hold|dribble|churn|queue|stall|slot|trickle] HOST PORT ... (see the source)\n");
 		return 2;
 	}
 	if (argc > 3 && key_load(argv[3], &key, err, sizeof(err))) {

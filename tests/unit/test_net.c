@@ -117,6 +117,60 @@ static void limiter_holds_under_pressure(void **state)
 	limiter_free(l);
 }
 
+/* How many of N more replies FROM may have held. */
+static int held_taken(struct held *h, const struct sockaddr_storage *from, int n)
+{
+	int got = 0;
+	for (int i = 0; i < n; i++)
+		got += held_take(h, from);
+	return got;
+}
+
+/* No source holds more than its share; what leaves makes room again; a
+ * flood of addresses past the table shares one count, and the table is
+ * empty again once every reply has left. */
+static void held_share_per_source(void **state)
+{
+	(void)state;
+	struct held *h = held_new(key, 4);
+	struct sockaddr_storage me = v4("127.0.0.1"), you = v4("127.0.0.2");
+	assert_non_null(h);
+	assert_int_equal(held_taken(h, &me, 10), 4);
+	assert_int_equal(held_taken(h, &you, 10), 4);
+	held_release(h, &me);
+	assert_int_equal(held_taken(h, &me, 10), 1);
+	char ip[32];
+	int others = 0;
+	for (int i = 0; i < 20000; i++) {
+		snprintf(ip, sizeof(ip), "10.%d.%d.%d", i / 65536, i / 256 % 256, i % 256);
+		struct sockaddr_storage o = v4(ip);
+		others += held_taken(h, &o, 1);
+	}
+	/* the table (less the two above) and then the shared count's 4 */
+	assert_true(others <= GUARD_SETS * GUARD_WAYS + 4);
+	assert_true(others >= GUARD_SETS * GUARD_WAYS / 2);
+	int first = others;
+	for (int i = 0; i < 20000; i++) {
+		snprintf(ip, sizeof(ip), "10.%d.%d.%d", i / 65536, i / 256 % 256, i % 256);
+		struct sockaddr_storage o = v4(ip);
+		held_release(h, &o); /* those refused were not counted: harmless */
+	}
+	for (int i = 0; i < 4; i++) {
+		held_release(h, &me);
+		held_release(h, &you);
+	}
+	/* every way free again, and the shared count: the same flood fits as
+	 * before, plus the ways the two above had */
+	others = 0;
+	for (int i = 0; i < 20000; i++) {
+		snprintf(ip, sizeof(ip), "10.%d.%d.%d", i / 65536, i / 256 % 256, i % 256);
+		struct sockaddr_storage o = v4(ip);
+		others += held_taken(h, &o, 1);
+	}
+	assert_true(others >= first && others <= first + 2);
+	held_free(h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -124,6 +178,7 @@ int main(void)
 		cmocka_unit_test(replay_within_a_session),
 		cmocka_unit_test(replay_after_eviction),
 		cmocka_unit_test(limiter_holds_under_pressure),
+		cmocka_unit_test(held_share_per_source),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
