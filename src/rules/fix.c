@@ -34,7 +34,6 @@ void fix_policies(const struct facts *f, struct findings *out, struct finding *x
 {
 	char path[160];
 	bool named = !strncmp(p->name, "policy", 6);
-	int members = 0;
 
 	for (size_t i = 0; i < f->cpufreq.count; i++) {
 		const struct cpufreq_policy *q = &f->cpufreq.policies[i];
@@ -46,7 +45,6 @@ void fix_policies(const struct facts *f, struct findings *out, struct finding *x
 		snprintf(path, sizeof(path), "/%s/%s", q->dir, file);
 		finding_action(out, x, FIX_SYSFS, FIX_RUNTIME, NEEDS_ROOT, path, NULL,
 			       now && *now ? now : NULL, want);
-		members++;
 	}
 	/* at boot, every policy: a CPU brought online later gets it too */
 	if (named)
