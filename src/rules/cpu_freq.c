@@ -49,10 +49,15 @@ static bool floor_at_top(const struct facts *f, const struct cpufreq_policy *p)
 	return !strcmp(p->driver, "intel_pstate") && f->cpufreq.min_perf_pct >= 100;
 }
 
+/* scaling_max_freq lowered below 90% of the hardware maximum. */
+static bool max_lowered(const struct cpufreq_policy *p)
+{
+	return p->hw_max_khz > 0 && p->max_khz > 0 && p->max_khz < p->hw_max_khz * 9 / 10;
+}
+
 static bool max_capped(const struct facts *f, const struct cpufreq_policy *p)
 {
-	return (p->hw_max_khz > 0 && p->max_khz > 0 && p->max_khz < p->hw_max_khz * 9 / 10) ||
-	       (f->cpufreq.max_perf_pct >= 0 && f->cpufreq.max_perf_pct < 100);
+	return max_lowered(p) || (f->cpufreq.max_perf_pct >= 0 && f->cpufreq.max_perf_pct < 100);
 }
 
 /* The clock a CPU is rated for: base frequency when the driver knows it,
@@ -73,31 +78,23 @@ static bool not_performance(const struct cpufreq_policy *p, const struct cpufreq
 	return strcmp(q->governor, "performance") != 0;
 }
 
-static bool capped(const struct cpufreq_policy *p, const struct cpufreq_policy *q)
-{
-	(void)p;
-	return q->hw_max_khz > 0 && q->max_khz > 0 && q->max_khz < q->hw_max_khz * 9 / 10;
-}
-
 /* What holds the clock down, undone: the governor, a lowered maximum. */
 static void freq_low_actions(const struct facts *f, struct findings *out, struct finding *x)
 {
-	const struct cpufreq_policy *gov = NULL, *cap = NULL;
+	const struct cpufreq_policy *gov = NULL;
 	char now[24], want[24];
 
 	for (size_t i = 0; i < f->cpufreq.count; i++) {
 		const struct cpufreq_policy *p = &f->cpufreq.policies[i];
 		if (!gov && not_performance(p, p))
 			gov = p;
-		if (!cap && capped(p, p))
-			cap = p;
 	}
 	if (gov)
 		fix_policies(f, out, x, gov, not_performance, "scaling_governor", "performance");
-	for (size_t i = 0; cap && i < f->cpufreq.count; i++) {
+	for (size_t i = 0; i < f->cpufreq.count; i++) {
 		const struct cpufreq_policy *p = &f->cpufreq.policies[i];
 		char path[160];
-		if (!capped(p, p))
+		if (!max_lowered(p))
 			continue;
 		snprintf(path, sizeof(path), "/%s/scaling_max_freq", p->dir);
 		snprintf(now, sizeof(now), "%ld", p->max_khz);
