@@ -72,8 +72,10 @@ static long current_khz(const struct cpufreq_policy *p)
 	return p->hw_cur_khz > 0 ? p->hw_cur_khz : p->cur_khz;
 }
 
-static bool not_performance(const struct cpufreq_policy *p, const struct cpufreq_policy *q)
+static bool not_performance(const struct facts *f, const struct cpufreq_policy *p,
+			    const struct cpufreq_policy *q)
 {
+	(void)f;
 	(void)p;
 	return strcmp(q->governor, "performance") != 0;
 }
@@ -86,7 +88,7 @@ static void freq_low_actions(const struct facts *f, struct findings *out, struct
 
 	for (size_t i = 0; i < f->cpufreq.count; i++) {
 		const struct cpufreq_policy *p = &f->cpufreq.policies[i];
-		if (!gov && not_performance(p, p))
+		if (!gov && not_performance(f, p, p))
 			gov = p;
 	}
 	if (gov)
@@ -299,14 +301,12 @@ static enum hold governor_hold(const struct facts *f, const struct cpufreq_polic
 	return pins_minimum(p) ? HOLD_PINNED_LOW : HOLD_FOLLOWS_LOAD;
 }
 
-/* Policies alike: one driver, one governor, held alike. The facts beyond
- * the policy decide the hold too, so they ride along here. */
-static const struct facts *grouping_facts;
-
-static bool same_governor(const struct cpufreq_policy *a, const struct cpufreq_policy *b)
+/* Policies alike: one driver, one governor, held alike. */
+static bool same_governor(const struct facts *f, const struct cpufreq_policy *a,
+			  const struct cpufreq_policy *b)
 {
 	return !strcmp(a->driver, b->driver) && !strcmp(a->governor, b->governor) &&
-	       governor_hold(grouping_facts, a) == governor_hold(grouping_facts, b);
+	       governor_hold(f, a) == governor_hold(f, b);
 }
 
 static void governor_why(const struct facts *f, struct findings *out, struct finding *x,
@@ -416,12 +416,13 @@ bool cpu_epp_slow(const struct cpufreq_policy *p)
 
 void rule_cpu_governor(const struct facts *f, struct findings *out)
 {
-	grouping_facts = f;
 	policy_groups(f, out, same_governor, governor_finding);
 }
 
-static bool same_epp(const struct cpufreq_policy *a, const struct cpufreq_policy *b)
+static bool same_epp(const struct facts *f, const struct cpufreq_policy *a,
+		     const struct cpufreq_policy *b)
 {
+	(void)f;
 	return !strcmp(a->driver, b->driver) && !strcmp(a->epp, b->epp);
 }
 

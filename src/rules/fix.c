@@ -29,7 +29,8 @@ void fix_cmdline_text(const struct facts *f, const char *params, char *out, size
 
 void fix_policies(const struct facts *f, struct findings *out, struct finding *x,
 		  const struct cpufreq_policy *p,
-		  bool (*same)(const struct cpufreq_policy *, const struct cpufreq_policy *),
+		  bool (*same)(const struct facts *, const struct cpufreq_policy *,
+			       const struct cpufreq_policy *),
 		  const char *file, const char *want)
 {
 	char path[160];
@@ -37,7 +38,7 @@ void fix_policies(const struct facts *f, struct findings *out, struct finding *x
 
 	for (size_t i = 0; i < f->cpufreq.count; i++) {
 		const struct cpufreq_policy *q = &f->cpufreq.policies[i];
-		if (!same(p, q))
+		if (!same(f, p, q))
 			continue;
 		const char *now = !strcmp(file, "scaling_governor")		   ? q->governor
 				  : !strcmp(file, "energy_performance_preference") ? q->epp
