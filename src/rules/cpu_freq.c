@@ -49,10 +49,15 @@ static bool floor_at_top(const struct facts *f, const struct cpufreq_policy *p)
 	return !strcmp(p->driver, "intel_pstate") && f->cpufreq.min_perf_pct >= 100;
 }
 
+/* scaling_max_freq lowered below 90% of the hardware maximum. */
+static bool max_lowered(const struct cpufreq_policy *p)
+{
+	return p->hw_max_khz > 0 && p->max_khz > 0 && p->max_khz < p->hw_max_khz * 9 / 10;
+}
+
 static bool max_capped(const struct facts *f, const struct cpufreq_policy *p)
 {
-	return (p->hw_max_khz > 0 && p->max_khz > 0 && p->max_khz < p->hw_max_khz * 9 / 10) ||
-	       (f->cpufreq.max_perf_pct >= 0 && f->cpufreq.max_perf_pct < 100);
+	return max_lowered(p) || (f->cpufreq.max_perf_pct >= 0 && f->cpufreq.max_perf_pct < 100);
 }
 
 /* The clock a CPU is rated for: base frequency when the driver knows it,
@@ -67,37 +72,31 @@ static long current_khz(const struct cpufreq_policy *p)
 	return p->hw_cur_khz > 0 ? p->hw_cur_khz : p->cur_khz;
 }
 
-static bool not_performance(const struct cpufreq_policy *p, const struct cpufreq_policy *q)
+static bool not_performance(const struct facts *f, const struct cpufreq_policy *p,
+			    const struct cpufreq_policy *q)
 {
+	(void)f;
 	(void)p;
 	return strcmp(q->governor, "performance") != 0;
-}
-
-static bool capped(const struct cpufreq_policy *p, const struct cpufreq_policy *q)
-{
-	(void)p;
-	return q->hw_max_khz > 0 && q->max_khz > 0 && q->max_khz < q->hw_max_khz * 9 / 10;
 }
 
 /* What holds the clock down, undone: the governor, a lowered maximum. */
 static void freq_low_actions(const struct facts *f, struct findings *out, struct finding *x)
 {
-	const struct cpufreq_policy *gov = NULL, *cap = NULL;
+	const struct cpufreq_policy *gov = NULL;
 	char now[24], want[24];
 
 	for (size_t i = 0; i < f->cpufreq.count; i++) {
 		const struct cpufreq_policy *p = &f->cpufreq.policies[i];
-		if (!gov && not_performance(p, p))
+		if (!gov && not_performance(f, p, p))
 			gov = p;
-		if (!cap && capped(p, p))
-			cap = p;
 	}
 	if (gov)
 		fix_policies(f, out, x, gov, not_performance, "scaling_governor", "performance");
-	for (size_t i = 0; cap && i < f->cpufreq.count; i++) {
+	for (size_t i = 0; i < f->cpufreq.count; i++) {
 		const struct cpufreq_policy *p = &f->cpufreq.policies[i];
 		char path[160];
-		if (!capped(p, p))
+		if (!max_lowered(p))
 			continue;
 		snprintf(path, sizeof(path), "/%s/scaling_max_freq", p->dir);
 		snprintf(now, sizeof(now), "%ld", p->max_khz);
@@ -302,14 +301,12 @@ static enum hold governor_hold(const struct facts *f, const struct cpufreq_polic
 	return pins_minimum(p) ? HOLD_PINNED_LOW : HOLD_FOLLOWS_LOAD;
 }
 
-/* Policies alike: one driver, one governor, held alike. The facts beyond
- * the policy decide the hold too, so they ride along here. */
-static const struct facts *grouping_facts;
-
-static bool same_governor(const struct cpufreq_policy *a, const struct cpufreq_policy *b)
+/* Policies alike: one driver, one governor, held alike. */
+static bool same_governor(const struct facts *f, const struct cpufreq_policy *a,
+			  const struct cpufreq_policy *b)
 {
 	return !strcmp(a->driver, b->driver) && !strcmp(a->governor, b->governor) &&
-	       governor_hold(grouping_facts, a) == governor_hold(grouping_facts, b);
+	       governor_hold(f, a) == governor_hold(f, b);
 }
 
 static void governor_why(const struct facts *f, struct findings *out, struct finding *x,
@@ -419,12 +416,13 @@ bool cpu_epp_slow(const struct cpufreq_policy *p)
 
 void rule_cpu_governor(const struct facts *f, struct findings *out)
 {
-	grouping_facts = f;
 	policy_groups(f, out, same_governor, governor_finding);
 }
 
-static bool same_epp(const struct cpufreq_policy *a, const struct cpufreq_policy *b)
+static bool same_epp(const struct facts *f, const struct cpufreq_policy *a,
+		     const struct cpufreq_policy *b)
 {
+	(void)f;
 	return !strcmp(a->driver, b->driver) && !strcmp(a->epp, b->epp);
 }
 

@@ -20,6 +20,14 @@ static long qos_limit_us(const struct facts *f, const struct cpu *c)
 	return limit;
 }
 
+/* A state the CPU can still enter (not disabled, within its PM QoS LIMIT,
+ * -1 for none) whose exit latency counts as deep. */
+static bool deep_and_enterable(const struct idle_state *s, long limit)
+{
+	return s->disabled != 1 && s->latency_us > DEEP_IDLE_LATENCY_US &&
+	       (limit < 0 || s->latency_us <= limit);
+}
+
 const struct idle_state *cpu_deep_idle(const struct facts *f, const struct cpu *c)
 {
 	const struct idle_state *deepest = NULL;
@@ -27,9 +35,7 @@ const struct idle_state *cpu_deep_idle(const struct facts *f, const struct cpu *
 
 	for (size_t i = 0; i < c->nstates; i++) {
 		const struct idle_state *s = &c->states[i];
-		if (s->disabled == 1 || s->latency_us <= DEEP_IDLE_LATENCY_US)
-			continue;
-		if (limit >= 0 && s->latency_us > limit)
+		if (!deep_and_enterable(s, limit))
 			continue;
 		if (!deepest || s->latency_us > deepest->latency_us)
 			deepest = s;
@@ -75,8 +81,7 @@ void cpu_cstate_actions(const struct facts *f, struct findings *out, struct find
 		for (size_t k = 0; k < c->nstates; k++) {
 			const struct idle_state *s = &c->states[k];
 			char path[128];
-			if (s->disabled == 1 || s->latency_us <= DEEP_IDLE_LATENCY_US ||
-			    (limit >= 0 && s->latency_us > limit))
+			if (!deep_and_enterable(s, limit))
 				continue;
 			snprintf(path, sizeof(path), "/sys/devices/system/cpu/cpu%d/cpuidle/state%d/disable",
 				 c->id, s->index);

@@ -29,16 +29,16 @@ void fix_cmdline_text(const struct facts *f, const char *params, char *out, size
 
 void fix_policies(const struct facts *f, struct findings *out, struct finding *x,
 		  const struct cpufreq_policy *p,
-		  bool (*same)(const struct cpufreq_policy *, const struct cpufreq_policy *),
+		  bool (*same)(const struct facts *, const struct cpufreq_policy *,
+			       const struct cpufreq_policy *),
 		  const char *file, const char *want)
 {
 	char path[160];
 	bool named = !strncmp(p->name, "policy", 6);
-	int members = 0;
 
 	for (size_t i = 0; i < f->cpufreq.count; i++) {
 		const struct cpufreq_policy *q = &f->cpufreq.policies[i];
-		if (!same(p, q))
+		if (!same(f, p, q))
 			continue;
 		const char *now = !strcmp(file, "scaling_governor")		   ? q->governor
 				  : !strcmp(file, "energy_performance_preference") ? q->epp
@@ -46,7 +46,6 @@ void fix_policies(const struct facts *f, struct findings *out, struct finding *x
 		snprintf(path, sizeof(path), "/%s/%s", q->dir, file);
 		finding_action(out, x, FIX_SYSFS, FIX_RUNTIME, NEEDS_ROOT, path, NULL,
 			       now && *now ? now : NULL, want);
-		members++;
 	}
 	/* at boot, every policy: a CPU brought online later gets it too */
 	if (named)

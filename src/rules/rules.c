@@ -100,7 +100,8 @@ bool policy_active_mode(const struct cpufreq_policy *p)
 }
 
 void policy_groups(const struct facts *f, struct findings *out,
-		   bool (*same)(const struct cpufreq_policy *, const struct cpufreq_policy *),
+		   bool (*same)(const struct facts *, const struct cpufreq_policy *,
+				const struct cpufreq_policy *),
 		   void (*each)(const struct facts *, struct findings *,
 				const struct cpufreq_policy *, const struct cpuset *, int))
 {
@@ -120,7 +121,7 @@ void policy_groups(const struct facts *f, struct findings *out,
 			continue;
 		for (size_t j = i; j < f->cpufreq.count && ok; j++) {
 			const struct cpufreq_policy *q = &f->cpufreq.policies[j];
-			if (taken[j] || !same(p, q))
+			if (taken[j] || !same(f, p, q))
 				continue;
 			taken[j] = true;
 			members++;

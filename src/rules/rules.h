@@ -108,7 +108,8 @@ void fix_cmdline_text(const struct facts *f, const char *params, char *out, size
  * write at boot for every policy. */
 void fix_policies(const struct facts *f, struct findings *out, struct finding *x,
 		  const struct cpufreq_policy *p,
-		  bool (*same)(const struct cpufreq_policy *, const struct cpufreq_policy *),
+		  bool (*same)(const struct facts *, const struct cpufreq_policy *,
+			       const struct cpufreq_policy *),
 		  const char *file, const char *want);
 /* sysctl KEY to WANT now (NOW the value read, -1 unknown) and at boot. */
 void fix_sysctl(struct findings *out, struct finding *x, const char *key, long now,
@@ -135,7 +136,8 @@ bool policy_active_mode(const struct cpufreq_policy *p);
 /* Calls EACH once for every group of policies alike by SAME, with the
  * group's first policy, the union of its CPUs and how many policies it has. */
 void policy_groups(const struct facts *f, struct findings *out,
-		   bool (*same)(const struct cpufreq_policy *, const struct cpufreq_policy *),
+		   bool (*same)(const struct facts *, const struct cpufreq_policy *,
+				const struct cpufreq_policy *),
 		   void (*each)(const struct facts *, struct findings *,
 				const struct cpufreq_policy *, const struct cpuset *, int));
 

@@ -86,20 +86,12 @@ static int read_one(const struct facts *f, const struct vm *vm, struct vm_cpus *
  * package and core (an unknown core is a core of its own). */
 static int whole_cores(const struct facts *f, struct vm_cpus *out)
 {
-	const struct cpu **all = malloc((f->ncpus ? f->ncpus : 1) * sizeof(*all));
+	const struct cpu **all = NULL;
 	size_t n = 0;
-	int err = all ? 0 : -ENOMEM;
+	int err = vm_online_by_core(f, &all, &n);
 
-	for (size_t i = 0; i < f->ncpus && !err; i++)
-		if (f->cpus[i].online)
-			all[n++] = &f->cpus[i];
-	if (!err)
-		qsort(all, n, sizeof(*all), vm_cpu_by_core);
 	for (size_t i = 0; i < n && !err;) {
-		size_t end = i + 1;
-		while (end < n && all[i]->core >= 0 && all[end]->package == all[i]->package &&
-		       all[end]->core == all[i]->core)
-			end++;
+		size_t end = vm_core_end(all, n, i);
 		for (size_t v = 0; v < f->virt.count && !err; v++) {
 			bool in = false;
 			for (size_t k = i; k < end && !in; k++)

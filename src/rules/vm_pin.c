@@ -99,7 +99,8 @@ void vm_pin_plan_free(struct vm_pin_plan *plan)
 	plan->cpu = NULL;
 }
 
-int vm_cpu_by_core(const void *a, const void *b)
+/* qsort order of pointers to struct cpu: by package, core, then id. */
+static int by_core(const void *a, const void *b)
 {
 	const struct cpu *x = *(const struct cpu *const *)a, *y = *(const struct cpu *const *)b;
 	if (x->package != y->package)
@@ -107,6 +108,26 @@ int vm_cpu_by_core(const void *a, const void *b)
 	if (x->core != y->core)
 		return x->core < y->core ? -1 : 1;
 	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+int vm_online_by_core(const struct facts *f, const struct cpu ***all, size_t *n)
+{
+	*n = 0;
+	if (!(*all = malloc((f->ncpus ? f->ncpus : 1) * sizeof(**all))))
+		return -ENOMEM;
+	for (size_t i = 0; i < f->ncpus; i++)
+		if (f->cpus[i].online)
+			(*all)[(*n)++] = &f->cpus[i];
+	qsort(*all, *n, sizeof(**all), by_core);
+	return 0;
+}
+
+size_t vm_core_end(const struct cpu *const *all, size_t n, size_t i)
+{
+	size_t end = i + 1;
+	while (end < n && siblings(all[i], all[end]))
+		end++;
+	return end;
 }
 
 struct ranked {
@@ -128,28 +149,21 @@ static int by_tier(const void *a, const void *b)
  * SMT siblings compete for one core. Returns 0 or -ENOMEM. */
 static int cores_first(const struct facts *f, const struct cpu **cpus, size_t n)
 {
-	const struct cpu **all = malloc((f->ncpus ? f->ncpus : 1) * sizeof(*all));
+	const struct cpu **all = NULL;
 	struct ranked *r = malloc((n ? n : 1) * sizeof(*r));
 	struct cpuset cand = { 0 };
 	size_t nall = 0, nr = 0;
-	int err = all && r ? 0 : -ENOMEM;
+	int err = r ? 0 : -ENOMEM;
 
 	for (size_t i = 0; i < n && !err; i++)
 		err = cpuset_add(&cand, cpus[i]->id);
-	for (size_t i = 0; i < f->ncpus && !err; i++)
-		if (f->cpus[i].online)
-			all[nall++] = &f->cpus[i];
 	if (!err)
-		qsort(all, nall, sizeof(*all), vm_cpu_by_core);
+		err = vm_online_by_core(f, &all, &nall);
 	for (size_t i = 0; i < nall && !err;) {
-		size_t end = i + 1;
-		bool busy = !cpuset_has(&cand, all[i]->id);
-		/* a core: its threads share package and core (an unknown core
-		 * is a core of its own) */
-		while (end < nall && all[i]->core >= 0 && siblings(all[i], all[end])) {
-			busy |= !cpuset_has(&cand, all[end]->id);
-			end++;
-		}
+		size_t end = vm_core_end(all, nall, i);
+		bool busy = false;
+		for (size_t j = i; j < end; j++)
+			busy |= !cpuset_has(&cand, all[j]->id);
 		bool first = true;
 		for (size_t j = i; j < end; j++) {
 			if (!cpuset_has(&cand, all[j]->id))

@@ -40,9 +40,13 @@ void vm_pin_host_free(struct vm_pin_host *h);
 int vm_pin_plan(struct vm_pin_host *h, const struct vm_view *v, struct vm_pin_plan *plan);
 void vm_pin_plan_free(struct vm_pin_plan *plan);
 
-/* qsort order of pointers to struct cpu: by package, core, then id, so
- * that the threads of a core are neighbours. */
-int vm_cpu_by_core(const void *a, const void *b);
+/* The online CPUs, by package, core, then id, so that the threads of a
+ * core are neighbours: *ALL (the caller frees it) has *N of them. Returns
+ * 0 or -ENOMEM. */
+int vm_online_by_core(const struct facts *f, const struct cpu ***all, size_t *n);
+/* Past the last thread of the core ALL[I] starts (an unknown core is a
+ * core of its own), in vm_online_by_core()'s order. */
+size_t vm_core_end(const struct cpu *const *all, size_t n, size_t i);
 
 /* The host node of the CPUs V is pinned to, when they share one; -1. */
 int vm_pinned_node(const struct facts *f, const struct vm_view *v);
