@@ -841,16 +841,9 @@ int root_open_parent(struct root *r, const char *path, char *leaf, size_t leafsz
 	if (snprintf(dir, sizeof(dir), "%.*s", slash ? (int)(slash - path) : 0, path) >= (int)sizeof(dir))
 		return -ENAMETOOLONG;
 	strcpy(leaf, name);
-	if (!r->no_openat2 && !r->recording) {
-		long got = openat2_call(r->fd, *dir ? dir : ".", O_RDONLY | O_DIRECTORY, RESOLVE_IN_ROOT);
-		if (got >= 0)
-			return (int)got;
-		if (errno != ENOSYS && errno != EPERM && errno != E2BIG && errno != EINVAL &&
-		    errno != EAGAIN)
-			return -errno;
-		if (errno != EAGAIN)
-			r->no_openat2 = true;
-	}
+	fd = open_in_root(r, dir, O_RDONLY | O_DIRECTORY);
+	if (fd != -ENOSYS)
+		return fd;
 	err = walk_start(r, &w);
 	if (!err && *dir)
 		err = resolve(r, &w, dir, last, true);
