@@ -221,8 +221,7 @@ static int make_changes(const struct opt_result *o, struct report *rep, const st
 	}
 	if (!e && run.live && run.reload) {
 		/* units changed: systemd reads them again */
-		static const char *const ctl[] = { "/usr/bin/systemctl", "/bin/systemctl", NULL };
-		const char *tool = tune_tool(ctl);
+		const char *tool = tune_tool(tune_systemctl);
 		char *argv[] = { (char *)tool, "daemon-reload", NULL };
 		if (tool)
 			e = tune_spawn(argv, run.err, sizeof(run.err));

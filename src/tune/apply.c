@@ -233,8 +233,8 @@ const char *tune_tool(const char *const *paths)
 	return NULL;
 }
 
-static const char *const modprobe[] = { "/usr/sbin/modprobe", "/sbin/modprobe", NULL };
-static const char *const systemctl[] = { "/usr/bin/systemctl", "/bin/systemctl", NULL };
+const char *const tune_modprobe[] = { "/usr/sbin/modprobe", "/sbin/modprobe", NULL };
+const char *const tune_systemctl[] = { "/usr/bin/systemctl", "/bin/systemctl", NULL };
 static const char *const systemd_run[] = { "/usr/bin/systemd-run", "/bin/systemd-run", NULL };
 
 static bool unit_installed(struct root *r, const char *unit)
@@ -252,7 +252,7 @@ static bool unit_installed(struct root *r, const char *unit)
 
 static int start_unit(struct run *run, const char *unit)
 {
-	const char *ctl = tune_tool(systemctl);
+	const char *ctl = tune_tool(tune_systemctl);
 	if (!ctl) {
 		snprintf(run->err, sizeof(run->err), "no systemctl on this machine to start %s", unit);
 		return -1;
@@ -284,12 +284,19 @@ static int start_unit(struct run *run, const char *unit)
 	return tune_spawn(argv, run->err, sizeof(run->err));
 }
 
-static bool unit_active(const char *unit)
+bool tune_unit_active(const char *unit)
 {
-	const char *ctl = tune_tool(systemctl);
+	const char *ctl = tune_tool(tune_systemctl);
 	char err[256];
 	char *argv[] = { (char *)ctl, "is-active", "--quiet", (char *)unit, NULL };
 	return ctl && !tune_spawn(argv, err, sizeof(err));
+}
+
+bool tune_module_loaded(struct root *r, const char *module)
+{
+	char path[160];
+	snprintf(path, sizeof(path), "sys/module/%s", module);
+	return !root_exists(r, path);
 }
 
 int apply_services(struct run *run, const struct plan *p)
@@ -297,13 +304,11 @@ int apply_services(struct run *run, const struct plan *p)
 	for (size_t i = 0; i < p->count; i++) {
 		const struct change *c = &p->items[i];
 		const struct fix_action *a = c->action;
-		char path[160];
 		if (a->when != FIX_RUNTIME || c->state != CHANGE_APPLIES ||
 		    (a->kind != FIX_MODULE && a->kind != FIX_SERVICE))
 			continue;
 		bool module = a->kind == FIX_MODULE;
-		snprintf(path, sizeof(path), "sys/module/%s", a->target);
-		if (module ? !root_exists(run->r, path) : unit_active(a->target)) {
+		if (module ? tune_module_loaded(run->r, a->target) : tune_unit_active(a->target)) {
 			tune_say(run, "already", a->target, NULL, NULL);
 			run->skipped++;
 			continue;
@@ -320,7 +325,7 @@ int apply_services(struct run *run, const struct plan *p)
 			return -1;
 		}
 		if (module) {
-			const char *mp = tune_tool(modprobe);
+			const char *mp = tune_tool(tune_modprobe);
 			char *argv[] = { (char *)mp, a->target, NULL };
 			if (!mp)
 				snprintf(run->err, sizeof(run->err), "no modprobe on this machine");

@@ -140,14 +140,8 @@ static void judge_dir(struct run *run, const struct jentry *e, struct judged *j)
 	}
 }
 
-static const char *const modprobe[] = { "/usr/sbin/modprobe", "/sbin/modprobe", NULL };
-static const char *const systemctl[] = { "/usr/bin/systemctl", "/bin/systemctl", NULL };
-
 static void judge_process(struct run *run, const struct jentry *e, struct judged *j)
 {
-	char path[160], err[256];
-	bool there;
-
 	if (!run->live) {
 		/* tune loads and starts on this machine alone: a journal under
 		 * another root that says so is not to be undone here */
@@ -157,14 +151,8 @@ static void judge_process(struct run *run, const struct jentry *e, struct judged
 			 e->op == J_MODULE ? "module" : "unit");
 		return;
 	}
-	if (e->op == J_MODULE) {
-		snprintf(path, sizeof(path), "sys/module/%s", e->path);
-		there = !root_exists(run->r, path);
-	} else {
-		const char *ctl = tune_tool(systemctl);
-		char *argv[] = { (char *)ctl, "is-active", "--quiet", e->path, NULL };
-		there = ctl && !tune_spawn(argv, err, sizeof(err));
-	}
+	bool there = e->op == J_MODULE ? tune_module_loaded(run->r, e->path)
+				       : tune_unit_active(e->path);
 	snprintf(j->now, sizeof(j->now), "%s", there ? (e->op == J_MODULE ? "loaded" : "active")
 						     : (e->op == J_MODULE ? "not loaded" : "inactive"));
 	j->v = there ? V_RESTORE : V_ALREADY;
@@ -244,7 +232,7 @@ static int restore(struct run *run, const struct jentry *e, bool refused_before,
 		break;
 	case J_MODULE:
 	case J_SERVICE: {
-		const char *tool = tune_tool(e->op == J_MODULE ? modprobe : systemctl);
+		const char *tool = tune_tool(e->op == J_MODULE ? tune_modprobe : tune_systemctl);
 		char *rm[] = { (char *)tool, "-r", e->path, NULL };
 		char *stop[] = { (char *)tool, "stop", e->path, NULL };
 		if (!tool) {

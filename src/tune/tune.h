@@ -251,6 +251,14 @@ void tune_bytes_for(int kind, const char *cur, size_t len, const char *want, cha
 int tune_spawn(char *const argv[], char *err, size_t errsz);
 /* The first of PATHS (NULL-terminated) that this machine can run. */
 const char *tune_tool(const char *const *paths);
+/* Where modprobe and systemctl may be, for tune_tool(): tune and revert
+ * look in the same places. */
+extern const char *const tune_modprobe[];
+extern const char *const tune_systemctl[];
+/* Whether MODULE is loaded (sys/module under R) and UNIT is active
+ * (systemctl is-active): what tune finds made already and revert undoes. */
+bool tune_module_loaded(struct root *r, const char *module);
+bool tune_unit_active(const char *unit);
 
 /* Makes the runtime knob changes of P that apply, in order. Returns 0, or
  * -1 with the error in RUN->err (what was written stays in the journal). */
