@@ -39,6 +39,13 @@ const char *tune_write_error(int err)
 	}
 }
 
+int tune_journal_error(struct run *run, int err)
+{
+	snprintf(run->err, sizeof(run->err), "cannot write the journal %s: %s", run->w->name,
+		 journal_strerror(err));
+	return -1;
+}
+
 static bool runtime_knob(const struct change *c)
 {
 	const struct fix_action *a = c->action;
@@ -164,9 +171,7 @@ int apply_runtime(struct run *run, const struct plan *p)
 				    .new = { .data = want, .len = strlen(want), .present = true } };
 		int err = journal_intent(run->w, &e);
 		if (err) {
-			snprintf(run->err, sizeof(run->err), "cannot write the journal %s: %s",
-				 run->w->name, journal_strerror(err));
-			status = -1;
+			status = tune_journal_error(run, err);
 			break;
 		}
 		err = set_knob(run, c->path, c->action->want, want, &wrote);
@@ -319,11 +324,8 @@ int apply_services(struct run *run, const struct plan *p)
 			.new = { .data = module ? "loaded" : "active", .len = 6, .present = true },
 		};
 		int err = journal_intent(run->w, &e);
-		if (err) {
-			snprintf(run->err, sizeof(run->err), "cannot write the journal %s: %s",
-				 run->w->name, journal_strerror(err));
-			return -1;
-		}
+		if (err)
+			return tune_journal_error(run, err);
 		if (module) {
 			const char *mp = tune_tool(tune_modprobe);
 			char *argv[] = { (char *)mp, a->target, NULL };

@@ -238,6 +238,9 @@ struct run {
 
 /* Why a write failed, in words that say what to do. */
 const char *tune_write_error(int err);
+/* RUN->err says the journal could not be written (ERR from journal.c, its
+ * -EPERM in journal_strerror's words); returns -1. */
+int tune_journal_error(struct run *run, int err);
 /* One line of progress: "  set /sys/...: powersave -> performance". */
 void tune_say(struct run *run, const char *verb, const char *what, const char *from,
 	      const char *to);
