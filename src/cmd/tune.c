@@ -227,10 +227,7 @@ static int make_changes(const struct opt_result *o, struct report *rep, const st
 			e = tune_spawn(argv, run.err, sizeof(run.err));
 	}
 	char end[600];
-	char *enc = str_escape_dup(e ? run.err : "ok", false);
-	for (char *c = enc; c && *c; c++)
-		if (*c == '"' || *c == '\\' || *c == '%')
-			*c = '\'';
+	char *enc = journal_words(e ? run.err : "ok");
 	snprintf(end, sizeof(end), "{\"end\":\"%s%.500s\"}", e ? "stopped: " : "", enc ? enc : "?");
 	free(enc);
 	int je = journal_record(&w, end);

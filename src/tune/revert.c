@@ -257,14 +257,9 @@ static int restore(struct run *run, const struct jentry *e, bool refused_before,
 
 static int record_result(struct run *run, int seq, const char *result)
 {
-	char *enc = str_escape_dup(result, false), *line;
+	char *enc = journal_words(result), *line;
 	if (!enc)
 		return -ENOMEM;
-	/* the journal's own encoding is for bytes; a result is our words,
-	 * escaped, with no quote or backslash to spoil the JSON */
-	for (char *p = enc; *p; p++)
-		if (*p == '"' || *p == '\\' || *p == '%')
-			*p = '\'';
 	if (asprintf(&line, "{\"undone\":%d,\"result\":\"%s\"}", seq, enc) < 0) {
 		free(enc);
 		return -ENOMEM;

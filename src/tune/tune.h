@@ -206,6 +206,12 @@ int journal_done_kept(struct journal_writer *w, int seq, bool wrote, const char 
 /* Any other record: "end", "prove", the revert's. TEXT is one JSON object
  * on one line, without the newline. */
 int journal_record(struct journal_writer *w, const char *json);
+/* TEXT, our own words (an error, a result), fit to stand inside a JSON
+ * string of such a record: escaped, and any quote, backslash or '%' made
+ * an apostrophe (the journal's percent-encoding is for bytes, not for
+ * these).
+ * A new string; NULL when out of memory. */
+char *journal_words(const char *text);
 void journal_close(struct journal_writer *w);
 
 /* Reads journal NAME (a file in JOURNAL_DIR) or PATH (with a '/', on this
