@@ -302,6 +302,12 @@ static void describe(const struct jentry *e, char *out, size_t outsz)
 			 e->path);
 }
 
+bool journal_reverted(const struct journal *j)
+{
+	/* the word revert_run's end record starts with */
+	return j->reverts && j->revert_end && !strncmp(j->revert_end, "complete", 8);
+}
+
 int revert_run(struct run *run, const struct journal *j, bool force, const char *uri,
 	       struct revert_result *res)
 {

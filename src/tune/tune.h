@@ -307,6 +307,8 @@ int domain_restore(const struct jentry *e, const char *uri, char *why, size_t wh
 struct revert_result {
 	int restored, already, refused, failed;
 };
+/* Whether J's last revert ended complete: nothing refused or failed. */
+bool journal_reverted(const struct journal *j);
 /* Undoes journal J. FORCE restores values changed since. */
 int revert_run(struct run *run, const struct journal *j, bool force, const char *uri,
 	       struct revert_result *res);
