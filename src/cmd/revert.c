@@ -59,7 +59,7 @@ static int newest(struct root *r, char *out, size_t outsz)
 		struct journal j;
 		if (journal_load(r, names[i], &j, err, sizeof(err)))
 			continue;
-		bool done = j.reverts && j.revert_end && !strncmp(j.revert_end, "complete", 8);
+		bool done = journal_reverted(&j);
 		journal_free(&j);
 		if (!done) {
 			snprintf(out, outsz, "%s", names[i]);

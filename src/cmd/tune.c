@@ -221,17 +221,13 @@ static int make_changes(const struct opt_result *o, struct report *rep, const st
 	}
 	if (!e && run.live && run.reload) {
 		/* units changed: systemd reads them again */
-		static const char *const ctl[] = { "/usr/bin/systemctl", "/bin/systemctl", NULL };
-		const char *tool = tune_tool(ctl);
+		const char *tool = tune_tool(tune_systemctl);
 		char *argv[] = { (char *)tool, "daemon-reload", NULL };
 		if (tool)
 			e = tune_spawn(argv, run.err, sizeof(run.err));
 	}
 	char end[600];
-	char *enc = str_escape_dup(e ? run.err : "ok", false);
-	for (char *c = enc; c && *c; c++)
-		if (*c == '"' || *c == '\\' || *c == '%')
-			*c = '\'';
+	char *enc = journal_words(e ? run.err : "ok");
 	snprintf(end, sizeof(end), "{\"end\":\"%s%.500s\"}", e ? "stopped: " : "", enc ? enc : "?");
 	free(enc);
 	int je = journal_record(&w, end);

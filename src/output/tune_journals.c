@@ -14,7 +14,7 @@ const char *journal_state(const struct journal *j)
 {
 	if (j->reverts && !j->revert_end)
 		return "revert did not finish: run latdoc revert again";
-	if (j->reverts && !strncmp(j->revert_end, "complete", 8))
+	if (journal_reverted(j))
 		return "reverted";
 	if (j->reverts)
 		return "partly reverted: some values were changed since";

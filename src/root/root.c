@@ -772,15 +772,14 @@ static int list_fd(int fd, char ***names, size_t *count)
 	return 0;
 }
 
-int root_list(struct root *r, const char *path, char ***names, size_t *count)
+/* The names in directory PATH of a directory root, unsorted. */
+static int list_dir(struct root *r, const char *path, char ***names, size_t *count)
 {
 	struct walk w;
 	char leaf[NAME_MAX + 1];
 	const int flags = O_RDONLY | O_DIRECTORY | O_CLOEXEC;
-
-	if (r->archive)
-		return root_archive_list(r, r->archive, path, names, count);
 	int fd = open_in_root(r, path, flags), err;
+
 	if (fd == -ENOSYS) {
 		err = resolve_path(r, path, &w, leaf, true);
 		if (err)
@@ -799,7 +798,15 @@ int root_list(struct root *r, const char *path, char ***names, size_t *count)
 	}
 	if (fd < 0)
 		return fd;
-	err = list_fd(fd, names, count);
+	return list_fd(fd, names, count);
+}
+
+int root_list(struct root *r, const char *path, char ***names, size_t *count)
+{
+	int err = r->archive ? root_archive_list(r, r->archive, path, names, count)
+			     : list_dir(r, path, names, count);
+
+	/* one order whatever the backend: an archive lists as its directory would */
 	if (!err)
 		qsort(*names, *count, sizeof(**names), cmp_names);
 	return err;
@@ -841,16 +848,9 @@ int root_open_parent(struct root *r, const char *path, char *leaf, size_t leafsz
 	if (snprintf(dir, sizeof(dir), "%.*s", slash ? (int)(slash - path) : 0, path) >= (int)sizeof(dir))
 		return -ENAMETOOLONG;
 	strcpy(leaf, name);
-	if (!r->no_openat2 && !r->recording) {
-		long got = openat2_call(r->fd, *dir ? dir : ".", O_RDONLY | O_DIRECTORY, RESOLVE_IN_ROOT);
-		if (got >= 0)
-			return (int)got;
-		if (errno != ENOSYS && errno != EPERM && errno != E2BIG && errno != EINVAL &&
-		    errno != EAGAIN)
-			return -errno;
-		if (errno != EAGAIN)
-			r->no_openat2 = true;
-	}
+	fd = open_in_root(r, dir, O_RDONLY | O_DIRECTORY);
+	if (fd != -ENOSYS)
+		return fd;
 	err = walk_start(r, &w);
 	if (!err && *dir)
 		err = resolve(r, &w, dir, last, true);

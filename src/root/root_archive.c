@@ -591,11 +591,6 @@ int root_archive_exists(struct root *r, struct root_archive *a, const char *path
 	return note(r, n->type == NODE_DIR ? ROOT_DIR : ROOT_MARK, n, NULL, 0);
 }
 
-static int cmp_names(const void *x, const void *y)
-{
-	return strverscmp(*(char *const *)x, *(char *const *)y);
-}
-
 int root_archive_list(struct root *r, struct root_archive *a, const char *path, char ***names,
 		      size_t *count)
 {
@@ -614,7 +609,6 @@ int root_archive_list(struct root *r, struct root_archive *a, const char *path, 
 			root_free_names(v);
 			return -ENOMEM;
 		}
-	qsort(v, n->nkids, sizeof(*v), cmp_names);
 	err = note(r, ROOT_DIR, n, NULL, 0);
 	if (err) {
 		root_free_names(v);

@@ -33,6 +33,7 @@ int root_archive_realpath(struct root *r, struct root_archive *a, const char *pa
 int root_archive_exists(struct root *r, struct root_archive *a, const char *path);
 int root_archive_readlink(struct root *r, struct root_archive *a, const char *path, char *out,
 			  size_t outsz);
+/* Unsorted: root_list sorts for both backends. */
 int root_archive_list(struct root *r, struct root_archive *a, const char *path, char ***names,
 		      size_t *count);
 

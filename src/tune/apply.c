@@ -39,6 +39,13 @@ const char *tune_write_error(int err)
 	}
 }
 
+int tune_journal_error(struct run *run, int err)
+{
+	snprintf(run->err, sizeof(run->err), "cannot write the journal %s: %s", run->w->name,
+		 journal_strerror(err));
+	return -1;
+}
+
 static bool runtime_knob(const struct change *c)
 {
 	const struct fix_action *a = c->action;
@@ -164,9 +171,7 @@ int apply_runtime(struct run *run, const struct plan *p)
 				    .new = { .data = want, .len = strlen(want), .present = true } };
 		int err = journal_intent(run->w, &e);
 		if (err) {
-			snprintf(run->err, sizeof(run->err), "cannot write the journal %s: %s",
-				 run->w->name, journal_strerror(err));
-			status = -1;
+			status = tune_journal_error(run, err);
 			break;
 		}
 		err = set_knob(run, c->path, c->action->want, want, &wrote);
@@ -233,8 +238,8 @@ const char *tune_tool(const char *const *paths)
 	return NULL;
 }
 
-static const char *const modprobe[] = { "/usr/sbin/modprobe", "/sbin/modprobe", NULL };
-static const char *const systemctl[] = { "/usr/bin/systemctl", "/bin/systemctl", NULL };
+const char *const tune_modprobe[] = { "/usr/sbin/modprobe", "/sbin/modprobe", NULL };
+const char *const tune_systemctl[] = { "/usr/bin/systemctl", "/bin/systemctl", NULL };
 static const char *const systemd_run[] = { "/usr/bin/systemd-run", "/bin/systemd-run", NULL };
 
 static bool unit_installed(struct root *r, const char *unit)
@@ -252,7 +257,7 @@ static bool unit_installed(struct root *r, const char *unit)
 
 static int start_unit(struct run *run, const char *unit)
 {
-	const char *ctl = tune_tool(systemctl);
+	const char *ctl = tune_tool(tune_systemctl);
 	if (!ctl) {
 		snprintf(run->err, sizeof(run->err), "no systemctl on this machine to start %s", unit);
 		return -1;
@@ -284,12 +289,19 @@ static int start_unit(struct run *run, const char *unit)
 	return tune_spawn(argv, run->err, sizeof(run->err));
 }
 
-static bool unit_active(const char *unit)
+bool tune_unit_active(const char *unit)
 {
-	const char *ctl = tune_tool(systemctl);
+	const char *ctl = tune_tool(tune_systemctl);
 	char err[256];
 	char *argv[] = { (char *)ctl, "is-active", "--quiet", (char *)unit, NULL };
 	return ctl && !tune_spawn(argv, err, sizeof(err));
+}
+
+bool tune_module_loaded(struct root *r, const char *module)
+{
+	char path[160];
+	snprintf(path, sizeof(path), "sys/module/%s", module);
+	return !root_exists(r, path);
 }
 
 int apply_services(struct run *run, const struct plan *p)
@@ -297,13 +309,11 @@ int apply_services(struct run *run, const struct plan *p)
 	for (size_t i = 0; i < p->count; i++) {
 		const struct change *c = &p->items[i];
 		const struct fix_action *a = c->action;
-		char path[160];
 		if (a->when != FIX_RUNTIME || c->state != CHANGE_APPLIES ||
 		    (a->kind != FIX_MODULE && a->kind != FIX_SERVICE))
 			continue;
 		bool module = a->kind == FIX_MODULE;
-		snprintf(path, sizeof(path), "sys/module/%s", a->target);
-		if (module ? !root_exists(run->r, path) : unit_active(a->target)) {
+		if (module ? tune_module_loaded(run->r, a->target) : tune_unit_active(a->target)) {
 			tune_say(run, "already", a->target, NULL, NULL);
 			run->skipped++;
 			continue;
@@ -314,13 +324,10 @@ int apply_services(struct run *run, const struct plan *p)
 			.new = { .data = module ? "loaded" : "active", .len = 6, .present = true },
 		};
 		int err = journal_intent(run->w, &e);
-		if (err) {
-			snprintf(run->err, sizeof(run->err), "cannot write the journal %s: %s",
-				 run->w->name, journal_strerror(err));
-			return -1;
-		}
+		if (err)
+			return tune_journal_error(run, err);
 		if (module) {
-			const char *mp = tune_tool(modprobe);
+			const char *mp = tune_tool(tune_modprobe);
 			char *argv[] = { (char *)mp, a->target, NULL };
 			if (!mp)
 				snprintf(run->err, sizeof(run->err), "no modprobe on this machine");

@@ -107,8 +107,7 @@ int domain_apply(struct run *run, const struct plan *p, const char *uri, const c
 	};
 	int err = journal_intent(run->w, &e);
 	if (err) {
-		snprintf(run->err, sizeof(run->err), "cannot write the journal %s: %s", run->w->name,
-			 journal_strerror(err));
+		tune_journal_error(run, err);
 		goto out;
 	}
 	if (!(defined = virDomainDefineXML(conn, new))) {

@@ -23,6 +23,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../lib/escape.h"
 #include "../root/root.h"
 #include "version.h"
 
@@ -174,6 +175,16 @@ static int write_object(struct journal_writer *w, json_object *o)
 int journal_record(struct journal_writer *w, const char *json)
 {
 	return write_line(w, json);
+}
+
+char *journal_words(const char *text)
+{
+	char *enc = str_escape_dup(text, false);
+
+	for (char *p = enc; p && *p; p++)
+		if (*p == '"' || *p == '\\' || *p == '%')
+			*p = '\'';
+	return enc;
 }
 
 /* PATH (relative to R's root) as a person finds it: "/var/lib/latdoc",

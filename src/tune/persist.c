@@ -222,13 +222,6 @@ int persist_hold_unit(const char *exe, char **out)
 
 /* ---- the changes, journaled ------------------------------------------- */
 
-static int journal_error(struct run *run, int err)
-{
-	snprintf(run->err, sizeof(run->err), "cannot write the journal %s: %s", run->w->name,
-		 journal_strerror(err));
-	return -1;
-}
-
 static const char *const doing[J_OPS] = {
 	[J_MKDIR] = "making", [J_FILE] = "writing", [J_UNLINK] = "removing", [J_LINK] = "linking",
 };
@@ -239,7 +232,7 @@ static int make_change(struct run *run, struct jentry *j, const char *verb)
 {
 	int e = journal_intent(run->w, j);
 	if (e)
-		return journal_error(run, e);
+		return tune_journal_error(run, e);
 	switch (j->op) {
 	case J_MKDIR:
 		e = root_make_dir(run->r, j->path, j->mode);
@@ -265,7 +258,7 @@ static int make_change(struct run *run, struct jentry *j, const char *verb)
 	}
 	fault_point("write");
 	if ((e = journal_done(run->w, j->seq, true)))
-		return journal_error(run, e);
+		return tune_journal_error(run, e);
 	char where[600];
 	snprintf(where, sizeof(where), "/%.500s%s", j->path, j->op == J_MKDIR ? "/" : "");
 	tune_say(run, verb, where, NULL, j->op == J_LINK ? j->new.data : NULL);

@@ -140,14 +140,8 @@ static void judge_dir(struct run *run, const struct jentry *e, struct judged *j)
 	}
 }
 
-static const char *const modprobe[] = { "/usr/sbin/modprobe", "/sbin/modprobe", NULL };
-static const char *const systemctl[] = { "/usr/bin/systemctl", "/bin/systemctl", NULL };
-
 static void judge_process(struct run *run, const struct jentry *e, struct judged *j)
 {
-	char path[160], err[256];
-	bool there;
-
 	if (!run->live) {
 		/* tune loads and starts on this machine alone: a journal under
 		 * another root that says so is not to be undone here */
@@ -157,14 +151,8 @@ static void judge_process(struct run *run, const struct jentry *e, struct judged
 			 e->op == J_MODULE ? "module" : "unit");
 		return;
 	}
-	if (e->op == J_MODULE) {
-		snprintf(path, sizeof(path), "sys/module/%s", e->path);
-		there = !root_exists(run->r, path);
-	} else {
-		const char *ctl = tune_tool(systemctl);
-		char *argv[] = { (char *)ctl, "is-active", "--quiet", e->path, NULL };
-		there = ctl && !tune_spawn(argv, err, sizeof(err));
-	}
+	bool there = e->op == J_MODULE ? tune_module_loaded(run->r, e->path)
+				       : tune_unit_active(e->path);
 	snprintf(j->now, sizeof(j->now), "%s", there ? (e->op == J_MODULE ? "loaded" : "active")
 						     : (e->op == J_MODULE ? "not loaded" : "inactive"));
 	j->v = there ? V_RESTORE : V_ALREADY;
@@ -244,7 +232,7 @@ static int restore(struct run *run, const struct jentry *e, bool refused_before,
 		break;
 	case J_MODULE:
 	case J_SERVICE: {
-		const char *tool = tune_tool(e->op == J_MODULE ? modprobe : systemctl);
+		const char *tool = tune_tool(e->op == J_MODULE ? tune_modprobe : tune_systemctl);
 		char *rm[] = { (char *)tool, "-r", e->path, NULL };
 		char *stop[] = { (char *)tool, "stop", e->path, NULL };
 		if (!tool) {
@@ -269,14 +257,9 @@ static int restore(struct run *run, const struct jentry *e, bool refused_before,
 
 static int record_result(struct run *run, int seq, const char *result)
 {
-	char *enc = str_escape_dup(result, false), *line;
+	char *enc = journal_words(result), *line;
 	if (!enc)
 		return -ENOMEM;
-	/* the journal's own encoding is for bytes; a result is our words,
-	 * escaped, with no quote or backslash to spoil the JSON */
-	for (char *p = enc; *p; p++)
-		if (*p == '"' || *p == '\\' || *p == '%')
-			*p = '\'';
 	if (asprintf(&line, "{\"undone\":%d,\"result\":\"%s\"}", seq, enc) < 0) {
 		free(enc);
 		return -ENOMEM;
@@ -317,6 +300,12 @@ static void describe(const struct jentry *e, char *out, size_t outsz)
 	else
 		snprintf(out, outsz, "%s %s", e->op == J_DOMAIN ? "domain" : e->op == J_MODULE ? "module" : "unit",
 			 e->path);
+}
+
+bool journal_reverted(const struct journal *j)
+{
+	/* the word revert_run's end record starts with */
+	return j->reverts && j->revert_end && !strncmp(j->revert_end, "complete", 8);
 }
 
 int revert_run(struct run *run, const struct journal *j, bool force, const char *uri,

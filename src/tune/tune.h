@@ -206,6 +206,12 @@ int journal_done_kept(struct journal_writer *w, int seq, bool wrote, const char 
 /* Any other record: "end", "prove", the revert's. TEXT is one JSON object
  * on one line, without the newline. */
 int journal_record(struct journal_writer *w, const char *json);
+/* TEXT, our own words (an error, a result), fit to stand inside a JSON
+ * string of such a record: escaped, and any quote, backslash or '%' made
+ * an apostrophe (the journal's percent-encoding is for bytes, not for
+ * these).
+ * A new string; NULL when out of memory. */
+char *journal_words(const char *text);
 void journal_close(struct journal_writer *w);
 
 /* Reads journal NAME (a file in JOURNAL_DIR) or PATH (with a '/', on this
@@ -238,6 +244,9 @@ struct run {
 
 /* Why a write failed, in words that say what to do. */
 const char *tune_write_error(int err);
+/* RUN->err says the journal could not be written (ERR from journal.c, its
+ * -EPERM in journal_strerror's words); returns -1. */
+int tune_journal_error(struct run *run, int err);
 /* One line of progress: "  set /sys/...: powersave -> performance". */
 void tune_say(struct run *run, const char *verb, const char *what, const char *from,
 	      const char *to);
@@ -251,6 +260,14 @@ void tune_bytes_for(int kind, const char *cur, size_t len, const char *want, cha
 int tune_spawn(char *const argv[], char *err, size_t errsz);
 /* The first of PATHS (NULL-terminated) that this machine can run. */
 const char *tune_tool(const char *const *paths);
+/* Where modprobe and systemctl may be, for tune_tool(): tune and revert
+ * look in the same places. */
+extern const char *const tune_modprobe[];
+extern const char *const tune_systemctl[];
+/* Whether MODULE is loaded (sys/module under R) and UNIT is active
+ * (systemctl is-active): what tune finds made already and revert undoes. */
+bool tune_module_loaded(struct root *r, const char *module);
+bool tune_unit_active(const char *unit);
 
 /* Makes the runtime knob changes of P that apply, in order. Returns 0, or
  * -1 with the error in RUN->err (what was written stays in the journal). */
@@ -290,6 +307,8 @@ int domain_restore(const struct jentry *e, const char *uri, char *why, size_t wh
 struct revert_result {
 	int restored, already, refused, failed;
 };
+/* Whether J's last revert ended complete: nothing refused or failed. */
+bool journal_reverted(const struct journal *j);
 /* Undoes journal J. FORCE restores values changed since. */
 int revert_run(struct run *run, const struct journal *j, bool force, const char *uri,
 	       struct revert_result *res);
