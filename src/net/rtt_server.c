@@ -92,13 +92,6 @@ static void on_signal(int sig)
 	stopping = 1;
 }
 
-static int64_t realtime_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
 /* The reply: the request's header with the reply type, zero padding, and
  * the MAC made again. Its size is the request's. */
 static size_t reply(const struct server *s, const struct pending *q, unsigned char *out)
@@ -174,7 +167,7 @@ static bool handle(struct server *s, int conn, const struct sockaddr_storage *fr
 	 * sender's rate. A fresh one over the rate is recorded all the same:
 	 * a client never sends a sequence number twice. */
 	if (s->o->key.len)
-		r = replay_check(s->replay, p.session, p.seq, (int64_t)p.stamp, realtime_ns());
+		r = replay_check(s->replay, p.session, p.seq, (int64_t)p.stamp, probe_clock_ns(CLOCK_REALTIME));
 	bool within_rate = r == REPLAY_FRESH && limiter_take(s->limiter, from, now);
 	pthread_mutex_unlock(s->lock);
 	if (r == REPLAY_STALE)
@@ -475,7 +468,7 @@ int rtt_serve(const struct rtt_server_options *o, struct rtt_server_stats *st, c
 		snprintf(err, errsz, "no random key for the server's tables: %s", strerror(errno));
 		return -1;
 	}
-	s.replay = replay_new(key, realtime_ns());
+	s.replay = replay_new(key, probe_clock_ns(CLOCK_REALTIME));
 	s.limiter = limiter_new(key, (double)o->rate_pps);
 	s.queue = calloc(QUEUE, sizeof(*s.queue));
 	s.held = held_new(key, QUEUE_PER_ADDRESS);
