@@ -25,6 +25,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../lib/peer.h"
 #include "../measure/probe.h"
 #include "addr.h"
 #include "guard.h"
@@ -245,17 +246,6 @@ static void close_conn(struct server *s, int i)
 	s->st->tcp_closed++;
 }
 
-static bool same_address(const struct sockaddr_storage *a, const struct sockaddr_storage *b)
-{
-	if (a->ss_family != b->ss_family)
-		return false;
-	if (a->ss_family == AF_INET)
-		return ((const struct sockaddr_in *)a)->sin_addr.s_addr ==
-		       ((const struct sockaddr_in *)b)->sin_addr.s_addr;
-	return !memcmp(&((const struct sockaddr_in6 *)a)->sin6_addr, &((const struct sockaddr_in6 *)b)->sin6_addr,
-		       16);
-}
-
 /* May C make room at NOW. A client sends its first probe within a round
  * trip of its connect, so one never answered may go at any age: a
  * stranger who keeps every slot with connections opened again before
@@ -268,10 +258,13 @@ static bool evictable(const struct conn *c, int64_t now)
 
 /* A slot for a connection from PEER: a free one while PEER holds fewer
  * than its share, else the evictable one longest without a probe answered
- * (of PEER's own when it is at its share); -1 for none. */
+ * (of PEER's own when it is at its share); -1 for none. Addresses are
+ * compared in peer.h's form, as the limiter and the held replies key them. */
 static int slot_for(struct server *s, const struct sockaddr_storage *peer, int64_t now)
 {
 	int mine = 0, free_slot = -1, idlest = -1, idlest_mine = -1;
+	unsigned char src[16], theirs[16];
+	peer_address_bytes(peer, src);
 	for (int i = 0; i < MAX_CONNS; i++) {
 		struct conn *c = &s->conns[i];
 		if (c->fd < 0) {
@@ -279,7 +272,8 @@ static int slot_for(struct server *s, const struct sockaddr_storage *peer, int64
 				free_slot = i;
 			continue;
 		}
-		bool same = same_address(&c->peer, peer);
+		peer_address_bytes(&c->peer, theirs);
+		bool same = !memcmp(theirs, src, sizeof(src));
 		mine += same;
 		if (!evictable(c, now))
 			continue;
