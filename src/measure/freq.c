@@ -334,12 +334,6 @@ struct ramp_thread {
 	int err;
 };
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
-}
-
 /* One trial: slices of about 20 us from the end of an idle, until three in
  * a row reach 90% of the steady clock; -1 when not within 100 ms. */
 static double ramp_once(const struct freq_cpu *c, uint64_t small, double *first)
@@ -390,8 +384,8 @@ static void *ramp_main(void *arg)
 	c->ramp_never = never;
 	if (!n)
 		return NULL;
-	qsort(ramps, (size_t)n, sizeof(*ramps), cmp_double);
-	qsort(firsts, (size_t)n, sizeof(*firsts), cmp_double);
+	probe_sort(ramps, (size_t)n);
+	probe_sort(firsts, (size_t)n);
 	double p50 = ramps[(n + 1) / 2 - 1], p90 = ramps[(int)ceil(0.9 * n - 1e-9) - 1];
 	c->ramp_p50_us = isinf(p50) ? -1 : p50;
 	c->ramp_p90_us = isinf(p90) ? -1 : p90;
