@@ -133,15 +133,9 @@ static void resample(const struct cost_blocks *b, const int *idx, int nidx, uint
 	*p50 = (double)select_kth(scratch, k99 + 1, k50);
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
-}
-
 static void interval(double *d, int n, double point_ns, struct cost_diff *out)
 {
-	qsort(d, (size_t)n, sizeof(*d), cmp_double);
+	probe_sort(d, (size_t)n);
 	out->have = true;
 	out->point_us = point_ns / 1000.0;
 	out->lo_us = d[(int)(0.025 * n)] / 1000.0;

@@ -104,13 +104,6 @@ static double chain_mhz(void (*chain)(uint64_t), int cycles, uint64_t rounds)
 	return t > 0 ? (double)(rounds * OPS_PER_ROUND * (uint64_t)cycles) * 1000.0 / (double)t : 0;
 }
 
-static int64_t thread_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
 /* The same against the thread's own run time, for slices of milliseconds:
  * time another task or the hypervisor took in the middle is not counted
  * (the scheduler's clock leaves out steal), so a busy machine does not
@@ -118,9 +111,9 @@ static int64_t thread_ns(void)
  * added to *RAN and *WALL. */
 static double slice_mhz(void (*chain)(uint64_t), int cycles, uint64_t rounds, int64_t *ran, int64_t *wall)
 {
-	int64_t w0 = probe_now_ns(), c0 = thread_ns();
+	int64_t w0 = probe_now_ns(), c0 = probe_clock_ns(CLOCK_THREAD_CPUTIME_ID);
 	chain(rounds);
-	int64_t c = thread_ns() - c0, w = probe_now_ns() - w0;
+	int64_t c = probe_clock_ns(CLOCK_THREAD_CPUTIME_ID) - c0, w = probe_now_ns() - w0;
 	*ran += c;
 	*wall += w;
 	return c > 0 ? (double)(rounds * OPS_PER_ROUND * (uint64_t)cycles) * 1000.0 / (double)c : 0;
@@ -341,12 +334,6 @@ struct ramp_thread {
 	int err;
 };
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
-}
-
 /* One trial: slices of about 20 us from the end of an idle, until three in
  * a row reach 90% of the steady clock; -1 when not within 100 ms. */
 static double ramp_once(const struct freq_cpu *c, uint64_t small, double *first)
@@ -397,8 +384,8 @@ static void *ramp_main(void *arg)
 	c->ramp_never = never;
 	if (!n)
 		return NULL;
-	qsort(ramps, (size_t)n, sizeof(*ramps), cmp_double);
-	qsort(firsts, (size_t)n, sizeof(*firsts), cmp_double);
+	probe_sort(ramps, (size_t)n);
+	probe_sort(firsts, (size_t)n);
 	double p50 = ramps[(n + 1) / 2 - 1], p90 = ramps[(int)ceil(0.9 * n - 1e-9) - 1];
 	c->ramp_p50_us = isinf(p50) ? -1 : p50;
 	c->ramp_p90_us = isinf(p90) ? -1 : p90;

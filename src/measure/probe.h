@@ -11,11 +11,24 @@
 
 #include "../facts/facts.h"
 
-static inline int64_t probe_now_ns(void)
+static inline int64_t probe_timespec_ns(const struct timespec *ts)
+{
+	return (int64_t)ts->tv_sec * 1000000000 + ts->tv_nsec;
+}
+
+/* CLOCK's time in ns: the monotonic clock for intervals, the realtime one
+ * where a stamp crosses hosts or meets the kernel's, a CPU-time clock for
+ * the time a thread ran. */
+static inline int64_t probe_clock_ns(clockid_t clock)
 {
 	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+	clock_gettime(clock, &ts);
+	return probe_timespec_ns(&ts);
+}
+
+static inline int64_t probe_now_ns(void)
+{
+	return probe_clock_ns(CLOCK_MONOTONIC);
 }
 
 /* xorshift64: gaps and schedules must not be regular, or an idle governor

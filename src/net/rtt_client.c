@@ -53,13 +53,6 @@ struct client {
 	struct samples rtt, from_due, net, late;
 };
 
-static int64_t realtime_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
 /* TCP: a connection that does not come up within the timeout is an error
  * that says so, not a two-minute hang in the kernel's retries. */
 static int tcp_connect(struct client *c, const struct sockaddr *addr, socklen_t len, char *err, size_t errsz)
@@ -214,7 +207,7 @@ static int receive(struct client *c, bool wait)
 		if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_TIMESTAMPNS) {
 			struct timespec ts;
 			memcpy(&ts, CMSG_DATA(cm), sizeof(ts));
-			kernel = (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+			kernel = probe_timespec_ns(&ts);
 		}
 	account(c, buf, (size_t)n, now, kernel);
 	return 1;
@@ -285,7 +278,7 @@ static void build_probe(struct client *c, struct built *b, uint64_t seq, int64_t
 {
 	int64_t now = probe_now_ns();
 	struct probe p = { .type = PACKET_REQUEST, .session = c->session, .seq = seq,
-			   .stamp = (uint64_t)(realtime_ns() + (due > now ? due - now : 0)) };
+			   .stamp = (uint64_t)(probe_clock_ns(CLOCK_REALTIME) + (due > now ? due - now : 0)) };
 	b->len = packet_build(b->buf, (size_t)c->o->size, &p, &c->o->key);
 	b->seq = seq;
 	c->due[seq] = due;
@@ -304,7 +297,7 @@ static void socket_error(const struct client *c, const char *doing, char *err, s
 static int send_built(struct client *c, const struct built *b, char *err, size_t errsz)
 {
 	uint64_t seq = b->seq;
-	c->sent_real[seq] = realtime_ns();
+	c->sent_real[seq] = probe_clock_ns(CLOCK_REALTIME);
 	c->sent[seq] = probe_now_ns();
 	if (!c->due[seq])
 		c->due[seq] = c->sent[seq];

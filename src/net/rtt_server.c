@@ -25,6 +25,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../lib/peer.h"
 #include "../measure/probe.h"
 #include "addr.h"
 #include "guard.h"
@@ -90,13 +91,6 @@ static void on_signal(int sig)
 {
 	(void)sig;
 	stopping = 1;
-}
-
-static int64_t realtime_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
 /* The reply: the request's header with the reply type, zero padding, and
@@ -174,7 +168,7 @@ static bool handle(struct server *s, int conn, const struct sockaddr_storage *fr
 	 * sender's rate. A fresh one over the rate is recorded all the same:
 	 * a client never sends a sequence number twice. */
 	if (s->o->key.len)
-		r = replay_check(s->replay, p.session, p.seq, (int64_t)p.stamp, realtime_ns());
+		r = replay_check(s->replay, p.session, p.seq, (int64_t)p.stamp, probe_clock_ns(CLOCK_REALTIME));
 	bool within_rate = r == REPLAY_FRESH && limiter_take(s->limiter, from, now);
 	pthread_mutex_unlock(s->lock);
 	if (r == REPLAY_STALE)
@@ -252,17 +246,6 @@ static void close_conn(struct server *s, int i)
 	s->st->tcp_closed++;
 }
 
-static bool same_address(const struct sockaddr_storage *a, const struct sockaddr_storage *b)
-{
-	if (a->ss_family != b->ss_family)
-		return false;
-	if (a->ss_family == AF_INET)
-		return ((const struct sockaddr_in *)a)->sin_addr.s_addr ==
-		       ((const struct sockaddr_in *)b)->sin_addr.s_addr;
-	return !memcmp(&((const struct sockaddr_in6 *)a)->sin6_addr, &((const struct sockaddr_in6 *)b)->sin6_addr,
-		       16);
-}
-
 /* May C make room at NOW. A client sends its first probe within a round
  * trip of its connect, so one never answered may go at any age: a
  * stranger who keeps every slot with connections opened again before
@@ -275,10 +258,13 @@ static bool evictable(const struct conn *c, int64_t now)
 
 /* A slot for a connection from PEER: a free one while PEER holds fewer
  * than its share, else the evictable one longest without a probe answered
- * (of PEER's own when it is at its share); -1 for none. */
+ * (of PEER's own when it is at its share); -1 for none. Addresses are
+ * compared in peer.h's form, as the limiter and the held replies key them. */
 static int slot_for(struct server *s, const struct sockaddr_storage *peer, int64_t now)
 {
 	int mine = 0, free_slot = -1, idlest = -1, idlest_mine = -1;
+	unsigned char src[16], theirs[16];
+	peer_address_bytes(peer, src);
 	for (int i = 0; i < MAX_CONNS; i++) {
 		struct conn *c = &s->conns[i];
 		if (c->fd < 0) {
@@ -286,7 +272,8 @@ static int slot_for(struct server *s, const struct sockaddr_storage *peer, int64
 				free_slot = i;
 			continue;
 		}
-		bool same = same_address(&c->peer, peer);
+		peer_address_bytes(&c->peer, theirs);
+		bool same = !memcmp(theirs, src, sizeof(src));
 		mine += same;
 		if (!evictable(c, now))
 			continue;
@@ -475,7 +462,7 @@ int rtt_serve(const struct rtt_server_options *o, struct rtt_server_stats *st, c
 		snprintf(err, errsz, "no random key for the server's tables: %s", strerror(errno));
 		return -1;
 	}
-	s.replay = replay_new(key, realtime_ns());
+	s.replay = replay_new(key, probe_clock_ns(CLOCK_REALTIME));
 	s.limiter = limiter_new(key, (double)o->rate_pps);
 	s.queue = calloc(QUEUE, sizeof(*s.queue));
 	s.held = held_new(key, QUEUE_PER_ADDRESS);

@@ -177,16 +177,14 @@ void output_ttfb_text(FILE *out, const struct ttfb_result *r)
 		fprintf(out, "  interrupted: what was measured before Ctrl-C\n");
 }
 
-static json_object *phases(const struct ttfb_phases *p)
+static void add_phases(json_object *o, const struct ttfb_phases *p)
 {
-	json_object *o = json_object_new_object();
 	json_add(o, "dns", json_summary(&p->dns));
 	json_add(o, "connect", json_summary(&p->connect));
 	json_add(o, "tls", json_summary(&p->tls));
 	json_add(o, "server", json_summary(&p->server));
 	json_add(o, "ttfb", json_summary(&p->ttfb));
 	json_add(o, "total", json_summary(&p->total));
-	return o;
 }
 
 int output_ttfb_json(FILE *out, const struct facts *f, const struct ttfb_result *r)
@@ -194,7 +192,7 @@ int output_ttfb_json(FILE *out, const struct facts *f, const struct ttfb_result 
 	json_object *o = json_document(f, "/"), *x = json_object_new_object();
 	json_object *fails = json_object_new_object(), *status = json_object_new_object();
 	json_object *hops = json_object_new_array();
-	static const struct summary none;
+	static const struct ttfb_phases none;
 	if (!o || !x || !fails || !status || !hops)
 		return -1;
 	json_add(x, "url", json_object_new_string(r->url));
@@ -219,15 +217,10 @@ int output_ttfb_json(FILE *out, const struct facts *f, const struct ttfb_result 
 	json_add(x, "interrupted", json_object_new_boolean(r->interrupted));
 	json_add(x, "proxy", json_str_or_null(r->proxy_note));
 	/* the first hop's phases at the top, as without --location */
-	const struct ttfb_phases *p0 = r->nhops ? &r->hops[0].p : NULL;
-	json_add(x, "dns", json_summary(p0 ? &p0->dns : &none));
-	json_add(x, "connect", json_summary(p0 ? &p0->connect : &none));
-	json_add(x, "tls", json_summary(p0 ? &p0->tls : &none));
-	json_add(x, "server", json_summary(p0 ? &p0->server : &none));
-	json_add(x, "ttfb", json_summary(p0 ? &p0->ttfb : &none));
-	json_add(x, "total", json_summary(p0 ? &p0->total : &none));
+	add_phases(x, r->nhops ? &r->hops[0].p : &none);
 	for (int h = 0; h < r->nhops; h++) {
-		json_object *hop = phases(&r->hops[h].p);
+		json_object *hop = json_object_new_object();
+		add_phases(hop, &r->hops[h].p);
 		json_add(hop, "url", json_object_new_string(r->hops[h].url));
 		json_object_array_add(hops, hop);
 	}

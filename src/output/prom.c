@@ -11,6 +11,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "../lib/array.h"
 #include "../lib/escape.h"
 
 struct prom_family *prom_family(struct prom_set *s, enum prom_type type, const char *name,
@@ -19,23 +20,16 @@ struct prom_family *prom_family(struct prom_set *s, enum prom_type type, const c
 	for (size_t i = 0; i < s->count; i++)
 		if (!strcmp(s->families[i]->name, name))
 			return s->families[i];
-	if (s->count == s->cap) {
-		size_t cap = s->cap ? 2 * s->cap : 32;
-		struct prom_family **a = realloc(s->families, cap * sizeof(*a));
-		if (!a) {
-			s->out_of_memory = true;
-			return NULL;
-		}
-		s->families = a;
-		s->cap = cap;
-	}
 	struct prom_family *f = calloc(1, sizeof(*f));
-	if (!f) {
+	struct prom_family **a = f ? array_grow(s->families, &s->count, sizeof(*a)) : NULL;
+	if (!a) {
+		free(f);
 		s->out_of_memory = true;
 		return NULL;
 	}
 	*f = (struct prom_family){ .name = name, .unit = unit, .help = help, .type = type };
-	s->families[s->count++] = f;
+	s->families = a;
+	s->families[s->count - 1] = f;
 	return f;
 }
 
@@ -112,18 +106,14 @@ void prom_add(struct prom_set *s, struct prom_family *f, double value, ...)
 		labels[at++] = '}';
 	labels[at] = '\0';
 
-	if (f->count == f->cap) {
-		size_t cap = f->cap ? 2 * f->cap : 4;
-		struct prom_sample *a = realloc(f->samples, cap * sizeof(*a));
-		if (!a) {
-			free(labels);
-			s->out_of_memory = true;
-			return;
-		}
-		f->samples = a;
-		f->cap = cap;
+	struct prom_sample *a = array_grow(f->samples, &f->count, sizeof(*a));
+	if (!a) {
+		free(labels);
+		s->out_of_memory = true;
+		return;
 	}
-	f->samples[f->count++] = (struct prom_sample){ labels, value };
+	f->samples = a;
+	f->samples[f->count - 1] = (struct prom_sample){ labels, value };
 }
 
 /* The shortest decimal that reads back as V: scrapes stay small and

@@ -33,12 +33,12 @@ struct prom_family {
 	const char *help; /* static, one line */
 	enum prom_type type;
 	struct prom_sample *samples;
-	size_t count, cap;
+	size_t count; /* grown by array_grow: the capacity follows from it */
 };
 
 struct prom_set {
 	struct prom_family **families; /* each allocated alone: a family's address holds */
-	size_t count, cap;
+	size_t count; /* grown by array_grow: the capacity follows from it */
 	bool out_of_memory; /* a sample could not be kept: the set is incomplete */
 };
 

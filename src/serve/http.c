@@ -16,9 +16,9 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "../measure/probe.h"
 #include "../output/prom.h"
 #include "admit.h"
 
@@ -34,13 +34,6 @@ struct http_server {
 	struct slots slots;
 };
 
-static int64_t now_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
 static int connection_fd(struct MHD_Connection *c)
 {
 	const union MHD_ConnectionInfo *info = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
@@ -52,7 +45,7 @@ static int connection_fd(struct MHD_Connection *c)
 static void mark(struct http_server *h, struct MHD_Connection *c, bool answering)
 {
 	int fd = connection_fd(c);
-	int64_t now = now_ns();
+	int64_t now = probe_now_ns();
 	pthread_mutex_lock(&h->slots_lock);
 	int i = slots_find(&h->slots, fd);
 	if (answering)
@@ -101,7 +94,7 @@ static void accept_some(struct http_server *h)
 			return;
 		int evict;
 		pthread_mutex_lock(&h->slots_lock);
-		int i = slots_admit(&h->slots, fd, &peer, now_ns(), &evict);
+		int i = slots_admit(&h->slots, fd, &peer, probe_now_ns(), &evict);
 		if (evict >= 0)
 			end_connection(h, evict);
 		pthread_mutex_unlock(&h->slots_lock);
@@ -120,7 +113,7 @@ static void accept_some(struct http_server *h)
 
 static void end_expired(struct http_server *h)
 {
-	int64_t now = now_ns();
+	int64_t now = probe_now_ns();
 	int at = 0, i;
 	pthread_mutex_lock(&h->slots_lock);
 	while ((i = slots_expired(&h->slots, now, &at)) >= 0)
