@@ -75,17 +75,11 @@ static const char style[] =
 	"@media print{body{max-width:none;padding:0;font-size:10pt}h2{break-after:avoid}"
 	".sides{grid-template-columns:1fr 1fr}*{-webkit-print-color-adjust:exact;print-color-adjust:exact}}";
 
-static const char *str(json_object *doc, const char *path)
-{
-	json_object *v = diff_get(doc, path);
-	return json_object_is_type(v, json_type_string) ? json_object_get_string(v) : NULL;
-}
-
 static void side_name(FILE *out, const struct diff_side *s, size_t i, size_t n)
 {
 	if (n > 1)
 		fprintf(out, "%c: ", i ? 'B' : 'A');
-	const char *host = str(s->doc, "host.hostname");
+	const char *host = diff_get_string(s->doc, "host.hostname");
 	html_text(out, host ? host : s->input);
 }
 
@@ -144,7 +138,7 @@ static void verdict(FILE *out, json_object *doc)
 	static const char *const names[] = { "critical", "warning", "info" };
 
 	for (size_t i = 0; i < n; i++) {
-		const char *sev = str(json_object_array_get_idx(fs, i), "severity");
+		const char *sev = diff_get_string(json_object_array_get_idx(fs, i), "severity");
 		for (int k = 0; k < 3; k++)
 			count[k] += sev && !strcmp(sev, names[k]);
 	}
@@ -155,7 +149,7 @@ static void verdict(FILE *out, json_object *doc)
 
 static void finding(FILE *out, json_object *x)
 {
-	const char *sev = str(x, "severity");
+	const char *sev = diff_get_string(x, "severity");
 	json_object *ev = diff_get(x, "evidence");
 	static const char *const known[] = { "critical", "warning", "info" };
 	const char *cls = "info";
@@ -186,7 +180,7 @@ static void finding(FILE *out, json_object *x)
 		const char *label, *path;
 	} parts[] = { { "Why", "why" }, { "Fix now", "fix.runtime" }, { "Fix for good", "fix.persistent" } };
 	for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
-		const char *text = str(x, parts[i].path);
+		const char *text = diff_get_string(x, parts[i].path);
 		if (!text)
 			continue;
 		fprintf(out, "<p><strong>%s</strong></p>", parts[i].label);
