@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../findings/findings.h"
+
 json_object *diff_get(json_object *doc, const char *path)
 {
 	char key[128];
@@ -28,9 +30,11 @@ const char *diff_get_string(json_object *doc, const char *path)
 	return json_object_is_type(v, json_type_string) ? json_object_get_string(v) : NULL;
 }
 
+/* enum severity's order: 2 critical, 1 warning, 0 info; -1 for none */
 static int severity_rank(const char *s)
 {
-	return !s ? -1 : !strcmp(s, "critical") ? 2 : !strcmp(s, "warning") ? 1 : !strcmp(s, "info") ? 0 : -1;
+	enum severity v;
+	return s && !severity_parse(s, &v) ? (int)v : -1;
 }
 
 
