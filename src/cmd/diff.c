@@ -20,7 +20,7 @@ const struct opt_table diff_options = OPT_TABLE(opts);
 
 int cmd_diff(const struct opt_result *o)
 {
-	struct diff_side a, b;
+	struct diff_side sides[2];
 	struct diff d;
 	char err[512];
 
@@ -34,26 +34,24 @@ int cmd_diff(const struct opt_result *o)
 		fprintf(stderr, "latdoc diff: --measure measures this machine: one side must be live\n");
 		return EXIT_ERROR;
 	}
-	struct diff_side sides[2];
 	if (diff_sides_load((const char *const *)o->args, 2, o->v[MEASURE].set, sides, err, sizeof(err))) {
 		fprintf(stderr, "latdoc diff: %s\n", err);
 		return EXIT_ERROR;
 	}
-	a = sides[0];
-	b = sides[1];
-	diff_compare(&a, &b, &d);
+	const struct diff_side *a = &sides[0], *b = &sides[1];
+	diff_compare(a, b, &d);
 	int status = EXIT_ERROR;
 	if (d.out_of_memory) {
 		fprintf(stderr, "latdoc diff: out of memory\n");
 		goto out;
 	}
 	if (o->v[JSON].set) {
-		if (output_diff_json(stdout, &a, &b, &d)) {
+		if (output_diff_json(stdout, a, b, &d)) {
 			fprintf(stderr, "latdoc diff: out of memory while writing JSON\n");
 			goto out;
 		}
 	} else {
-		output_diff_text(stdout, &a, &b, &d);
+		output_diff_text(stdout, a, b, &d);
 	}
 	if (fflush(stdout) || ferror(stdout)) {
 		fprintf(stderr, "latdoc diff: writing: %s\n", strerror(errno));
@@ -62,7 +60,7 @@ int cmd_diff(const struct opt_result *o)
 	status = diff_matters(&d) ? EXIT_FINDINGS : EXIT_CLEAN;
 out:
 	diff_free(&d);
-	diff_side_free(&a);
-	diff_side_free(&b);
+	diff_side_free(&sides[0]);
+	diff_side_free(&sides[1]);
 	return status;
 }

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../output/output.h"
 #include "../parse/text.h"
 
 /* "1ms", "250us", "2s": the largest unit that says NS exactly. */
@@ -231,25 +232,6 @@ int opts_parse(const char *cmd, const struct opt_table *table, int argc, char **
 	return 0;
 }
 
-/* Prints TEXT from column COL, wrapped to 80 columns with INDENT. */
-static void wrap_help(FILE *out, const char *text, int col, int indent)
-{
-	for (const char *p = text; *p;) {
-		size_t word = strcspn(p, " ");
-		if (col > indent && col + 1 + (int)word > 80) {
-			fprintf(out, "\n%*s", indent, "");
-			col = indent;
-		} else if (col > indent) {
-			fputc(' ', out);
-			col++;
-		}
-		col += fprintf(out, "%.*s", (int)word, p);
-		p += word;
-		p += strspn(p, " ");
-	}
-	fputc('\n', out);
-}
-
 void opts_print_help(FILE *out, const struct opt_table *table)
 {
 	enum { INDENT = 23 };
@@ -269,7 +251,7 @@ void opts_print_help(FILE *out, const struct opt_table *table)
 		} else {
 			col += fprintf(out, "%*s", INDENT - col, "");
 		}
-		wrap_help(out, o->help, col, INDENT);
+		output_wrapped_from(out, o->help, col, INDENT, 0);
 	}
 	fprintf(out, "  -h, --help           show this help\n");
 }

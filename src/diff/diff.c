@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../findings/findings.h"
+
 json_object *diff_get(json_object *doc, const char *path)
 {
 	char key[128];
@@ -22,16 +24,19 @@ json_object *diff_get(json_object *doc, const char *path)
 	return doc;
 }
 
-static int severity_rank(const char *s)
+const char *diff_get_string(json_object *doc, const char *path)
 {
-	return !s ? -1 : !strcmp(s, "critical") ? 2 : !strcmp(s, "warning") ? 1 : !strcmp(s, "info") ? 0 : -1;
-}
-
-static const char *str(json_object *o, const char *key)
-{
-	json_object *v = diff_get(o, key);
+	json_object *v = diff_get(doc, path);
 	return json_object_is_type(v, json_type_string) ? json_object_get_string(v) : NULL;
 }
+
+/* enum severity's order: 2 critical, 1 warning, 0 info; -1 for none */
+static int severity_rank(const char *s)
+{
+	enum severity v;
+	return s && !severity_parse(s, &v) ? (int)v : -1;
+}
+
 
 int diff_check_severity(struct diff *d, json_object *doc, const char *check)
 {
@@ -44,8 +49,8 @@ int diff_check_severity(struct diff *d, json_object *doc, const char *check)
 
 	for (size_t i = 0; i < n; i++) {
 		json_object *x = json_object_array_get_idx(fs, i);
-		const char *id = str(x, "id");
-		int s = severity_rank(str(x, "severity"));
+		const char *id = diff_get_string(x, "id");
+		int s = severity_rank(diff_get_string(x, "severity"));
 		if (id && !strncmp(id, check, strlen(check)) && s > worst)
 			worst = s;
 	}
@@ -141,7 +146,7 @@ static struct fkey *fkeys(json_object *doc, size_t *n)
 
 	for (size_t i = 0; v && i < len; i++) {
 		json_object *x = json_object_array_get_idx(fs, i);
-		const char *id = str(x, "id"), *subject = str(x, "subject");
+		const char *id = diff_get_string(x, "id"), *subject = diff_get_string(x, "subject");
 		if (id)
 			v[k++] = (struct fkey){ x, id, subject ? subject : "", false };
 	}
@@ -153,16 +158,16 @@ static struct fkey *fkeys(json_object *doc, size_t *n)
 
 static void finding_row(struct diff *out, json_object *x, json_object *y)
 {
-	const char *sa = x ? str(x, "severity") : NULL, *sb = y ? str(y, "severity") : NULL;
+	const char *sa = x ? diff_get_string(x, "severity") : NULL, *sb = y ? diff_get_string(y, "severity") : NULL;
 	int ra = severity_rank(sa), rb = severity_rank(sb);
 	/* in the words of the side it costs more */
 	json_object *worse = ra > rb ? x : y;
-	const char *title = str(worse, "title");
-	struct diff_row *r = diff_add(out, DIFF_FINDING, str(worse, "id"), title ? title : "", sa, sb);
+	const char *title = diff_get_string(worse, "title");
+	struct diff_row *r = diff_add(out, DIFF_FINDING, diff_get_string(worse, "id"), title ? title : "", sa, sb);
 
 	if (!r)
 		return;
-	r->subject = dup_or_null(str(worse, "subject"));
+	r->subject = dup_or_null(diff_get_string(worse, "subject"));
 	r->matters = true;
 	r->worse = ra > rb ? 'a' : 'b';
 	r->cost = 100 * ((ra > rb ? ra : rb) + 1) + (x && y ? 10 : 20);
@@ -202,7 +207,8 @@ void diff_findings(const struct diff_side *a, const struct diff_side *b, struct 
 				j++;
 			} else {
 				fa[i].used = fb[j].used = true;
-				if (severity_rank(str(fa[i].x, "severity")) != severity_rank(str(fb[j].x, "severity")))
+				if (severity_rank(diff_get_string(fa[i].x, "severity")) !=
+				    severity_rank(diff_get_string(fb[j].x, "severity")))
 					finding_row(out, fa[i].x, fb[j].x);
 				i++;
 				j++;

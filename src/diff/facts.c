@@ -28,17 +28,13 @@ struct fact {
 	const char *none; /* what absence reads as; NULL: unknown, not compared */
 };
 
-static const char *str_at(json_object *doc, const char *path)
-{
-	json_object *v = diff_get(doc, path);
-	return json_object_is_type(v, json_type_string) ? json_object_get_string(v) : NULL;
-}
-
 static bool platform(json_object *doc, char *out, size_t outsz, double *num)
 {
 	(void)num;
-	const char *role = str_at(doc, "host.platform.role"), *hv = str_at(doc, "host.platform.hypervisor");
-	const char *cloud = str_at(doc, "host.platform.cloud"), *mgr = str_at(doc, "facts.virt.manager");
+	const char *role = diff_get_string(doc, "host.platform.role");
+	const char *hv = diff_get_string(doc, "host.platform.hypervisor");
+	const char *cloud = diff_get_string(doc, "host.platform.cloud");
+	const char *mgr = diff_get_string(doc, "facts.virt.manager");
 	bool host = json_object_get_boolean(diff_get(doc, "host.platform.kvm_host"));
 
 	if (!role)
@@ -55,7 +51,8 @@ static bool platform(json_object *doc, char *out, size_t outsz, double *num)
 static bool cpufreq_mode(json_object *doc, char *out, size_t outsz, double *num)
 {
 	(void)num;
-	const char *ip = str_at(doc, "facts.cpufreq.intel_pstate"), *ap = str_at(doc, "facts.cpufreq.amd_pstate");
+	const char *ip = diff_get_string(doc, "facts.cpufreq.intel_pstate");
+	const char *ap = diff_get_string(doc, "facts.cpufreq.amd_pstate");
 	if (!ip && !ap)
 		return false;
 	snprintf(out, outsz, "%s%s%s%s%s", ip ? "intel_pstate " : "", ip ? ip : "", ip && ap ? ", " : "",
@@ -106,7 +103,7 @@ static bool idle_states(json_object *doc, char *out, size_t outsz, double *num)
 			continue;
 		for (size_t k = 0, ns = json_object_array_length(states); k < ns; k++) {
 			json_object *s = json_object_array_get_idx(states, k);
-			const char *name = str_at(s, "name");
+			const char *name = diff_get_string(s, "name");
 			json_object *lat = diff_get(s, "latency_us");
 			any = true;
 			if (!name || json_object_get_boolean(diff_get(s, "disabled")))
@@ -310,7 +307,7 @@ struct vm_facts {
 
 static void vm_facts(json_object *vm, struct vm_facts *f)
 {
-	const char *mode = str_at(vm, "cpu.mode"), *model = str_at(vm, "cpu.model");
+	const char *mode = diff_get_string(vm, "cpu.mode"), *model = diff_get_string(vm, "cpu.model");
 	struct values v;
 
 	snprintf(f->mode, sizeof(f->mode), "%s%s%s", mode ? mode : "(default)", model ? " " : "",
@@ -347,7 +344,7 @@ static struct named_vm *named_vms(json_object *doc, size_t *n)
 
 	for (size_t i = 0; v && i < len; i++) {
 		json_object *vm = json_object_array_get_idx(vms, i);
-		const char *name = str_at(vm, "name");
+		const char *name = diff_get_string(vm, "name");
 		if (name)
 			v[k++] = (struct named_vm){ name, vm };
 	}
@@ -440,7 +437,8 @@ void diff_side_describe(const struct diff_side *s, char *out, size_t outsz)
 {
 	char plat[160] = "";
 	double num;
-	const char *host = str_at(s->doc, "host.hostname"), *model = str_at(s->doc, "facts.cpu.model_name");
+	const char *host = diff_get_string(s->doc, "host.hostname");
+	const char *model = diff_get_string(s->doc, "facts.cpu.model_name");
 	json_object *count = diff_get(s->doc, "facts.cpu.count");
 	int len = snprintf(out, outsz, "%s", host ? host : "(no hostname)");
 

@@ -308,17 +308,3 @@ int redact_file(const char *path, const char *data, size_t len, char **out, size
 	*outlen = b.len;
 	return 0;
 }
-
-char *redact_arg(const char *s, struct redactions *r)
-{
-	struct buf b = { 0 };
-
-	memset(r, 0, sizeof(*r));
-	put(&b, "", 0);
-	arg(&b, s, s + strlen(s), r);
-	if (b.oom) {
-		free(b.p);
-		return NULL;
-	}
-	return b.p;
-}

@@ -34,9 +34,4 @@ struct redactions {
 int redact_file(const char *path, const char *data, size_t len, char **out, size_t *outlen,
 		struct redactions *r);
 
-/* One QEMU argument ("secret,id=s0,data=...", or JSON), or any one-line
- * message that may quote one, redacted into a new string; NULL when out
- * of memory. */
-char *redact_arg(const char *arg, struct redactions *r);
-
 #endif

@@ -45,6 +45,8 @@ void fix_action_groups(const struct finding *x, enum fix_when when,
 /* Prints TEXT wrapped to 80 columns: the first line from column INDENT,
  * the rest from INDENT + HANG; newlines in TEXT start new lines. */
 void output_wrapped(FILE *out, const char *text, int indent, int hang);
+/* As output_wrapped(), from column COL of a line already begun. */
+void output_wrapped_from(FILE *out, const char *text, int col, int indent, int hang);
 
 /* tune: the plan, and the journals (tune --list). */
 struct plan;

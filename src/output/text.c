@@ -15,8 +15,7 @@ static const char *sev_color(enum severity s)
 	return s == SEV_CRITICAL ? "\033[1;31m" : s == SEV_WARNING ? "\033[1;33m" : "\033[1;36m";
 }
 
-/* As output_wrapped(), from column COL of a line already begun. */
-static void wrapped_from(FILE *out, const char *text, int col, int indent, int hang)
+void output_wrapped_from(FILE *out, const char *text, int col, int indent, int hang)
 {
 	int margin = indent;
 
@@ -49,7 +48,7 @@ static void wrapped_from(FILE *out, const char *text, int col, int indent, int h
 
 void output_wrapped(FILE *out, const char *text, int indent, int hang)
 {
-	wrapped_from(out, text, 0, indent, hang);
+	output_wrapped_from(out, text, 0, indent, hang);
 }
 
 static void print_group(const struct fix_action *a, const char *target, size_t n, void *arg)
@@ -103,7 +102,7 @@ static void print_finding(FILE *out, const struct finding *x, bool color)
 		*c = (char)(*c - 32 * (*c >= 'a' && *c <= 'z'));
 	fprintf(out, "%s%-8s%s  ", on, sev, off);
 	snprintf(line, sizeof(line), "%s  [%s]", x->title, x->id);
-	wrapped_from(out, line, BODY, BODY, 0);
+	output_wrapped_from(out, line, BODY, BODY, 0);
 	snprintf(line, sizeof(line), "on %s", x->subject);
 	output_wrapped(out, line, BODY, 3);
 	for (size_t i = 0; i < x->nevidence; i++) {

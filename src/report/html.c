@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "../findings/findings.h"
 #include "../lib/escape.h"
 #include "version.h"
 
@@ -75,17 +76,11 @@ static const char style[] =
 	"@media print{body{max-width:none;padding:0;font-size:10pt}h2{break-after:avoid}"
 	".sides{grid-template-columns:1fr 1fr}*{-webkit-print-color-adjust:exact;print-color-adjust:exact}}";
 
-static const char *str(json_object *doc, const char *path)
-{
-	json_object *v = diff_get(doc, path);
-	return json_object_is_type(v, json_type_string) ? json_object_get_string(v) : NULL;
-}
-
 static void side_name(FILE *out, const struct diff_side *s, size_t i, size_t n)
 {
 	if (n > 1)
 		fprintf(out, "%c: ", i ? 'B' : 'A');
-	const char *host = str(s->doc, "host.hostname");
+	const char *host = diff_get_string(s->doc, "host.hostname");
 	html_text(out, host ? host : s->input);
 }
 
@@ -140,29 +135,27 @@ static void verdict(FILE *out, json_object *doc)
 {
 	json_object *fs = diff_get(doc, "findings");
 	size_t n = json_object_is_type(fs, json_type_array) ? json_object_array_length(fs) : 0;
-	size_t count[3] = { 0 };
-	static const char *const names[] = { "critical", "warning", "info" };
+	size_t count[SEV_CRITICAL + 1] = { 0 };
 
 	for (size_t i = 0; i < n; i++) {
-		const char *sev = str(json_object_array_get_idx(fs, i), "severity");
-		for (int k = 0; k < 3; k++)
-			count[k] += sev && !strcmp(sev, names[k]);
+		const char *sev = diff_get_string(json_object_array_get_idx(fs, i), "severity");
+		enum severity s;
+		if (sev && !severity_parse(sev, &s))
+			count[s]++;
 	}
 	bool fails = json_object_get_boolean(diff_get(doc, "verdict.fails"));
 	fprintf(out, "<p class=\"verdict %s\">%zu critical, %zu warning, %zu info</p>",
-		fails ? "fails" : "passes", count[0], count[1], count[2]);
+		fails ? "fails" : "passes", count[SEV_CRITICAL], count[SEV_WARNING], count[SEV_INFO]);
 }
 
 static void finding(FILE *out, json_object *x)
 {
-	const char *sev = str(x, "severity");
+	const char *sev = diff_get_string(x, "severity");
 	json_object *ev = diff_get(x, "evidence");
-	static const char *const known[] = { "critical", "warning", "info" };
-	const char *cls = "info";
+	enum severity s;
+	/* a word that is no severity is shown as the mildest */
+	const char *cls = sev && !severity_parse(sev, &s) ? severity_name(s) : "info";
 
-	for (int k = 0; k < 3; k++)
-		if (sev && !strcmp(sev, known[k]))
-			cls = known[k];
 	fprintf(out, "<article class=\"finding %s\"><h3><span class=\"sev %s\">%s</span>", cls, cls, cls);
 	html_json_text(out, diff_get(x, "title"));
 	fputs("</h3><p class=id>", out);
@@ -186,7 +179,7 @@ static void finding(FILE *out, json_object *x)
 		const char *label, *path;
 	} parts[] = { { "Why", "why" }, { "Fix now", "fix.runtime" }, { "Fix for good", "fix.persistent" } };
 	for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
-		const char *text = str(x, parts[i].path);
+		const char *text = diff_get_string(x, parts[i].path);
 		if (!text)
 			continue;
 		fprintf(out, "<p><strong>%s</strong></p>", parts[i].label);
