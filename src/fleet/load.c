@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "../lib/array.h"
+#include "../lib/doubles.h"
 #include "../lib/escape.h"
 #include "../output/output.h"
 
@@ -144,20 +145,6 @@ static double get_number(json_object *o, const char *key)
 	return isfinite(d) ? d : NAN;
 }
 
-static int by_value(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return x < y ? -1 : x > y;
-}
-
-double fleet_median(double *a, size_t n)
-{
-	if (!n)
-		return NAN;
-	qsort(a, n, sizeof(*a), by_value);
-	return n % 2 ? a[n / 2] : (a[n / 2 - 1] + a[n / 2]) / 2;
-}
-
 static void measurements(struct fleet_host *h, json_object *m)
 {
 	json_object *freq = get(m, "freq"), *wake = get(m, "wake"), *cpus = get(freq, "cpus");
@@ -175,7 +162,7 @@ static void measurements(struct fleet_host *h, json_object *m)
 		if (!(rated > 0))
 			rated = get_number(freq, "max_mhz");
 		if (k) {
-			h->measure[FLEET_CLOCK_MHZ] = fleet_median(mhz, k);
+			h->measure[FLEET_CLOCK_MHZ] = doubles_median(mhz, k);
 			if (rated > 0)
 				h->measure[FLEET_CLOCK_RATIO] = h->measure[FLEET_CLOCK_MHZ] / rated;
 		}
