@@ -7,6 +7,7 @@
 
 #include "diff.h"
 #include "../lib/doubles.h"
+#include "../output/json_util.h"
 
 void values_add(struct values *v, const char *text, double num)
 {
@@ -44,7 +45,7 @@ static void each_leaf(json_object *o, const char *path, void (*fn)(json_object *
 		return;
 	memcpy(key, path, kn);
 	key[kn] = '\0';
-	json_object *next = kn ? diff_get(o, key) : o;
+	json_object *next = kn ? json_at(o, key) : o;
 	if (!each)
 		each_leaf(next, rest, fn, arg);
 	else if (json_object_is_type(next, json_type_array))
