@@ -6,29 +6,7 @@
 #include <string.h>
 
 #include "../findings/findings.h"
-
-json_object *diff_get(json_object *doc, const char *path)
-{
-	char key[128];
-
-	while (doc && *path) {
-		size_t n = strcspn(path, ".");
-		if (n >= sizeof(key) || !json_object_is_type(doc, json_type_object))
-			return NULL;
-		memcpy(key, path, n);
-		key[n] = '\0';
-		if (!json_object_object_get_ex(doc, key, &doc))
-			return NULL;
-		path += n + (path[n] == '.');
-	}
-	return doc;
-}
-
-const char *diff_get_string(json_object *doc, const char *path)
-{
-	json_object *v = diff_get(doc, path);
-	return json_object_is_type(v, json_type_string) ? json_object_get_string(v) : NULL;
-}
+#include "../output/json_util.h"
 
 /* enum severity's order: 2 critical, 1 warning, 0 info; -1 for none */
 static int severity_rank(const char *s)
@@ -37,20 +15,19 @@ static int severity_rank(const char *s)
 	return s && !severity_parse(s, &v) ? (int)v : -1;
 }
 
-
 int diff_check_severity(struct diff *d, json_object *doc, const char *check)
 {
 	for (size_t i = 0; i < d->nseverity; i++)
 		if (d->severity[i].doc == doc && !strcmp(d->severity[i].check, check))
 			return d->severity[i].worst;
-	json_object *fs = diff_get(doc, "findings");
+	json_object *fs = json_at(doc, "findings");
 	int worst = -1;
 	size_t n = json_object_is_type(fs, json_type_array) ? json_object_array_length(fs) : 0;
 
 	for (size_t i = 0; i < n; i++) {
 		json_object *x = json_object_array_get_idx(fs, i);
-		const char *id = diff_get_string(x, "id");
-		int s = severity_rank(diff_get_string(x, "severity"));
+		const char *id = json_string_at(x, "id");
+		int s = severity_rank(json_string_at(x, "severity"));
 		if (id && !strncmp(id, check, strlen(check)) && s > worst)
 			worst = s;
 	}
@@ -140,13 +117,13 @@ static int by_id_subject(const void *p, const void *q)
  * by merging the two lists costs n log n, whatever a hostile report holds. */
 static struct fkey *fkeys(json_object *doc, size_t *n)
 {
-	json_object *fs = diff_get(doc, "findings");
+	json_object *fs = json_at(doc, "findings");
 	size_t len = json_object_is_type(fs, json_type_array) ? json_object_array_length(fs) : 0, k = 0;
 	struct fkey *v = calloc(len + 1, sizeof(*v));
 
 	for (size_t i = 0; v && i < len; i++) {
 		json_object *x = json_object_array_get_idx(fs, i);
-		const char *id = diff_get_string(x, "id"), *subject = diff_get_string(x, "subject");
+		const char *id = json_string_at(x, "id"), *subject = json_string_at(x, "subject");
 		if (id)
 			v[k++] = (struct fkey){ x, id, subject ? subject : "", false };
 	}
@@ -158,16 +135,16 @@ static struct fkey *fkeys(json_object *doc, size_t *n)
 
 static void finding_row(struct diff *out, json_object *x, json_object *y)
 {
-	const char *sa = x ? diff_get_string(x, "severity") : NULL, *sb = y ? diff_get_string(y, "severity") : NULL;
+	const char *sa = x ? json_string_at(x, "severity") : NULL, *sb = y ? json_string_at(y, "severity") : NULL;
 	int ra = severity_rank(sa), rb = severity_rank(sb);
 	/* in the words of the side it costs more */
 	json_object *worse = ra > rb ? x : y;
-	const char *title = diff_get_string(worse, "title");
-	struct diff_row *r = diff_add(out, DIFF_FINDING, diff_get_string(worse, "id"), title ? title : "", sa, sb);
+	const char *title = json_string_at(worse, "title");
+	struct diff_row *r = diff_add(out, DIFF_FINDING, json_string_at(worse, "id"), title ? title : "", sa, sb);
 
 	if (!r)
 		return;
-	r->subject = dup_or_null(diff_get_string(worse, "subject"));
+	r->subject = dup_or_null(json_string_at(worse, "subject"));
 	r->matters = true;
 	r->worse = ra > rb ? 'a' : 'b';
 	r->cost = 100 * ((ra > rb ? ra : rb) + 1) + (x && y ? 10 : 20);
@@ -207,8 +184,8 @@ void diff_findings(const struct diff_side *a, const struct diff_side *b, struct 
 				j++;
 			} else {
 				fa[i].used = fb[j].used = true;
-				if (severity_rank(diff_get_string(fa[i].x, "severity")) !=
-				    severity_rank(diff_get_string(fb[j].x, "severity")))
+				if (severity_rank(json_string_at(fa[i].x, "severity")) !=
+				    severity_rank(json_string_at(fb[j].x, "severity")))
 					finding_row(out, fa[i].x, fb[j].x);
 				i++;
 				j++;

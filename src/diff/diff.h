@@ -71,10 +71,6 @@ bool diff_matters(const struct diff *d);
 /* For the tables: adds a row (strings copied; A, B may be NULL). */
 struct diff_row *diff_add(struct diff *d, enum diff_section section, const char *key,
 			  const char *label, const char *a, const char *b);
-/* The part of a document at PATH ("facts.cpu.model_name"), or NULL. */
-json_object *diff_get(json_object *doc, const char *path);
-/* The string at PATH, or NULL when there is none or it is not a string. */
-const char *diff_get_string(json_object *doc, const char *path);
 /* The severity rank (2 critical, 1 warning, 0 info, -1 none) of the worst
  * finding of DOC whose id starts with CHECK; kept in D, so a table of many
  * rows reads the findings once per check. */

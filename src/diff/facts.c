@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "values.h"
+#include "../output/json_util.h"
 
 struct fact {
 	const char *key;   /* stable, for programs */
@@ -31,11 +32,11 @@ struct fact {
 static bool platform(json_object *doc, char *out, size_t outsz, double *num)
 {
 	(void)num;
-	const char *role = diff_get_string(doc, "host.platform.role");
-	const char *hv = diff_get_string(doc, "host.platform.hypervisor");
-	const char *cloud = diff_get_string(doc, "host.platform.cloud");
-	const char *mgr = diff_get_string(doc, "facts.virt.manager");
-	bool host = json_object_get_boolean(diff_get(doc, "host.platform.kvm_host"));
+	const char *role = json_string_at(doc, "host.platform.role");
+	const char *hv = json_string_at(doc, "host.platform.hypervisor");
+	const char *cloud = json_string_at(doc, "host.platform.cloud");
+	const char *mgr = json_string_at(doc, "facts.virt.manager");
+	bool host = json_object_get_boolean(json_at(doc, "host.platform.kvm_host"));
 
 	if (!role)
 		return false;
@@ -51,8 +52,8 @@ static bool platform(json_object *doc, char *out, size_t outsz, double *num)
 static bool cpufreq_mode(json_object *doc, char *out, size_t outsz, double *num)
 {
 	(void)num;
-	const char *ip = diff_get_string(doc, "facts.cpufreq.intel_pstate");
-	const char *ap = diff_get_string(doc, "facts.cpufreq.amd_pstate");
+	const char *ip = json_string_at(doc, "facts.cpufreq.intel_pstate");
+	const char *ap = json_string_at(doc, "facts.cpufreq.amd_pstate");
 	if (!ip && !ap)
 		return false;
 	snprintf(out, outsz, "%s%s%s%s%s", ip ? "intel_pstate " : "", ip ? ip : "", ip && ap ? ", " : "",
@@ -63,7 +64,7 @@ static bool cpufreq_mode(json_object *doc, char *out, size_t outsz, double *num)
 static bool boost(json_object *doc, char *out, size_t outsz, double *num)
 {
 	(void)num;
-	json_object *nt = diff_get(doc, "facts.cpufreq.no_turbo"), *b = diff_get(doc, "facts.cpufreq.boost");
+	json_object *nt = json_at(doc, "facts.cpufreq.no_turbo"), *b = json_at(doc, "facts.cpufreq.boost");
 	if (json_object_is_type(nt, json_type_boolean))
 		snprintf(out, outsz, "%s", json_object_get_boolean(nt) ? "off (no_turbo)" : "on");
 	else if (json_object_is_type(b, json_type_boolean))
@@ -92,21 +93,21 @@ static bool clock_now(json_object *doc, char *out, size_t outsz, double *num)
 static bool idle_states(json_object *doc, char *out, size_t outsz, double *num)
 {
 	(void)num;
-	json_object *cpus = diff_get(doc, "facts.cpus");
+	json_object *cpus = json_at(doc, "facts.cpus");
 	struct values v = { .numeric = false };
 	size_t n = json_object_is_type(cpus, json_type_array) ? json_object_array_length(cpus) : 0;
 	bool any = false;
 
 	for (size_t i = 0; i < n; i++) {
-		json_object *c = json_object_array_get_idx(cpus, i), *states = diff_get(c, "idle_states");
-		if (!json_object_get_boolean(diff_get(c, "online")) || !json_object_is_type(states, json_type_array))
+		json_object *c = json_object_array_get_idx(cpus, i), *states = json_at(c, "idle_states");
+		if (!json_object_get_boolean(json_at(c, "online")) || !json_object_is_type(states, json_type_array))
 			continue;
 		for (size_t k = 0, ns = json_object_array_length(states); k < ns; k++) {
 			json_object *s = json_object_array_get_idx(states, k);
-			const char *name = diff_get_string(s, "name");
-			json_object *lat = diff_get(s, "latency_us");
+			const char *name = json_string_at(s, "name");
+			json_object *lat = json_at(s, "latency_us");
 			any = true;
-			if (!name || json_object_get_boolean(diff_get(s, "disabled")))
+			if (!name || json_object_get_boolean(json_at(s, "disabled")))
 				continue;
 			char text[128];
 			if (lat)
@@ -127,7 +128,7 @@ static bool idle_states(json_object *doc, char *out, size_t outsz, double *num)
 static bool dma_latency(json_object *doc, char *out, size_t outsz, double *num)
 {
 	(void)num;
-	json_object *v = diff_get(doc, "facts.pm_qos.cpu_dma_latency_us");
+	json_object *v = json_at(doc, "facts.pm_qos.cpu_dma_latency_us");
 	if (!json_object_is_type(v, json_type_int))
 		return false;
 	long long us = json_object_get_int64(v);
@@ -160,7 +161,7 @@ static bool resume_latency(json_object *doc, char *out, size_t outsz, double *nu
 static bool ksm(json_object *doc, char *out, size_t outsz, double *num)
 {
 	(void)num;
-	json_object *v = diff_get(doc, "facts.memory.ksm_run");
+	json_object *v = json_at(doc, "facts.memory.ksm_run");
 	if (!json_object_is_type(v, json_type_int))
 		return false;
 	int run = json_object_get_int(v);
@@ -281,7 +282,7 @@ static void params(const struct diff_side *a, const struct diff_side *b, struct 
 	for (size_t i = 0; i < sizeof(kernel_params) / sizeof(kernel_params[0]); i++) {
 		const char *name = kernel_params[i];
 		char key[96], label[96], va[128], vb[128];
-		json_object *pa = diff_get(a->doc, "facts.kernel.params"), *pb = diff_get(b->doc, "facts.kernel.params");
+		json_object *pa = json_at(a->doc, "facts.kernel.params"), *pb = json_at(b->doc, "facts.kernel.params");
 		json_object *xa = NULL, *xb = NULL;
 		/* parameter names hold dots: looked up whole */
 		if (!json_object_is_type(pa, json_type_object) || !json_object_is_type(pb, json_type_object))
@@ -307,13 +308,13 @@ struct vm_facts {
 
 static void vm_facts(json_object *vm, struct vm_facts *f)
 {
-	const char *mode = diff_get_string(vm, "cpu.mode"), *model = diff_get_string(vm, "cpu.model");
+	const char *mode = json_string_at(vm, "cpu.mode"), *model = json_string_at(vm, "cpu.model");
 	struct values v;
 
 	snprintf(f->mode, sizeof(f->mode), "%s%s%s", mode ? mode : "(default)", model ? " " : "",
 		 model ? model : "");
 	snprintf(f->pins, sizeof(f->pins), "%d of %d vCPUs pinned",
-		 json_object_get_int(diff_get(vm, "vcpus_pinned")), json_object_get_int(diff_get(vm, "vcpus")));
+		 json_object_get_int(json_at(vm, "vcpus_pinned")), json_object_get_int(json_at(vm, "vcpus")));
 	values_at(vm, "disks[].bus", 0, &v);
 	values_join(&v, NULL, f->disks, sizeof(f->disks));
 	if (!v.n)
@@ -338,13 +339,13 @@ static int by_name(const void *p, const void *q)
 
 static struct named_vm *named_vms(json_object *doc, size_t *n)
 {
-	json_object *vms = diff_get(doc, "facts.virt.vms");
+	json_object *vms = json_at(doc, "facts.virt.vms");
 	size_t len = json_object_is_type(vms, json_type_array) ? json_object_array_length(vms) : 0, k = 0;
 	struct named_vm *v = calloc(len + 1, sizeof(*v));
 
 	for (size_t i = 0; v && i < len; i++) {
 		json_object *vm = json_object_array_get_idx(vms, i);
-		const char *name = diff_get_string(vm, "name");
+		const char *name = json_string_at(vm, "name");
 		if (name)
 			v[k++] = (struct named_vm){ name, vm };
 	}
@@ -437,9 +438,9 @@ void diff_side_describe(const struct diff_side *s, char *out, size_t outsz)
 {
 	char plat[160] = "";
 	double num;
-	const char *host = diff_get_string(s->doc, "host.hostname");
-	const char *model = diff_get_string(s->doc, "facts.cpu.model_name");
-	json_object *count = diff_get(s->doc, "facts.cpu.count");
+	const char *host = json_string_at(s->doc, "host.hostname");
+	const char *model = json_string_at(s->doc, "facts.cpu.model_name");
+	json_object *count = json_at(s->doc, "facts.cpu.count");
 	int len = snprintf(out, outsz, "%s", host ? host : "(no hostname)");
 
 	if (platform(s->doc, plat, sizeof(plat), &num) && len >= 0 && (size_t)len < outsz)

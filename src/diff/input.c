@@ -32,11 +32,11 @@ void diff_side_free(struct diff_side *s)
 
 static void holds(struct diff_side *s)
 {
-	json_object *m = diff_get(s->doc, "measurements");
-	s->facts = json_object_is_type(diff_get(s->doc, "facts"), json_type_object);
-	s->findings = json_object_is_type(diff_get(s->doc, "findings"), json_type_array);
-	s->measurements = (m && (diff_get(m, "freq") || diff_get(m, "wake"))) ||
-			  diff_get(s->doc, "rtt") || diff_get(s->doc, "ttfb");
+	json_object *m = json_at(s->doc, "measurements");
+	s->facts = json_object_is_type(json_at(s->doc, "facts"), json_type_object);
+	s->findings = json_object_is_type(json_at(s->doc, "findings"), json_type_array);
+	s->measurements = (m && (json_at(m, "freq") || json_at(m, "wake"))) ||
+			  json_at(s->doc, "rtt") || json_at(s->doc, "ttfb");
 }
 
 static int audit(const char *root, bool measure, struct diff_side *out, char *err, size_t errsz)
@@ -122,7 +122,7 @@ static int parse_report(const char *name, const char *text, size_t len, struct d
 				 json_tokener_error_desc(jerr), at);
 		return -1;
 	}
-	json_object *schema = diff_get(doc, "schema");
+	json_object *schema = json_at(doc, "schema");
 	if (!json_object_is_type(doc, json_type_object) || !json_object_is_type(schema, json_type_int)) {
 		json_object_put(doc);
 		snprintf(err, errsz, "'%s' is JSON but not a latdoc report (it has no \"schema\")", name);
@@ -130,7 +130,7 @@ static int parse_report(const char *name, const char *text, size_t len, struct d
 	}
 	if (json_object_get_int64(schema) != JSON_SCHEMA) {
 		char by[64] = "";
-		json_object *v = diff_get(doc, "version");
+		json_object *v = json_at(doc, "version");
 		if (json_object_is_type(v, json_type_string))
 			str_escape(by, sizeof(by), json_object_get_string(v), false);
 		snprintf(err, errsz, "'%s' was written by latdoc %s with JSON schema %lld; this latdoc (%s) "

@@ -10,7 +10,7 @@
 
 static json_object *side(const struct diff_side *s)
 {
-	json_object *o = json_object_new_object(), *host = diff_get(s->doc, "host");
+	json_object *o = json_object_new_object(), *host = json_at(s->doc, "host");
 	json_add(o, "input", json_object_new_string(s->input));
 	json_add(o, "kind", json_object_new_string(s->kind));
 	json_add(o, "host", host ? json_object_get(host) : NULL);

@@ -6,6 +6,8 @@
 #include <string.h>
 
 #include "diff.h"
+#include "../lib/doubles.h"
+#include "../output/json_util.h"
 
 void values_add(struct values *v, const char *text, double num)
 {
@@ -43,7 +45,7 @@ static void each_leaf(json_object *o, const char *path, void (*fn)(json_object *
 		return;
 	memcpy(key, path, kn);
 	key[kn] = '\0';
-	json_object *next = kn ? diff_get(o, key) : o;
+	json_object *next = kn ? json_at(o, key) : o;
 	if (!each)
 		each_leaf(next, rest, fn, arg);
 	else if (json_object_is_type(next, json_type_array))
@@ -128,22 +130,14 @@ static void gather_leaf(json_object *o, void *arg)
 	nums->x[nums->n++] = json_object_get_double(o);
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
-}
-
 double values_median(json_object *doc, const char *path)
 {
 	struct numbers nums = { 0 };
 	double m = NAN;
 
 	each_leaf(doc, path, gather_leaf, &nums);
-	if (nums.n && !nums.oom) {
-		qsort(nums.x, nums.n, sizeof(*nums.x), cmp_double);
-		m = nums.n % 2 ? nums.x[nums.n / 2] : (nums.x[nums.n / 2 - 1] + nums.x[nums.n / 2]) / 2;
-	}
+	if (!nums.oom)
+		m = doubles_median(nums.x, nums.n);
 	free(nums.x);
 	return m;
 }

@@ -102,8 +102,6 @@ int fleet_summarise(struct fleet *fl);
 
 void fleet_free(struct fleet *fl);
 
-/* The median of the N values of A (sorted in place); NaN for none. */
-double fleet_median(double *a, size_t n);
 
 const char *fleet_measure_name(enum fleet_measure m);
 /* the unit its values are printed in: "" for a ratio, "us" */

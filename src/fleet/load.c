@@ -17,7 +17,9 @@
 #include <unistd.h>
 
 #include "../lib/array.h"
+#include "../lib/doubles.h"
 #include "../lib/escape.h"
+#include "../output/json_util.h"
 #include "../output/output.h"
 
 struct walk {
@@ -123,45 +125,19 @@ static size_t json_values(const char *s, size_t len)
 	return n;
 }
 
-static json_object *get(json_object *o, const char *key)
-{
-	json_object *v;
-	return o && json_object_is_type(o, json_type_object) && json_object_object_get_ex(o, key, &v) ? v : NULL;
-}
-
-static const char *get_string(json_object *o, const char *key)
-{
-	json_object *v = get(o, key);
-	return v && json_object_is_type(v, json_type_string) ? json_object_get_string(v) : NULL;
-}
-
 static double get_number(json_object *o, const char *key)
 {
-	json_object *v = get(o, key);
+	json_object *v = json_at(o, key);
 	if (!v || !(json_object_is_type(v, json_type_double) || json_object_is_type(v, json_type_int)))
 		return NAN;
 	double d = json_object_get_double(v);
 	return isfinite(d) ? d : NAN;
 }
 
-static int by_value(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return x < y ? -1 : x > y;
-}
-
-double fleet_median(double *a, size_t n)
-{
-	if (!n)
-		return NAN;
-	qsort(a, n, sizeof(*a), by_value);
-	return n % 2 ? a[n / 2] : (a[n / 2 - 1] + a[n / 2]) / 2;
-}
-
 static void measurements(struct fleet_host *h, json_object *m)
 {
-	json_object *freq = get(m, "freq"), *wake = get(m, "wake"), *cpus = get(freq, "cpus");
-	json_object *cross = get(wake, "cross_cpu");
+	json_object *freq = json_at(m, "freq"), *wake = json_at(m, "wake"), *cpus = json_at(freq, "cpus");
+	json_object *cross = json_at(wake, "cross_cpu");
 
 	if (cpus && json_object_is_type(cpus, json_type_array)) {
 		size_t n = json_object_array_length(cpus), k = 0;
@@ -175,17 +151,17 @@ static void measurements(struct fleet_host *h, json_object *m)
 		if (!(rated > 0))
 			rated = get_number(freq, "max_mhz");
 		if (k) {
-			h->measure[FLEET_CLOCK_MHZ] = fleet_median(mhz, k);
+			h->measure[FLEET_CLOCK_MHZ] = doubles_median(mhz, k);
 			if (rated > 0)
 				h->measure[FLEET_CLOCK_RATIO] = h->measure[FLEET_CLOCK_MHZ] / rated;
 		}
 		free(mhz);
 	}
-	h->measure[FLEET_TIMER_P99_US] = get_number(get(get(wake, "timer"), "allowed"), "p99_us");
-	h->measure[FLEET_TIMER_HELD_P99_US] = get_number(get(get(wake, "timer"), "held"), "p99_us");
+	h->measure[FLEET_TIMER_P99_US] = get_number(json_at(wake, "timer.allowed"), "p99_us");
+	h->measure[FLEET_TIMER_HELD_P99_US] = get_number(json_at(wake, "timer.held"), "p99_us");
 	if (cross && json_object_is_type(cross, json_type_array))
 		for (size_t i = 0; i < json_object_array_length(cross); i++) {
-			double v = get_number(get(json_object_array_get_idx(cross, i), "allowed"), "p99_us");
+			double v = get_number(json_at(json_object_array_get_idx(cross, i), "allowed"), "p99_us");
 			if (!isnan(v) && (isnan(h->measure[FLEET_CROSS_P99_US]) || v > h->measure[FLEET_CROSS_P99_US]))
 				h->measure[FLEET_CROSS_P99_US] = v;
 		}
@@ -213,8 +189,8 @@ static void dir_name(const char *path, char *out, size_t outsz)
 static int host_from(struct walk *w, struct fleet_host *h, json_object *o, const char *path, time_t mtime,
 		     char *why, size_t whysz)
 {
-	json_object *schema = get(o, "schema"), *fs = get(o, "findings");
-	const char *name = get_string(get(o, "host"), "hostname"), *generated = get_string(o, "generated");
+	json_object *schema = json_at(o, "schema"), *fs = json_at(o, "findings");
+	const char *name = json_string_at(o, "host.hostname"), *generated = json_string_at(o, "generated");
 	char dir[256];
 
 	if (!json_object_is_type(o, json_type_object) || !schema || !json_object_is_type(schema, json_type_int)) {
@@ -250,7 +226,7 @@ static int host_from(struct walk *w, struct fleet_host *h, json_object *o, const
 	}
 	for (size_t i = 0; i < n; i++) {
 		json_object *x = json_object_array_get_idx(fs, i);
-		const char *id = get_string(x, "id"), *sev = get_string(x, "severity"), *subject = get_string(x, "subject");
+		const char *id = json_string_at(x, "id"), *sev = json_string_at(x, "severity"), *subject = json_string_at(x, "subject");
 		enum severity s;
 		if (!id || !*id || !sev || severity_parse(sev, &s) || !subject) {
 			snprintf(why, whysz, "finding %zu has no id, severity (critical, warning, info) or subject",
@@ -264,7 +240,7 @@ static int host_from(struct walk *w, struct fleet_host *h, json_object *o, const
 		if ((int)s > h->worst)
 			h->worst = (int)s;
 	}
-	measurements(h, get(o, "measurements"));
+	measurements(h, json_at(o, "measurements"));
 	if (!name || !*name)
 		dir_name(path, dir, sizeof(dir));
 	h->name = dup_or_oom(w, name && *name ? name : dir);

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "../lib/array.h"
+#include "../lib/doubles.h"
 
 #define OUTLIER_MADS 3.0
 #define OUTLIER_MIN_SHARE 0.10
@@ -122,10 +123,10 @@ static int outliers(struct fleet *fl)
 				v[n++] = fl->hosts[h].measure[m];
 		if (n < OUTLIER_MIN_HOSTS)
 			continue;
-		double median = fleet_median(v, n);
+		double median = doubles_median(v, n);
 		for (size_t i = 0; i < n; i++)
 			v[i] = fabs(v[i] - median);
-		double spread = MAD_SCALE * fleet_median(v, n);
+		double spread = MAD_SCALE * doubles_median(v, n);
 		for (size_t h = 0; h < fl->nhosts; h++) {
 			double x = fl->hosts[h].measure[m], off = fabs(x - median);
 			if (isnan(x) || off <= OUTLIER_MADS * spread || off <= OUTLIER_MIN_SHARE * fabs(median))

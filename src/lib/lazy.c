@@ -4,7 +4,8 @@
 #include <pthread.h>
 #include <stdio.h>
 
-/* rtt's server thread and the main thread may both be first */
+/* rtt's server thread and the main thread, or diff's two sides, may both
+ * be first */
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 
 static bool load(struct lazy_lib *lib)
@@ -13,6 +14,9 @@ static bool load(struct lazy_lib *lib)
 	if (!lib->state) {
 		lib->handle = dlopen(lib->soname, RTLD_NOW | RTLD_LOCAL);
 		lib->state = lib->handle ? 1 : -1;
+		void (*init)(void) = lib->handle && lib->init ? (void (*)(void))dlsym(lib->handle, lib->init) : NULL;
+		if (init)
+			init();
 	}
 	bool ok = lib->state > 0;
 	pthread_mutex_unlock(&lock);

@@ -18,6 +18,13 @@
 
 struct lazy_lib {
 	const char *soname; /* libvirt.so.0 */
+	/* A function of no arguments to call once when the library is loaded,
+	 * under the loader's lock, before any thread can use it: libxml2's
+	 * xmlInitParser, whose implicit first call is not thread-safe (its
+	 * documentation: "call once before processing in case of use in
+	 * multithreaded programs"), and diff parses both sides' domain XML in
+	 * two threads. NULL for none. */
+	const char *init;
 	void *handle;       /* NULL until loaded */
 	int state;          /* 0 not tried, 1 loaded, -1 missing */
 };

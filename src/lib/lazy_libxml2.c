@@ -6,9 +6,9 @@
 #include "lazy.h"
 
 #if LIBXML_VERSION >= 21400
-struct lazy_lib lazy_libxml2 = { .soname = "libxml2.so.16" };
+struct lazy_lib lazy_libxml2 = { .soname = "libxml2.so.16", .init = "xmlInitParser" };
 #else
-struct lazy_lib lazy_libxml2 = { .soname = "libxml2.so.2" };
+struct lazy_lib lazy_libxml2 = { .soname = "libxml2.so.2", .init = "xmlInitParser" };
 #endif
 
 xmlParserCtxtPtr xmlNewParserCtxt(void)

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "probe.h"
+#include "../lib/doubles.h"
 
 const char *cost_state_name(enum cost_state s)
 {
@@ -135,7 +136,7 @@ static void resample(const struct cost_blocks *b, const int *idx, int nidx, uint
 
 static void interval(double *d, int n, double point_ns, struct cost_diff *out)
 {
-	probe_sort(d, (size_t)n);
+	doubles_sort(d, (size_t)n);
 	out->have = true;
 	out->point_us = point_ns / 1000.0;
 	out->lo_us = d[(int)(0.025 * n)] / 1000.0;

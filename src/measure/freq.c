@@ -28,6 +28,8 @@
 #include <x86intrin.h>
 #endif
 
+#include "../lib/doubles.h"
+
 #define SLICES 21
 #define SLICE_NS 2000000
 #define RAMP_SLICE_NS 20000
@@ -311,8 +313,8 @@ static void steady(struct freq_cpu *c, const struct pmu_counters *pmu, double *p
 		imul[i] = HAVE_IMUL ? slice_mhz(imul_chain, IMUL_CYCLES, ri, &ran, &wall) : 0;
 	}
 	*ran_share = wall > 0 ? (double)ran / (double)wall : 1;
-	probe_sort(add, SLICES);
-	probe_sort(imul, SLICES);
+	doubles_sort(add, SLICES);
+	doubles_sort(imul, SLICES);
 	c->add_mhz = add[SLICES * 3 / 4];
 	c->imul_mhz = imul[SLICES * 3 / 4];
 	c->spread_pct = c->add_mhz > 0 ? 100.0 * (add[SLICES - 1] - add[0]) / c->add_mhz : 0;
@@ -384,8 +386,8 @@ static void *ramp_main(void *arg)
 	c->ramp_never = never;
 	if (!n)
 		return NULL;
-	probe_sort(ramps, (size_t)n);
-	probe_sort(firsts, (size_t)n);
+	doubles_sort(ramps, (size_t)n);
+	doubles_sort(firsts, (size_t)n);
 	double p50 = ramps[(n + 1) / 2 - 1], p90 = ramps[(int)ceil(0.9 * n - 1e-9) - 1];
 	c->ramp_p50_us = isinf(p50) ? -1 : p50;
 	c->ramp_p90_us = isinf(p90) ? -1 : p90;

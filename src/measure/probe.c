@@ -14,6 +14,7 @@
 
 #include "../parse/text.h"
 #include "../root/root.h"
+#include "../lib/doubles.h"
 
 int probe_pin(int cpu)
 {
@@ -37,17 +38,6 @@ int probe_lock_memory(void)
 	return mlockall(MCL_CURRENT | MCL_FUTURE) ? -errno : 0;
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
-}
-
-void probe_sort(double *v, size_t n)
-{
-	qsort(v, n, sizeof(*v), cmp_double);
-}
-
 double probe_clock_overhead_ns(void)
 {
 	enum { PAIRS = 201 };
@@ -57,7 +47,7 @@ double probe_clock_overhead_ns(void)
 		int64_t a = probe_now_ns(), b = probe_now_ns();
 		d[i] = (double)(b - a);
 	}
-	probe_sort(d, PAIRS);
+	doubles_sort(d, PAIRS);
 	return d[PAIRS / 2];
 }
 

@@ -42,9 +42,6 @@ static inline uint64_t probe_random(uint64_t *state)
 	return *state = x;
 }
 
-/* Sorts N doubles, smallest first. */
-void probe_sort(double *v, size_t n);
-
 /* Pins the calling thread to CPU; 0 or -errno. */
 int probe_pin(int cpu);
 /* SCHED_FIFO at PRIO for the calling thread; 0 or -errno (EPERM without

@@ -23,6 +23,13 @@ json_object *json_report(const struct report *r);
 /* Prints O, pretty, and releases it; -1 when it could not be built. */
 int json_write(FILE *out, json_object *o);
 
+/* Reading a document back: the part of DOC at a dotted PATH
+ * ("facts.cpu.model_name"; "" is DOC itself), or NULL where a step is
+ * missing or not an object. */
+json_object *json_at(json_object *doc, const char *path);
+/* The string at PATH, or NULL when there is none or it is not a string. */
+const char *json_string_at(json_object *doc, const char *path);
+
 /* A CPU set as the kernel's list: "0-3,8". */
 json_object *json_cpulist(const struct cpuset *s);
 

@@ -9,6 +9,7 @@
 
 #include "../findings/findings.h"
 #include "../lib/escape.h"
+#include "../output/json_util.h"
 #include "version.h"
 
 /* Escapes for text and attribute values alike; what a terminal would act
@@ -80,7 +81,7 @@ static void side_name(FILE *out, const struct diff_side *s, size_t i, size_t n)
 {
 	if (n > 1)
 		fprintf(out, "%c: ", i ? 'B' : 'A');
-	const char *host = diff_get_string(s->doc, "host.hostname");
+	const char *host = json_string_at(s->doc, "host.hostname");
 	html_text(out, host ? host : s->input);
 }
 
@@ -111,15 +112,15 @@ static void machine(FILE *out, const struct diff_side *s)
 		return;
 	fputs("<div class=scroll><table>", out);
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
-		json_object *v = diff_get(s->doc, rows[i].path);
+		json_object *v = json_at(s->doc, rows[i].path);
 		fprintf(out, "<tr><th scope=row>%s</th><td>", rows[i].label);
 		if (json_object_is_type(v, json_type_array)) {
 			/* the policies: their driver and governor */
 			json_object *p = json_object_array_length(v) ? json_object_array_get_idx(v, 0) : NULL;
 			if (p) {
-				html_json_text(out, diff_get(p, "driver"));
+				html_json_text(out, json_at(p, "driver"));
 				fputs(", governor ", out);
-				html_json_text(out, diff_get(p, "governor"));
+				html_json_text(out, json_at(p, "governor"));
 			} else {
 				fputs("none: the firmware sets the clock", out);
 			}
@@ -133,44 +134,44 @@ static void machine(FILE *out, const struct diff_side *s)
 
 static void verdict(FILE *out, json_object *doc)
 {
-	json_object *fs = diff_get(doc, "findings");
+	json_object *fs = json_at(doc, "findings");
 	size_t n = json_object_is_type(fs, json_type_array) ? json_object_array_length(fs) : 0;
 	size_t count[SEV_CRITICAL + 1] = { 0 };
 
 	for (size_t i = 0; i < n; i++) {
-		const char *sev = diff_get_string(json_object_array_get_idx(fs, i), "severity");
+		const char *sev = json_string_at(json_object_array_get_idx(fs, i), "severity");
 		enum severity s;
 		if (sev && !severity_parse(sev, &s))
 			count[s]++;
 	}
-	bool fails = json_object_get_boolean(diff_get(doc, "verdict.fails"));
+	bool fails = json_object_get_boolean(json_at(doc, "verdict.fails"));
 	fprintf(out, "<p class=\"verdict %s\">%zu critical, %zu warning, %zu info</p>",
 		fails ? "fails" : "passes", count[SEV_CRITICAL], count[SEV_WARNING], count[SEV_INFO]);
 }
 
 static void finding(FILE *out, json_object *x)
 {
-	const char *sev = diff_get_string(x, "severity");
-	json_object *ev = diff_get(x, "evidence");
+	const char *sev = json_string_at(x, "severity");
+	json_object *ev = json_at(x, "evidence");
 	enum severity s;
 	/* a word that is no severity is shown as the mildest */
 	const char *cls = sev && !severity_parse(sev, &s) ? severity_name(s) : "info";
 
 	fprintf(out, "<article class=\"finding %s\"><h3><span class=\"sev %s\">%s</span>", cls, cls, cls);
-	html_json_text(out, diff_get(x, "title"));
+	html_json_text(out, json_at(x, "title"));
 	fputs("</h3><p class=id>", out);
-	html_json_text(out, diff_get(x, "id"));
+	html_json_text(out, json_at(x, "id"));
 	fputs(" &middot; ", out);
-	html_json_text(out, diff_get(x, "subject"));
+	html_json_text(out, json_at(x, "subject"));
 	fputs("</p>", out);
 	if (json_object_is_type(ev, json_type_array) && json_object_array_length(ev)) {
 		fputs("<div class=scroll><table><tr><th>evidence</th><th>value</th></tr>", out);
 		for (size_t i = 0; i < json_object_array_length(ev); i++) {
 			json_object *e = json_object_array_get_idx(ev, i);
 			fputs("<tr><td class=mono>", out);
-			html_json_text(out, diff_get(e, "source"));
+			html_json_text(out, json_at(e, "source"));
 			fputs("</td><td>", out);
-			html_json_text(out, diff_get(e, "value"));
+			html_json_text(out, json_at(e, "value"));
 			fputs("</td></tr>", out);
 		}
 		fputs("</table></div>", out);
@@ -179,7 +180,7 @@ static void finding(FILE *out, json_object *x)
 		const char *label, *path;
 	} parts[] = { { "Why", "why" }, { "Fix now", "fix.runtime" }, { "Fix for good", "fix.persistent" } };
 	for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
-		const char *text = diff_get_string(x, parts[i].path);
+		const char *text = json_string_at(x, parts[i].path);
 		if (!text)
 			continue;
 		fprintf(out, "<p><strong>%s</strong></p>", parts[i].label);
@@ -192,7 +193,7 @@ static void finding(FILE *out, json_object *x)
 
 static void findings(FILE *out, json_object *doc)
 {
-	json_object *fs = diff_get(doc, "findings");
+	json_object *fs = json_at(doc, "findings");
 	size_t n = json_object_array_length(fs);
 
 	fputs("<h3>Findings</h3>", out);
@@ -204,7 +205,7 @@ static void findings(FILE *out, json_object *doc)
 
 static void problems(FILE *out, json_object *doc)
 {
-	json_object *ps = diff_get(doc, "problems");
+	json_object *ps = json_at(doc, "problems");
 	size_t n = json_object_is_type(ps, json_type_array) ? json_object_array_length(ps) : 0;
 
 	if (!n)

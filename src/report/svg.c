@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../output/json_util.h"
+
 #define W 640
 #define FONT "font-family=\"system-ui,sans-serif\" font-size=\"11\""
 #define MAX_BARS 512
@@ -18,7 +20,7 @@ static const char *const blue = "#0b62b8", *const orange = "#c2410c", *const gre
 
 static double num(json_object *o, const char *path)
 {
-	json_object *v = diff_get(o, path);
+	json_object *v = json_at(o, path);
 	return json_object_is_type(v, json_type_int) || json_object_is_type(v, json_type_double)
 		       ? json_object_get_double(v)
 		       : NAN;
@@ -68,13 +70,13 @@ static void hline(FILE *out, double y, const char *color, const char *dash, cons
 static double cpu_mhz(json_object *doc, json_object *cpu)
 {
 	double mhz = num(cpu, "cpuinfo_mhz");
-	json_object *pol = diff_get(cpu, "policy"), *ps = diff_get(doc, "facts.cpufreq.policies");
+	json_object *pol = json_at(cpu, "policy"), *ps = json_at(doc, "facts.cpufreq.policies");
 
 	if (!isnan(mhz) || !json_object_is_type(pol, json_type_string) || !json_object_is_type(ps, json_type_array))
 		return mhz;
 	for (size_t i = 0; i < json_object_array_length(ps); i++) {
 		json_object *p = json_object_array_get_idx(ps, i);
-		json_object *name = diff_get(p, "name");
+		json_object *name = json_at(p, "name");
 		if (json_object_is_type(name, json_type_string) &&
 		    !strcmp(json_object_get_string(name), json_object_get_string(pol)))
 			return num(p, "cur_khz") / 1000;
@@ -84,7 +86,7 @@ static double cpu_mhz(json_object *doc, json_object *cpu)
 
 static double measured_mhz(json_object *doc, int cpu)
 {
-	json_object *cs = diff_get(doc, "measurements.freq.cpus");
+	json_object *cs = json_at(doc, "measurements.freq.cpus");
 	size_t n = json_object_is_type(cs, json_type_array) ? json_object_array_length(cs) : 0;
 	for (size_t i = 0; i < n; i++) {
 		json_object *c = json_object_array_get_idx(cs, i);
@@ -96,7 +98,7 @@ static double measured_mhz(json_object *doc, int cpu)
 
 void html_chart_clock(FILE *out, json_object *doc)
 {
-	json_object *cpus = diff_get(doc, "facts.cpus");
+	json_object *cpus = json_at(doc, "facts.cpus");
 	size_t n = json_object_is_type(cpus, json_type_array) ? json_object_array_length(cpus) : 0;
 	double rated = num(doc, "facts.cpu.nominal_mhz"), top = 0, hwmax = 0, mhz[MAX_BARS], meas[MAX_BARS];
 	int ids[MAX_BARS];
@@ -105,7 +107,7 @@ void html_chart_clock(FILE *out, json_object *doc)
 
 	if (isnan(rated))
 		rated = num(doc, "measurements.freq.rated_mhz");
-	json_object *ps = diff_get(doc, "facts.cpufreq.policies");
+	json_object *ps = json_at(doc, "facts.cpufreq.policies");
 	for (size_t i = 0; json_object_is_type(ps, json_type_array) && i < json_object_array_length(ps); i++) {
 		double m = num(json_object_array_get_idx(ps, i), "hw_max_khz") / 1000;
 		if (m > hwmax)
@@ -113,7 +115,7 @@ void html_chart_clock(FILE *out, json_object *doc)
 	}
 	for (size_t i = 0; i < n; i++) {
 		json_object *c = json_object_array_get_idx(cpus, i);
-		if (!json_object_get_boolean(diff_get(c, "online")))
+		if (!json_object_get_boolean(json_at(c, "online")))
 			continue;
 		shown++;
 		if (bars == MAX_BARS)
@@ -188,14 +190,14 @@ void html_chart_clock(FILE *out, json_object *doc)
 
 void html_chart_idle(FILE *out, json_object *doc)
 {
-	json_object *cpus = diff_get(doc, "facts.cpus"), *states = NULL;
+	json_object *cpus = json_at(doc, "facts.cpus"), *states = NULL;
 	size_t n = json_object_is_type(cpus, json_type_array) ? json_object_array_length(cpus) : 0;
 	int cpu = -1;
 
 	/* the first online CPU with idle states: the one cpu.cstate.deep quotes */
 	for (size_t i = 0; i < n && !states; i++) {
-		json_object *c = json_object_array_get_idx(cpus, i), *s = diff_get(c, "idle_states");
-		if (json_object_get_boolean(diff_get(c, "online")) && json_object_is_type(s, json_type_array) &&
+		json_object *c = json_object_array_get_idx(cpus, i), *s = json_at(c, "idle_states");
+		if (json_object_get_boolean(json_at(c, "online")) && json_object_is_type(s, json_type_array) &&
 		    json_object_array_length(s)) {
 			states = s;
 			cpu = (int)num(c, "id");
@@ -216,15 +218,15 @@ void html_chart_idle(FILE *out, json_object *doc)
 	for (size_t i = 0; i < ns; i++) {
 		json_object *s = json_object_array_get_idx(states, i);
 		double lat = num(s, "latency_us");
-		bool off = json_object_get_boolean(diff_get(s, "disabled"));
+		bool off = json_object_get_boolean(json_at(s, "disabled"));
 		double len = isnan(lat) ? 0 : (x1 - x0) * log10(lat + 1) / log10(top + 1);
 		double y = 10 + row * (double)i;
 		fprintf(out, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\" fill=\"%s\" %s>", x0 - 8, y + 15, ink, FONT);
-		html_json_text(out, diff_get(s, "name"));
+		html_json_text(out, json_at(s, "name"));
 		fprintf(out, "</text><rect class=bar x=\"%d\" y=\"%.1f\" width=\"%.2f\" height=\"16\" fill=\"%s\">"
 			     "<title>",
 			x0, y + 3, fmax(len, 1.5), off ? grey : lat > 20 ? orange : blue);
-		html_json_text(out, diff_get(s, "name"));
+		html_json_text(out, json_at(s, "name"));
 		fprintf(out, "</title></rect><text x=\"%.1f\" y=\"%.1f\" fill=\"%s\" %s>", x0 + fmax(len, 1.5) + 6,
 			y + 15, muted, FONT);
 		if (isnan(lat))
@@ -244,7 +246,7 @@ void html_chart_idle(FILE *out, json_object *doc)
  * (under 1 us, 1-2, 2-4 ... doubling), counts on a log scale. */
 static void wake_hist(FILE *out, const char *what, json_object *allowed, json_object *held)
 {
-	json_object *ha = diff_get(allowed, "histogram"), *hh = diff_get(held, "histogram");
+	json_object *ha = json_at(allowed, "histogram"), *hh = json_at(held, "histogram");
 	size_t nb = json_object_is_type(ha, json_type_array) ? json_object_array_length(ha) : 0;
 	double top = 1;
 
@@ -313,15 +315,15 @@ static void wake_hist(FILE *out, const char *what, json_object *allowed, json_ob
 
 void html_chart_wake(FILE *out, json_object *doc)
 {
-	json_object *timer = diff_get(doc, "measurements.wake.timer");
-	json_object *cross = diff_get(doc, "measurements.wake.cross_cpu");
+	json_object *timer = json_at(doc, "measurements.wake.timer");
+	json_object *cross = json_at(doc, "measurements.wake.cross_cpu");
 
 	if (timer)
-		wake_hist(out, "Timer", diff_get(timer, "allowed"), diff_get(timer, "held"));
+		wake_hist(out, "Timer", json_at(timer, "allowed"), json_at(timer, "held"));
 	if (json_object_is_type(cross, json_type_array) && json_object_array_length(cross)) {
 		json_object *p = json_object_array_get_idx(cross, 0);
 		char what[96];
 		snprintf(what, sizeof(what), "Cross-CPU (cpu %.0f to %.0f)", num(p, "from"), num(p, "to"));
-		wake_hist(out, what, diff_get(p, "allowed"), diff_get(p, "held"));
+		wake_hist(out, what, json_at(p, "allowed"), json_at(p, "held"));
 	}
 }
